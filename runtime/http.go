@@ -1,0 +1,242 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// wellKnownPrefix is where RFC 9728 protected resource metadata lives.
+const wellKnownPrefix = "/.well-known/oauth-protected-resource"
+
+// HTTPOption configures HTTPHandler.
+type HTTPOption func(*httpConfig)
+
+type httpConfig struct {
+	verifier             TokenVerifier
+	resourceURL          string
+	authorizationServers []string
+	scopesSupported      []string
+	streamableOptions    []server.StreamableHTTPOption
+}
+
+// WithTokenVerifier makes the handler require a valid bearer token on every
+// MCP request: a request without one, or with one the verifier refuses, is
+// answered 401 before any MCP handling. The verified token is in the
+// context of every check and handler of the request.
+func WithTokenVerifier(v TokenVerifier) HTTPOption {
+	return func(c *httpConfig) { c.verifier = v }
+}
+
+// WithResourceURL sets the public URL of the MCP endpoint, as clients
+// reach it (behind a proxy, say). By default it is derived from each
+// request: scheme (https when the connection is TLS), host and path.
+func WithResourceURL(u string) HTTPOption {
+	return func(c *httpConfig) { c.resourceURL = u }
+}
+
+// WithAuthorizationServers lists the OAuth authorization servers that issue
+// tokens for this resource, published in the protected resource metadata.
+func WithAuthorizationServers(urls ...string) HTTPOption {
+	return func(c *httpConfig) { c.authorizationServers = append(c.authorizationServers, urls...) }
+}
+
+// WithScopesSupported sets scopes_supported of the protected resource
+// metadata. By default it is the sorted union of the scopes the registered
+// components declare.
+func WithScopesSupported(scopes ...string) HTTPOption {
+	return func(c *httpConfig) { c.scopesSupported = append(c.scopesSupported, scopes...) }
+}
+
+// WithStreamableHTTPOptions passes options through to mcp-go's
+// server.NewStreamableHTTPServer. The runtime sets stateful sessions and
+// its own context function; do not pass server.WithHTTPContextFunc.
+func WithStreamableHTTPOptions(opts ...server.StreamableHTTPOption) HTTPOption {
+	return func(c *httpConfig) { c.streamableOptions = append(c.streamableOptions, opts...) }
+}
+
+// HTTPHandler returns an http.Handler that serves s over MCP Streamable
+// HTTP at whatever path it is mounted on, with stateful sessions. A request
+// for /.well-known/oauth-protected-resource<path> routed to it gets the RFC
+// 9728 metadata for that path. It panics if s already serves stdio.
+func (s *Server) HTTPHandler(opts ...HTTPOption) http.Handler {
+	if err := s.claimTransport("authorized"); err != nil {
+		panic(err)
+	}
+	h := &httpHandler{srv: s}
+	for _, opt := range opts {
+		opt(&h.cfg)
+	}
+	streamOpts := append([]server.StreamableHTTPOption{server.WithStateful(true)}, h.cfg.streamableOptions...)
+	streamOpts = append(streamOpts, server.WithHTTPContextFunc(h.contextFunc))
+	h.mcp = server.NewStreamableHTTPServer(s.mcp, streamOpts...)
+	return h
+}
+
+type httpHandler struct {
+	srv *Server
+	cfg httpConfig
+	mcp *server.StreamableHTTPServer
+}
+
+type httpMessageKey struct{}
+
+// httpMessage is the JSON-RPC message of a POST, read before mcp-go reads
+// it, for the request entry.
+type httpMessage struct {
+	method string
+	raw    []byte
+}
+
+func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, wellKnownPrefix); ok && (rest == "" || rest[0] == '/') {
+		h.serveMetadata(w, r, rest)
+		return
+	}
+	ctx := r.Context()
+	if h.cfg.verifier != nil {
+		raw, ok := bearerToken(r.Header.Get("Authorization"))
+		if !ok {
+			h.challenge(w, r, "")
+			return
+		}
+		tok, err := h.cfg.verifier.VerifyToken(ctx, raw)
+		if err != nil || tok == nil {
+			slog.Default().InfoContext(ctx, "mcpauthgen: bearer token refused", slog.Any("error", err))
+			h.challenge(w, r, "invalid_token")
+			return
+		}
+		ctx = ContextWithAccessToken(ctx, tok)
+	}
+	if r.Method == http.MethodPost && r.Body != nil {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, "cannot read request body", http.StatusBadRequest)
+			return
+		}
+		var msg struct {
+			Method string `json:"method"`
+		}
+		_ = json.Unmarshal(body, &msg) // mcp-go answers a bad message itself
+		ctx = context.WithValue(ctx, httpMessageKey{}, httpMessage{method: msg.Method, raw: body})
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	h.mcp.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// contextFunc runs inside mcp-go once the request's session is in ctx: the
+// point where the runtime's request entry applies.
+func (h *httpHandler) contextFunc(ctx context.Context, _ *http.Request) context.Context {
+	if m, ok := ctx.Value(httpMessageKey{}).(httpMessage); ok {
+		return h.srv.prepare(ctx, m.method, m.raw)
+	}
+	return ctx
+}
+
+// bearerToken extracts the token of an "Authorization: Bearer" header; the
+// scheme is matched case-insensitively (RFC 7235).
+func bearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// challenge answers 401 with the WWW-Authenticate header of RFC 6750 and
+// RFC 9728. errCode is "" when no token was sent.
+func (h *httpHandler) challenge(w http.ResponseWriter, r *http.Request, errCode string) {
+	params := []string{}
+	if errCode != "" {
+		params = append(params, `error="`+errCode+`"`, `error_description="The access token is invalid or expired"`)
+	}
+	params = append(params, `resource_metadata="`+h.metadataURL(r)+`"`)
+	w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
+	http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
+}
+
+// resourceURL is the public URL of the MCP endpoint the request reached.
+func (h *httpHandler) resourceURL(r *http.Request) *url.URL {
+	if h.cfg.resourceURL != "" {
+		if u, err := url.Parse(h.cfg.resourceURL); err == nil {
+			return u
+		}
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return &url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path}
+}
+
+func (h *httpHandler) metadataURL(r *http.Request) string {
+	u := h.resourceURL(r)
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: wellKnownPrefix + u.Path}).String()
+}
+
+// serveMetadata answers the RFC 9728 protected resource metadata of the
+// MCP endpoint at path.
+func (h *httpHandler) serveMetadata(w http.ResponseWriter, r *http.Request, path string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	resource := h.resourceURL(r)
+	if h.cfg.resourceURL == "" {
+		resource.Path = path
+	}
+	scopes := h.cfg.scopesSupported
+	if scopes == nil {
+		scopes = h.srv.declaredScopes()
+	}
+	doc := struct {
+		Resource               string   `json:"resource"`
+		AuthorizationServers   []string `json:"authorization_servers,omitempty"`
+		ScopesSupported        []string `json:"scopes_supported,omitempty"`
+		BearerMethodsSupported []string `json:"bearer_methods_supported"`
+	}{
+		Resource:               resource.String(),
+		AuthorizationServers:   h.cfg.authorizationServers,
+		ScopesSupported:        scopes,
+		BearerMethodsSupported: []string{"header"},
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "max-age=3600")
+	_ = json.NewEncoder(w).Encode(doc)
+}
+
+// declaredScopes is the sorted union of the scopes the registered
+// components declare.
+func (s *Server) declaredScopes() []string {
+	reg := s.reg.Load()
+	set := map[string]bool{}
+	add := func(e *entry) {
+		for _, sc := range e.comp.Scopes {
+			set[sc] = true
+		}
+	}
+	for _, e := range reg.tools {
+		add(e)
+	}
+	for _, e := range reg.prompts {
+		add(e)
+	}
+	for _, e := range reg.resources {
+		add(e)
+	}
+	for _, e := range reg.templates {
+		add(e)
+	}
+	return slices.Sorted(maps.Keys(set))
+}

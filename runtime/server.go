@@ -1,0 +1,260 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// Server is an MCP server whose components carry authorization. It wraps
+// an mcp-go *server.MCPServer: tools, resources, resource templates and
+// prompts are added here with their checks and tags, and every transport the
+// Server offers applies them.
+type Server struct {
+	mcp        *server.MCPServer
+	middleware []AuthCheck // every middleware's checks, in order
+
+	mu  sync.Mutex               // serialises registration
+	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
+
+	transportMu sync.Mutex
+	served      string // "stdio" or "authorized": the transports are exclusive
+}
+
+// registry is an immutable view of the registered components. Requests read
+// it without locking; registration copies it.
+type registry struct {
+	tools     map[string]*entry
+	prompts   map[string]*entry
+	resources map[string]*entry // by URI
+	templates []*entry          // sorted by template
+}
+
+// entry is one registered component with its checks.
+type entry struct {
+	comp   Component
+	checks []AuthCheck
+
+	resource server.ServerResource         // KindResource
+	template server.ServerResourceTemplate // KindResourceTemplate
+}
+
+// Option configures a Server.
+type Option func(*serverConfig)
+
+type serverConfig struct {
+	middleware []Middleware
+	mcpOptions []server.ServerOption
+}
+
+// WithMiddleware adds server-wide authorization layers. Their checks apply
+// to every component in addition to the component's own; several
+// middlewares stack (all must pass), run in the order given.
+func WithMiddleware(m ...Middleware) Option {
+	return func(c *serverConfig) { c.middleware = append(c.middleware, m...) }
+}
+
+// WithServerOptions passes options through to mcp-go's server.NewMCPServer,
+// for example server.WithPaginationLimit or server.WithInstructions.
+func WithServerOptions(opts ...server.ServerOption) Option {
+	return func(c *serverConfig) { c.mcpOptions = append(c.mcpOptions, opts...) }
+}
+
+// NewServer returns a Server named name at version, with no components.
+func NewServer(name, version string, opts ...Option) *Server {
+	var cfg serverConfig
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	s := &Server{}
+	for _, m := range cfg.middleware {
+		s.middleware = append(s.middleware, m.checks...)
+	}
+	s.reg.Store(&registry{
+		tools:     map[string]*entry{},
+		prompts:   map[string]*entry{},
+		resources: map[string]*entry{},
+	})
+	// The runtime's filters come first, so they always receive the fresh
+	// slice mcp-go builds for the request and may filter it in place.
+	mcpOpts := []server.ServerOption{
+		server.WithToolFilter(s.filterTools),
+		server.WithPromptFilter(s.filterPrompts),
+	}
+	s.mcp = server.NewMCPServer(name, version, append(mcpOpts, cfg.mcpOptions...)...)
+	hooks := s.mcp.GetHooks()
+	if hooks == nil {
+		hooks = &server.Hooks{}
+		server.WithHooks(hooks)(s.mcp)
+	}
+	hooks.AddOnRequestInitialization(refuseDenied)
+	return s
+}
+
+// MCP returns the underlying mcp-go server, for options and features the
+// runtime does not wrap. Components added to it directly are subject to
+// middleware when they are tools or prompts, but have no checks of their
+// own; clients built directly on it bypass the runtime's request entry and
+// see none of the runtime's resources (see the package documentation).
+func (s *Server) MCP() *server.MCPServer { return s.mcp }
+
+// ComponentOption configures one component at registration.
+type ComponentOption func(*entry)
+
+// WithAuth appends checks to the component's chain. All must pass (AND),
+// in the order they were given.
+func WithAuth(checks ...AuthCheck) ComponentOption {
+	return func(e *entry) { e.checks = append(e.checks, checks...) }
+}
+
+// WithScopes appends RequireScopes(scopes...) to the component's chain and
+// declares the scopes as the component's required scopes (Component.Scopes),
+// which clients and reports see.
+func WithScopes(scopes ...string) ComponentOption {
+	return func(e *entry) {
+		e.checks = append(e.checks, RequireScopes(scopes...))
+		for _, sc := range scopes {
+			if !slices.Contains(e.comp.Scopes, sc) {
+				e.comp.Scopes = append(e.comp.Scopes, sc)
+			}
+		}
+	}
+}
+
+// WithTags sets the component's tags, which checks such as RestrictTag read.
+func WithTags(tags ...string) ComponentOption {
+	return func(e *entry) { e.comp.Tags = append(e.comp.Tags, tags...) }
+}
+
+func newEntry(comp Component, opts []ComponentOption) *entry {
+	e := &entry{comp: comp}
+	for _, opt := range opts {
+		opt(e)
+	}
+	return e
+}
+
+// AddTool registers a tool with its handler. Its checks decide who sees it
+// in tools/list and who may call it; a caller who may not gets the same
+// answer as for a tool that does not exist.
+func (s *Server) AddTool(tool mcp.Tool, handler server.ToolHandlerFunc, opts ...ComponentOption) {
+	e := newEntry(Component{Kind: KindTool, Name: tool.Name}, opts)
+	s.update(func(r *registry) { r.tools = withEntry(r.tools, tool.Name, e) })
+	s.mcp.AddTool(tool, handler)
+}
+
+// AddPrompt registers a prompt with its handler, as AddTool does a tool.
+func (s *Server) AddPrompt(prompt mcp.Prompt, handler server.PromptHandlerFunc, opts ...ComponentOption) {
+	e := newEntry(Component{Kind: KindPrompt, Name: prompt.Name}, opts)
+	s.update(func(r *registry) { r.prompts = withEntry(r.prompts, prompt.Name, e) })
+	s.mcp.AddPrompt(prompt, handler)
+}
+
+// AddResource registers a resource with its handler. A caller whose checks
+// fail does not see it in resources/list, and reading it answers exactly as
+// for a URI that no resource has.
+func (s *Server) AddResource(resource mcp.Resource, handler server.ResourceHandlerFunc, opts ...ComponentOption) {
+	e := newEntry(Component{Kind: KindResource, Name: resource.Name, URI: resource.URI}, opts)
+	e.resource = server.ServerResource{Resource: resource, Handler: s.restoreSession(handler)}
+	s.update(func(r *registry) { r.resources = withEntry(r.resources, resource.URI, e) })
+	s.advertiseResources()
+}
+
+// AddResourceTemplate registers a resource template with its handler. Its
+// checks apply to resources/templates/list and to every read of a URI that
+// matches the template.
+func (s *Server) AddResourceTemplate(tmpl mcp.ResourceTemplate, handler server.ResourceTemplateHandlerFunc, opts ...ComponentOption) {
+	if tmpl.URITemplate == nil {
+		panic("runtime: AddResourceTemplate: template " + tmpl.Name + " has no URI template")
+	}
+	raw := tmpl.URITemplate.Raw()
+	e := newEntry(Component{Kind: KindResourceTemplate, Name: tmpl.Name, URI: raw}, opts)
+	e.template = server.ServerResourceTemplate{Template: tmpl, Handler: server.ResourceTemplateHandlerFunc(s.restoreSession(server.ResourceHandlerFunc(handler)))}
+	s.update(func(r *registry) {
+		r.templates = slices.DeleteFunc(slices.Clone(r.templates), func(o *entry) bool { return o.comp.URI == raw })
+		r.templates = append(r.templates, e)
+		slices.SortFunc(r.templates, func(a, b *entry) int { return strings.Compare(a.comp.URI, b.comp.URI) })
+	})
+	s.advertiseResources()
+}
+
+// advertiseResources makes mcp-go declare the resources capability. The
+// runtime keeps its resources out of mcp-go's shared registry (they are
+// handed to each request that may see them), so mcp-go would not declare
+// the capability by itself; adding no resource declares it without changing
+// a capability the user configured.
+func (s *Server) advertiseResources() { s.mcp.AddResources() }
+
+func (s *Server) update(f func(*registry)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := *s.reg.Load()
+	f(&r)
+	s.reg.Store(&r)
+}
+
+func withEntry(m map[string]*entry, key string, e *entry) map[string]*entry {
+	m = maps.Clone(m)
+	m[key] = e
+	return m
+}
+
+// ServeStdio serves the server on standard input and output until ctx ends
+// or the input closes. As in FastMCP, a stdio request carries no token and
+// every check is skipped: everything registered is visible and callable.
+// A Server serves either stdio or authorized transports (HTTPHandler,
+// NewInProcessClient), never both, since stdio publishes every resource.
+func (s *Server) ServeStdio(ctx context.Context) error {
+	if err := s.claimTransport("stdio"); err != nil {
+		return err
+	}
+	s.publishAll()
+	stdio := server.NewStdioServer(s.mcp)
+	stdio.SetContextFunc(func(ctx context.Context) context.Context { return withSkipChecks(ctx) })
+	return stdio.Listen(ctx, os.Stdin, os.Stdout)
+}
+
+// publishAll adds every runtime resource and template to mcp-go's shared
+// registry, for stdio where nothing is hidden.
+func (s *Server) publishAll() {
+	r := s.reg.Load()
+	for _, uri := range slices.Sorted(maps.Keys(r.resources)) {
+		s.mcp.AddResources(r.resources[uri].resource)
+	}
+	for _, e := range r.templates {
+		s.mcp.AddResourceTemplates(e.template)
+	}
+}
+
+var errTransportTaken = errors.New("runtime: a Server serves either stdio or authorized transports (HTTPHandler, NewInProcessClient), not both")
+
+func (s *Server) claimTransport(kind string) error {
+	s.transportMu.Lock()
+	defer s.transportMu.Unlock()
+	if s.served != "" && s.served != kind {
+		return fmt.Errorf("%w: it already serves %s", errTransportTaken, s.served)
+	}
+	s.served = kind
+	return nil
+}
+
+// restoreSession wraps a resource handler so that it runs with the client
+// session the request came with, not the per-request view the runtime
+// installed to hide resources.
+func (s *Server) restoreSession(h server.ResourceHandlerFunc) server.ResourceHandlerFunc {
+	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		if v, ok := server.ClientSessionFromContext(ctx).(*sessionView); ok {
+			ctx = s.mcp.WithContext(ctx, v.ClientSession)
+		}
+		return h(ctx, req)
+	}
+}
