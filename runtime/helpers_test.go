@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
@@ -80,4 +82,24 @@ func resultText(r *mcp.CallToolResult) string {
 	return string(b)
 }
 
-func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
+func sorted(s []string) []string { return append([]string{}, slices.Sorted(slices.Values(s))...) }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func replaceAll(s, old, new string) string { return strings.ReplaceAll(s, old, new) }
+
+func firstKey(m map[string]any) string {
+	for k := range m {
+		return k
+	}
+	return ""
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func serverWithPaginationLimit(n int) server.ServerOption { return server.WithPaginationLimit(n) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -28,6 +29,7 @@ type Server struct {
 
 	transportMu sync.Mutex
 	served      string // "stdio" or "authorized": the transports are exclusive
+	publishOnce sync.Once
 }
 
 // registry is an immutable view of the registered components. Requests read
@@ -214,13 +216,17 @@ func withEntry(m map[string]*entry, key string, e *entry) map[string]*entry {
 // A Server serves either stdio or authorized transports (HTTPHandler,
 // NewInProcessClient), never both, since stdio publishes every resource.
 func (s *Server) ServeStdio(ctx context.Context) error {
+	return s.serveStdio(ctx, os.Stdin, os.Stdout)
+}
+
+func (s *Server) serveStdio(ctx context.Context, in io.Reader, out io.Writer) error {
 	if err := s.claimTransport("stdio"); err != nil {
 		return err
 	}
-	s.publishAll()
+	s.publishOnce.Do(s.publishAll)
 	stdio := server.NewStdioServer(s.mcp)
 	stdio.SetContextFunc(func(ctx context.Context) context.Context { return withSkipChecks(ctx) })
-	return stdio.Listen(ctx, os.Stdin, os.Stdout)
+	return stdio.Listen(ctx, in, out)
 }
 
 // publishAll adds every runtime resource and template to mcp-go's shared

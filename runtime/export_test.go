@@ -1,0 +1,11 @@
+package runtime
+
+import (
+	"context"
+	"io"
+)
+
+// ServeStdioIO serves s as ServeStdio does, on in and out.
+func ServeStdioIO(s *Server, ctx context.Context, in io.Reader, out io.Writer) error {
+	return s.serveStdio(ctx, in, out)
+}
