@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"maps"
@@ -29,10 +30,16 @@ type httpConfig struct {
 	streamableOptions    []server.StreamableHTTPOption
 }
 
-// WithTokenVerifier makes the handler require a valid bearer token on every
-// MCP request: a request without one, or with one the verifier refuses, is
-// answered 401 before any MCP handling. The verified token is in the
-// context of every check and handler of the request.
+// WithTokenVerifier makes the handler require a valid bearer token
+// (Authorization: Bearer, the scheme in any case) on every MCP request,
+// whatever its method: a request without one, or with another scheme, is
+// answered 401 with WWW-Authenticate: Bearer resource_metadata="…"; a token
+// the verifier refuses gets 401 with error="invalid_token" added, or 403
+// with error="insufficient_scope" and scope="…" when the verifier returns an
+// *InsufficientScopeError. The verifier's error text is logged, never sent.
+// The protected resource metadata and CORS preflight requests need no
+// token. The verified token is in the context of every check and handler
+// of the request.
 func WithTokenVerifier(v TokenVerifier) HTTPOption {
 	return func(c *httpConfig) { c.verifier = v }
 }
@@ -52,7 +59,8 @@ func WithAuthorizationServers(urls ...string) HTTPOption {
 
 // WithScopesSupported sets scopes_supported of the protected resource
 // metadata. By default it is the sorted union of the scopes the registered
-// components declare.
+// components declare and those the token verifier requires of every token
+// (JWTConfig.RequiredScopes).
 func WithScopesSupported(scopes ...string) HTTPOption {
 	return func(c *httpConfig) { c.scopesSupported = append(c.scopesSupported, scopes...) }
 }
@@ -103,16 +111,9 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if h.cfg.verifier != nil {
-		raw, ok := bearerToken(r.Header.Get("Authorization"))
+	if h.cfg.verifier != nil && !isPreflight(r) {
+		tok, ok := h.authenticate(w, r)
 		if !ok {
-			h.challenge(w, r, "")
-			return
-		}
-		tok, err := h.cfg.verifier.VerifyToken(ctx, raw)
-		if err != nil || tok == nil {
-			slog.Default().InfoContext(ctx, "mcpauthgen: bearer token refused", slog.Any("error", err))
-			h.challenge(w, r, "invalid_token")
 			return
 		}
 		ctx = ContextWithAccessToken(ctx, tok)
@@ -142,6 +143,50 @@ func (h *httpHandler) contextFunc(ctx context.Context, _ *http.Request) context.
 	return ctx
 }
 
+// isPreflight reports whether r is a CORS preflight request, which browsers
+// send without credentials; it goes to mcp-go, which answers it when CORS is
+// configured (server.WithStreamableHTTPCORS) and with 404 otherwise, never
+// with MCP handling.
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+}
+
+// authenticate verifies the request's bearer token. When there is none or
+// the verifier refuses it, it answers the request and returns false: 401
+// with a challenge (error="invalid_token" when a token was sent), or 403
+// with error="insufficient_scope" when the verifier said the token lacks
+// scopes it requires. The verifier's error is logged, never sent.
+func (h *httpHandler) authenticate(w http.ResponseWriter, r *http.Request) (*AccessToken, bool) {
+	raw, ok := bearerToken(r.Header.Get("Authorization"))
+	if !ok {
+		h.challenge(w, r, http.StatusUnauthorized)
+		return nil, false
+	}
+	tok, err := h.cfg.verifier.VerifyToken(r.Context(), raw)
+	if err == nil && tok != nil {
+		return tok, true
+	}
+	if err == nil {
+		err = errors.New("verifier returned no token and no error")
+	}
+	slog.Default().InfoContext(r.Context(), "mcpauthgen: bearer token refused", slog.Any("error", err))
+	var scopeErr *InsufficientScopeError
+	if errors.As(err, &scopeErr) {
+		params := []string{`error="insufficient_scope"`}
+		if sc := scopeParam(scopeErr.Required); sc != "" {
+			params = append(params, `scope="`+sc+`"`)
+		}
+		h.challenge(w, r, http.StatusForbidden, params...)
+		return nil, false
+	}
+	h.challenge(w, r, http.StatusUnauthorized, `error="invalid_token"`, `error_description="`+invalidTokenDescription+`"`)
+	return nil, false
+}
+
+// invalidTokenDescription is the only error_description clients get for a
+// refused token: whatever the verifier found is for the logs.
+const invalidTokenDescription = "The access token is invalid or expired"
+
 // bearerToken extracts the token of an "Authorization: Bearer" header; the
 // scheme is matched case-insensitively (RFC 7235).
 func bearerToken(header string) (string, bool) {
@@ -153,16 +198,26 @@ func bearerToken(header string) (string, bool) {
 	return token, token != ""
 }
 
-// challenge answers 401 with the WWW-Authenticate header of RFC 6750 and
-// RFC 9728. errCode is "" when no token was sent.
-func (h *httpHandler) challenge(w http.ResponseWriter, r *http.Request, errCode string) {
-	params := []string{}
-	if errCode != "" {
-		params = append(params, `error="`+errCode+`"`, `error_description="The access token is invalid or expired"`)
+// scopeParam is the scope parameter of an insufficient_scope challenge:
+// the scopes space-separated, leaving out any that could not appear in a
+// quoted string unescaped (RFC 6749 section 3.3 allows none such).
+func scopeParam(scopes []string) string {
+	valid := make([]string, 0, len(scopes))
+	for _, sc := range scopes {
+		if validScopeToken(sc) {
+			valid = append(valid, sc)
+		}
 	}
+	return strings.Join(valid, " ")
+}
+
+// challenge answers status (401 or 403) with the WWW-Authenticate header
+// of RFC 6750 and RFC 9728: the given auth-params, then resource_metadata.
+// The body is the status text and nothing else.
+func (h *httpHandler) challenge(w http.ResponseWriter, r *http.Request, status int, params ...string) {
 	params = append(params, `resource_metadata="`+h.metadataURL(r)+`"`)
 	w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
-	http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
+	http.Error(w, http.StatusText(status), status)
 }
 
 // resourceURL is the public URL of the MCP endpoint the request reached.
@@ -199,6 +254,9 @@ func (h *httpHandler) serveMetadata(w http.ResponseWriter, r *http.Request, path
 	scopes := h.cfg.scopesSupported
 	if scopes == nil {
 		scopes = h.srv.declaredScopes()
+		if v, ok := h.cfg.verifier.(scopeRequirer); ok {
+			scopes = slices.Sorted(slices.Values(union(scopes, v.requiredScopes())))
+		}
 	}
 	doc := struct {
 		Resource               string   `json:"resource"`
@@ -214,6 +272,25 @@ func (h *httpHandler) serveMetadata(w http.ResponseWriter, r *http.Request, path
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "max-age=3600")
 	_ = json.NewEncoder(w).Encode(doc)
+}
+
+// scopeRequirer is implemented by the verifiers of this package that
+// require scopes of every token (JWTConfig.RequiredScopes); those scopes
+// are published in scopes_supported too, since no request succeeds
+// without them.
+type scopeRequirer interface {
+	requiredScopes() []string
+}
+
+// union returns the strings of a and b, each once, in no particular order.
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // declaredScopes is the sorted union of the scopes the registered

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -71,9 +72,30 @@ type TokenVerifier interface {
 	VerifyToken(ctx context.Context, raw string) (*AccessToken, error)
 }
 
-// ErrInvalidToken is returned by the verifiers of this package for a token
-// they do not accept.
+// ErrInvalidToken is returned, or wrapped with the reason, by the verifiers
+// of this package for a token they do not accept. HTTPHandler answers any
+// verifier error other than *InsufficientScopeError with 401 and
+// error="invalid_token", whatever its text.
 var ErrInvalidToken = errors.New("invalid token")
+
+// InsufficientScopeError is returned by a TokenVerifier for a token that is
+// valid but lacks scopes the verifier requires. HTTPHandler answers it with
+// 403 and WWW-Authenticate: Bearer error="insufficient_scope", naming
+// Required (RFC 6750 section 3.1).
+type InsufficientScopeError struct {
+	// Required are the scopes a token needs, all of them.
+	Required []string
+	// Missing are the scopes of Required the token lacks.
+	Missing []string
+}
+
+func (e *InsufficientScopeError) Error() string {
+	lacks := e.Missing
+	if len(lacks) == 0 {
+		lacks = e.Required
+	}
+	return "token lacks required scopes: " + strings.Join(lacks, " ")
+}
 
 // NewStaticTokenVerifier returns a verifier that accepts exactly the tokens
 // of the map, keyed by their raw value, for development and tests. A token
