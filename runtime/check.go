@@ -125,9 +125,14 @@ func denyAll(context.Context, AuthContext) (bool, error) { return false, nil }
 // RequireScopes returns a check that passes when the token grants every one
 // of scopes (exact match). A request without a token fails it. The scope list
 // is copied once here; the check allocates nothing when it runs.
+//go:noinline
 func RequireScopes(scopes ...string) AuthCheck {
 	want := slices.Clone(scopes)
 	return func(_ context.Context, ac AuthContext) (bool, error) {
+		if ac.Component == describing {
+			describeInto(ac, "", want)
+			return false, nil
+		}
 		return hasAllScopes(ac.Token, want), nil
 	}
 }
@@ -147,9 +152,14 @@ func hasAllScopes(t *AccessToken, want []string) bool {
 // RestrictTag returns a check for server-wide rules: a component tagged tag
 // requires every one of scopes; a component without the tag passes, even
 // for a request without a token. It is FastMCP's restrict_tag.
+//go:noinline
 func RestrictTag(tag string, scopes ...string) AuthCheck {
 	want := slices.Clone(scopes)
 	return func(_ context.Context, ac AuthContext) (bool, error) {
+		if ac.Component == describing {
+			describeInto(ac, tag, want)
+			return false, nil
+		}
 		if !ac.Component.HasTag(tag) {
 			return true, nil
 		}

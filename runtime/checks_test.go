@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,5 +190,26 @@ func TestFailingCheckNeverLeaks(t *testing.T) {
 		if got := toolNames(t, c, as(tokAdmin)); len(got) != 0 {
 			t.Errorf("middleware=%v: listed %v", mw, got)
 		}
+	}
+}
+
+// TestDeclaredScopes checks that the scopes named by built-in checks, on
+// components and in middleware, are what the server publishes, while
+// custom checks are never called to find out.
+func TestDeclaredScopes(t *testing.T) {
+	called := false
+	custom := runtime.Check(func(runtime.AuthContext) bool { called = true; return true })
+	srv := runtime.NewServer("t", "1", runtime.WithMiddleware(
+		runtime.AuthMiddleware(runtime.RestrictTag("admin", "admin", "audit"), custom),
+		runtime.AuthMiddleware(runtime.RequireScopes("api")),
+	))
+	tool, h := textTool("a")
+	srv.AddTool(tool, h, runtime.WithScopes("write", "read"), runtime.WithAuth(custom, runtime.RequireScopes("extra")))
+	got := runtime.DeclaredScopes(srv)
+	if want := []string{"admin", "api", "audit", "extra", "read", "write"}; !slices.Equal(got, want) {
+		t.Errorf("declared scopes %v, want %v", got, want)
+	}
+	if called {
+		t.Error("a custom check was called to describe it")
 	}
 }

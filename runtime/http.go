@@ -59,8 +59,10 @@ func WithAuthorizationServers(urls ...string) HTTPOption {
 
 // WithScopesSupported sets scopes_supported of the protected resource
 // metadata. By default it is the sorted union of the scopes the registered
-// components declare and those the token verifier requires of every token
-// (JWTConfig.RequiredScopes).
+// components declare, those the middleware's RequireScopes and RestrictTag
+// checks name, and those the token verifier requires of every token
+// (JWTConfig.RequiredScopes). Scopes that custom checks look for are not
+// known to the runtime: list them here.
 func WithScopesSupported(scopes ...string) HTTPOption {
 	return func(c *httpConfig) { c.scopesSupported = append(c.scopesSupported, scopes...) }
 }
@@ -294,10 +296,14 @@ func union(a, b []string) []string {
 }
 
 // declaredScopes is the sorted union of the scopes the registered
-// components declare.
+// components declare and the scopes the middleware's RequireScopes and
+// RestrictTag checks name.
 func (s *Server) declaredScopes() []string {
 	reg := s.reg.Load()
 	set := map[string]bool{}
+	for _, sc := range namedScopes(s.middleware) {
+		set[sc] = true
+	}
 	add := func(e *entry) {
 		for _, sc := range e.comp.Scopes {
 			set[sc] = true

@@ -113,23 +113,24 @@ func (s *Server) MCP() *server.MCPServer { return s.mcp }
 type ComponentOption func(*entry)
 
 // WithAuth appends checks to the component's chain. All must pass (AND),
-// in the order they were given.
+// in the order they were given. The scopes named by RequireScopes checks
+// among them become the component's declared scopes (Component.Scopes).
 func WithAuth(checks ...AuthCheck) ComponentOption {
-	return func(e *entry) { e.checks = append(e.checks, checks...) }
-}
-
-// WithScopes appends RequireScopes(scopes...) to the component's chain and
-// declares the scopes as the component's required scopes (Component.Scopes),
-// which clients and reports see.
-func WithScopes(scopes ...string) ComponentOption {
 	return func(e *entry) {
-		e.checks = append(e.checks, RequireScopes(scopes...))
-		for _, sc := range scopes {
+		e.checks = append(e.checks, checks...)
+		for _, sc := range namedScopes(checks) {
 			if !slices.Contains(e.comp.Scopes, sc) {
 				e.comp.Scopes = append(e.comp.Scopes, sc)
 			}
 		}
 	}
+}
+
+// WithScopes is WithAuth(RequireScopes(scopes...)): the token must grant
+// every one of scopes, which the component declares (Component.Scopes) to
+// clients and reports.
+func WithScopes(scopes ...string) ComponentOption {
+	return WithAuth(RequireScopes(scopes...))
 }
 
 // WithTags sets the component's tags, which checks such as RestrictTag read.
