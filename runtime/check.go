@@ -125,6 +125,7 @@ func denyAll(context.Context, AuthContext) (bool, error) { return false, nil }
 // RequireScopes returns a check that passes when the token grants every one
 // of scopes (exact match). A request without a token fails it. The scope list
 // is copied once here; the check allocates nothing when it runs.
+//
 //go:noinline
 func RequireScopes(scopes ...string) AuthCheck {
 	want := slices.Clone(scopes)
@@ -152,6 +153,7 @@ func hasAllScopes(t *AccessToken, want []string) bool {
 // RestrictTag returns a check for server-wide rules: a component tagged tag
 // requires every one of scopes; a component without the tag passes, even
 // for a request without a token. It is FastMCP's restrict_tag.
+//
 //go:noinline
 func RestrictTag(tag string, scopes ...string) AuthCheck {
 	want := slices.Clone(scopes)
