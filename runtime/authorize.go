@@ -142,6 +142,9 @@ func (s *Server) passes(ctx context.Context, tok *AccessToken, d *decision, kind
 		return true
 	}
 	if e != nil {
+		if e.scopeOnly && kind == KindTool && stepUpFrom(ctx) {
+			return true // listed, so the client can step up when it calls
+		}
 		return s.visible(ctx, tok, &e.comp, e)
 	}
 	if len(s.middleware) == 0 {

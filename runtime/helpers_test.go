@@ -1,8 +1,10 @@
 package runtime_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -103,3 +105,8 @@ func errText(err error) string {
 }
 
 func serverWithPaginationLimit(n int) server.ServerOption { return server.WithPaginationLimit(n) }
+
+func jsonBody(v any) io.Reader {
+	b, _ := json.Marshal(v)
+	return bytes.NewReader(b)
+}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
 
@@ -28,6 +29,7 @@ type httpConfig struct {
 	authorizationServers []string
 	scopesSupported      []string
 	streamableOptions    []server.StreamableHTTPOption
+	stepUp               bool
 }
 
 // WithTokenVerifier makes the handler require a valid bearer token
@@ -65,6 +67,22 @@ func WithAuthorizationServers(urls ...string) HTTPOption {
 // known to the runtime: list them here.
 func WithScopesSupported(scopes ...string) HTTPOption {
 	return func(c *httpConfig) { c.scopesSupported = append(c.scopesSupported, scopes...) }
+}
+
+// WithStepUp turns on scope step-up (the scope challenge of MCP
+// 2025-11-25): a tools/call that is denied only because the token lacks
+// scopes (the tool's checks and the middleware are all RequireScopes or
+// RestrictTag) is answered at the HTTP layer with 403 and
+//
+//	WWW-Authenticate: Bearer error="insufficient_scope", scope="<required scopes>", resource_metadata="…"
+//
+// so that the client can ask the authorization server for a token with
+// more scopes, instead of the tool looking like it does not exist. In this
+// mode such tools are listed to every caller, with their required scopes in
+// _meta (AuthorizationMetaKey); tools with custom checks keep hiding. Off
+// by default, as in FastMCP.
+func WithStepUp() HTTPOption {
+	return func(c *httpConfig) { c.stepUp = true }
 }
 
 // WithStreamableHTTPOptions passes options through to mcp-go's
@@ -128,12 +146,39 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		var msg struct {
 			Method string `json:"method"`
+			Params target `json:"params"`
 		}
 		_ = json.Unmarshal(body, &msg) // mcp-go answers a bad message itself
+		if h.cfg.stepUp && msg.Method == string(mcp.MethodToolsCall) {
+			if scopes, ok := h.srv.stepUpScopes(AccessTokenFromContext(ctx), msg.Params.Name); ok {
+				h.challenge(w, r, http.StatusForbidden, `error="insufficient_scope"`, `scope="`+scopeParam(scopes)+`"`)
+				return
+			}
+		}
 		ctx = context.WithValue(ctx, httpMessageKey{}, httpMessage{method: msg.Method, raw: body})
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
+	if h.cfg.stepUp {
+		ctx = context.WithValue(ctx, stepUpKey{}, true)
+	}
 	h.mcp.ServeHTTP(w, r.WithContext(ctx))
+}
+
+type stepUpKey struct{}
+
+func stepUpFrom(ctx context.Context) bool {
+	on, _ := ctx.Value(stepUpKey{}).(bool)
+	return on
+}
+
+// stepUpScopes reports whether tok is denied the tool name only for lacking
+// scopes, and which scopes the tool requires.
+func (s *Server) stepUpScopes(tok *AccessToken, name string) ([]string, bool) {
+	e := s.reg.Load().tools[name]
+	if e == nil || !e.scopeOnly || len(e.required) == 0 || hasAllScopes(tok, e.required) {
+		return nil, false
+	}
+	return e.required, true
 }
 
 // contextFunc runs inside mcp-go once the request's session is in ctx: the

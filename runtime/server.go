@@ -48,6 +48,12 @@ type entry struct {
 
 	resource server.ServerResource         // KindResource
 	template server.ServerResourceTemplate // KindResourceTemplate
+
+	// required is every scope the component's checks and the middleware
+	// require of a token for this component; scopeOnly is true when they
+	// require nothing else (every check is RequireScopes or RestrictTag).
+	required  []string
+	scopeOnly bool
 }
 
 // Option configures a Server.
@@ -138,26 +144,62 @@ func WithTags(tags ...string) ComponentOption {
 	return func(e *entry) { e.comp.Tags = append(e.comp.Tags, tags...) }
 }
 
-func newEntry(comp Component, opts []ComponentOption) *entry {
-	e := &entry{comp: comp}
+func (s *Server) newEntry(comp Component, opts []ComponentOption) *entry {
+	e := &entry{comp: comp, scopeOnly: true}
 	for _, opt := range opts {
 		opt(e)
 	}
+	for _, c := range slices.Concat(e.checks, s.middleware) {
+		req, ok := describe(c)
+		if !ok {
+			e.scopeOnly = false
+			continue
+		}
+		if req.applies(&e.comp) {
+			for _, sc := range req.scopes {
+				if !slices.Contains(e.required, sc) {
+					e.required = append(e.required, sc)
+				}
+			}
+		}
+	}
 	return e
+}
+
+// AuthorizationMetaKey is the key of a tool's _meta under which the runtime
+// publishes the scopes the tool requires, as MCP SEP-1880 proposes:
+//
+//	"_meta": {"authorization": {"scopes": ["read", "write"]}}
+//
+// The scopes are those of the tool's own RequireScopes checks and those the
+// middleware's RequireScopes and RestrictTag checks require of it.
+const AuthorizationMetaKey = "authorization"
+
+func withAuthorizationMeta(meta *mcp.Meta, scopes []string) *mcp.Meta {
+	out := &mcp.Meta{AdditionalFields: map[string]any{}}
+	if meta != nil {
+		out.ProgressToken = meta.ProgressToken
+		maps.Copy(out.AdditionalFields, meta.AdditionalFields)
+	}
+	out.AdditionalFields[AuthorizationMetaKey] = map[string]any{"scopes": slices.Clone(scopes)}
+	return out
 }
 
 // AddTool registers a tool with its handler. Its checks decide who sees it
 // in tools/list and who may call it; a caller who may not gets the same
 // answer as for a tool that does not exist.
 func (s *Server) AddTool(tool mcp.Tool, handler server.ToolHandlerFunc, opts ...ComponentOption) {
-	e := newEntry(Component{Kind: KindTool, Name: tool.Name}, opts)
+	e := s.newEntry(Component{Kind: KindTool, Name: tool.Name}, opts)
+	if len(e.required) > 0 {
+		tool.Meta = withAuthorizationMeta(tool.Meta, e.required)
+	}
 	s.update(func(r *registry) { r.tools = withEntry(r.tools, tool.Name, e) })
 	s.mcp.AddTool(tool, handler)
 }
 
 // AddPrompt registers a prompt with its handler, as AddTool does a tool.
 func (s *Server) AddPrompt(prompt mcp.Prompt, handler server.PromptHandlerFunc, opts ...ComponentOption) {
-	e := newEntry(Component{Kind: KindPrompt, Name: prompt.Name}, opts)
+	e := s.newEntry(Component{Kind: KindPrompt, Name: prompt.Name}, opts)
 	s.update(func(r *registry) { r.prompts = withEntry(r.prompts, prompt.Name, e) })
 	s.mcp.AddPrompt(prompt, handler)
 }
@@ -166,7 +208,7 @@ func (s *Server) AddPrompt(prompt mcp.Prompt, handler server.PromptHandlerFunc, 
 // fail does not see it in resources/list, and reading it answers exactly as
 // for a URI that no resource has.
 func (s *Server) AddResource(resource mcp.Resource, handler server.ResourceHandlerFunc, opts ...ComponentOption) {
-	e := newEntry(Component{Kind: KindResource, Name: resource.Name, URI: resource.URI}, opts)
+	e := s.newEntry(Component{Kind: KindResource, Name: resource.Name, URI: resource.URI}, opts)
 	e.resource = server.ServerResource{Resource: resource, Handler: s.restoreSession(handler)}
 	s.update(func(r *registry) { r.resources = withEntry(r.resources, resource.URI, e) })
 	s.advertiseResources()
@@ -180,7 +222,7 @@ func (s *Server) AddResourceTemplate(tmpl mcp.ResourceTemplate, handler server.R
 		panic("runtime: AddResourceTemplate: template " + tmpl.Name + " has no URI template")
 	}
 	raw := tmpl.URITemplate.Raw()
-	e := newEntry(Component{Kind: KindResourceTemplate, Name: tmpl.Name, URI: raw}, opts)
+	e := s.newEntry(Component{Kind: KindResourceTemplate, Name: tmpl.Name, URI: raw}, opts)
 	e.template = server.ServerResourceTemplate{Template: tmpl, Handler: server.ResourceTemplateHandlerFunc(s.restoreSession(server.ResourceHandlerFunc(handler)))}
 	s.update(func(r *registry) {
 		r.templates = slices.DeleteFunc(slices.Clone(r.templates), func(o *entry) bool { return o.comp.URI == raw })
