@@ -1,19 +1,41 @@
 GO ?= go
 
-.PHONY: test lint vet fmt bench
+# Packages whose generated code is committed: every example, and the
+# generator's golden cases (explicit paths: ./... skips testdata).
+GENERATED = ./examples/... ./testdata/basic ./testdata/advanced
 
-# test is what CI runs: static checks, then every test with the race detector.
-test: lint
+.PHONY: test lint vet fmt check-generated generate demo bench e2e-deps
+
+# test is what CI runs: static checks, generated code current, then every
+# test with the race detector.
+test: lint check-generated
 	$(GO) test -race -count=1 ./...
 
 lint: vet fmt
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet ./... ./testdata/basic ./testdata/advanced
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>&1); \
 	if [ -n "$$out" ]; then echo "gofmt -l reports unformatted files:"; echo "$$out"; exit 1; fi
 
+# check-generated fails, with a diff, when generated code is stale.
+check-generated:
+	$(GO) run ./cmd/mcpauthgen -check $(GENERATED)
+
+generate:
+	$(GO) generate ./examples/...
+	$(GO) run ./cmd/mcpauthgen ./testdata/basic ./testdata/advanced
+
+# demo generates the examples, serves one over HTTP with three bearer
+# tokens, and tours it as an MCP client.
+demo: generate
+	$(GO) run ./examples/cmd/demo
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# e2e-deps installs the npm packages of the end-to-end tests.
+e2e-deps:
+	cd e2e/client && npm ci --no-audit --no-fund

@@ -1,0 +1,194 @@
+package generator
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// The benchmarks compare generating a package of 1,000 annotated handlers
+// with merely loading it the way the generator does (same Need bits, one
+// packages.Load): loading dominates, and the generator's own work should
+// add little to it.
+
+var bench struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.dir != "" {
+		os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
+}
+
+// benchPackage writes the synthetic package once, inside the module (so
+// that it can import the runtime) under testdata (which ./... skips).
+func benchPackage(b *testing.B) string {
+	bench.once.Do(func() {
+		root, err := filepath.Abs(filepath.Join("..", "testdata"))
+		if err != nil {
+			bench.err = err
+			return
+		}
+		bench.dir, bench.err = os.MkdirTemp(root, "tmp-bench-")
+		if bench.err != nil {
+			return
+		}
+		if bench.err = writeBenchPackage(bench.dir, 1000); bench.err != nil {
+			return
+		}
+		// The first load builds the package's export data; later ones
+		// find it in the build cache, as repeated go generate runs do.
+		_, bench.err = packages.Load(&packages.Config{Mode: loadMode}, bench.dir)
+	})
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+	return bench.dir
+}
+
+// writeBenchPackage writes n handlers, in files of 50: tools with named
+// parameters and with a struct, resources, templates and prompts, with
+// scopes and checks.
+func writeBenchPackage(dir string, n int) error {
+	common := `package bench
+
+import (
+	"context"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime"
+)
+
+// Input is a struct of arguments.
+type Input struct {
+	// ID names the item.
+	ID    string   ` + "`json:\"id\"`" + `
+	Count int      ` + "`json:\"count,omitempty\"`" + `
+	Tags  []string ` + "`json:\"tags\"`" + `
+	Meta  map[string]any
+}
+
+// Output is a structured result.
+type Output struct {
+	ID  string ` + "`json:\"id\"`" + `
+	Sum int    ` + "`json:\"sum\"`" + `
+}
+
+func owner(ac runtime.AuthContext) bool { return ac.Token != nil }
+
+func level(n int) runtime.AuthCheck {
+	return func(ctx context.Context, ac runtime.AuthContext) (bool, error) { return n > 0, nil }
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "common.go"), []byte(common), 0o666); err != nil {
+		return err
+	}
+	for f := 0; f*50 < n; f++ {
+		var b strings.Builder
+		b.WriteString("package bench\n\nimport \"context\"\n\nvar _ context.Context\n")
+		for i := f * 50; i < min(n, (f+1)*50); i++ {
+			switch i % 5 {
+			case 0:
+				fmt.Fprintf(&b, "\n// Tool%d adds.\n//\n//mcp:tool auth=scopes(read,write),check(owner) tags=a,b readonly\nfunc Tool%d(ctx context.Context, a int, b *int, name string) (string, error) { return name, nil }\n", i, i)
+			case 1:
+				fmt.Fprintf(&b, "\n// Struct%d takes a struct.\n//\n//mcp:tool auth=check(level(%d))\nfunc Struct%d(ctx context.Context, in *Input) (Output, error) { return Output{ID: in.ID}, nil }\n", i, i, i)
+			case 2:
+				fmt.Fprintf(&b, "\n// Res%d is a resource.\n//\n//mcp:resource uri=res://%d mime=text/plain auth=scopes(read)\nfunc Res%d(ctx context.Context) (string, error) { return \"r\", nil }\n", i, i, i)
+			case 3:
+				fmt.Fprintf(&b, "\n// Tmpl%d is a template.\n//\n//mcp:resource uri=items://%d/{id} auth=scopes(read)\nfunc Tmpl%d(ctx context.Context, id string) (Output, error) { return Output{ID: id}, nil }\n", i, i, i)
+			case 4:
+				fmt.Fprintf(&b, "\n// Prompt%d is a prompt.\n//\n//mcp:prompt auth=public\nfunc Prompt%d(topic string, style *string) (string, error) { return topic, nil }\n", i, i)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("h%02d.go", f)), []byte(b.String()), 0o666); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func BenchmarkGenerate1000(b *testing.B) {
+	dir := benchPackage(b)
+	for b.Loop() {
+		files, err := Generate(Config{}, dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(files) != 1 {
+			b.Fatalf("%d files", len(files))
+		}
+	}
+}
+
+func BenchmarkLoad1000(b *testing.B) {
+	dir := benchPackage(b)
+	for b.Loop() {
+		pkgs, err := packages.Load(&packages.Config{Mode: loadMode}, dir)
+		if err != nil || len(pkgs) != 1 || len(pkgs[0].Errors) > 0 {
+			b.Fatal(err, pkgs)
+		}
+	}
+}
+
+// BenchmarkGenerateVsLoad1000 alternates the two and reports the ratio of
+// their wall times, which the separate benchmarks leave to arithmetic.
+func BenchmarkGenerateVsLoad1000(b *testing.B) {
+	dir := benchPackage(b)
+	var gen, load time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := packages.Load(&packages.Config{Mode: loadMode}, dir); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := Generate(Config{}, dir); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		load += t1.Sub(t0)
+		gen += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(gen)/float64(load), "gen/load")
+	b.ReportMetric(float64(gen.Milliseconds())/float64(b.N), "gen-ms/op")
+	b.ReportMetric(float64(load.Milliseconds())/float64(b.N), "load-ms/op")
+}
+
+// BenchmarkEmit1000 is the emission alone (jennifer and gofmt), the
+// largest part of the generator's own work.
+func BenchmarkEmit1000(b *testing.B) {
+	dir := benchPackage(b)
+	cfg := Config{Output: DefaultOutput, Register: DefaultRegister}
+	pkgs, err := load(cfg, []string{dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pf, _ := analyze(cfg, pkgs[0], &errs{fset: pkgs[0].Fset})
+	for b.Loop() {
+		if _, err := emit(pf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAnalyze1000 is the validation alone.
+func BenchmarkAnalyze1000(b *testing.B) {
+	dir := benchPackage(b)
+	cfg := Config{Output: DefaultOutput, Register: DefaultRegister}
+	pkgs, err := load(cfg, []string{dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		analyze(cfg, pkgs[0], &errs{fset: pkgs[0].Fset})
+	}
+}

@@ -1,0 +1,159 @@
+// Package generator turns //mcp: annotations on Go functions into
+// registration code for the mcpauthgen runtime: typed wrappers that decode
+// MCP requests, call the annotated functions and encode their results, and
+// a Register function that adds every component to a *runtime.Server with
+// its authorization checks. The mcpauthgen command is a thin layer over
+// Generate.
+//
+// The pipeline is visible in the files: load.go loads the packages once
+// and finds the directive lines, which the annotations package parses;
+// validate.go checks handlers and check expressions with go/types and
+// fills the model of model.go; schema.go derives input schemas; emit.go
+// and helpers.go print the model with jennifer. Generate returns the files
+// and never writes them.
+//
+// # Handlers
+//
+// A handler may take a context.Context first. The rest of its signature
+// depends on its kind.
+//
+// A tool takes no arguments, one struct (or pointer to struct) whose
+// fields are the arguments, or named parameters, each an argument. A
+// single parameter of a struct type that decodes itself (time.Time, or one
+// implementing json.Unmarshaler or encoding.TextUnmarshaler) is a named
+// parameter. Argument names:
+//
+//   - struct fields are named as encoding/json names them: the json tag's
+//     name, else the field name as it is; embedded structs are flattened and
+//     conflicts resolved as encoding/json does, since the wrapper decodes
+//     the arguments into the struct with encoding/json;
+//   - named parameters are named in snake_case, as tools are (userID is
+//     user_id); two parameters with the same snake_case name are an error.
+//
+// An argument is required unless it is a pointer or its json tag says
+// omitempty or omitzero. The input schema lists properties in declaration
+// order and required arguments in the same order.
+//
+// A tool returns (R, error). R is a string type (text content),
+// *mcp.CallToolResult (returned as it is), or any other type encoding/json
+// can encode: its JSON text plus structured content, which is the value
+// when its JSON is an object and {"result": value} otherwise (structured
+// content is an object, as FastMCP wraps non-object results).
+//
+// A resource takes no arguments; a resource template takes one string
+// parameter per variable of its URI, named like the variable. It returns
+// (string | []byte | T, error): a string type gives text contents (MIME
+// type text/plain unless mime= says otherwise), a byte slice type a base64
+// blob (application/octet-stream), any other type its JSON text
+// (application/json; json.RawMessage included).
+//
+// A prompt takes named string or *string parameters, or one struct whose
+// fields are all string or *string; they are its arguments, named as for
+// tools, required unless pointers (or omitempty). It returns a string (one
+// user message), []mcp.PromptMessage or *mcp.GetPromptResult.
+//
+// Unexported handlers are fine: the generated file belongs to the same
+// package.
+//
+// # Errors at run time
+//
+// A tool's arguments are decoded from the request with encoding/json (from
+// the raw JSON when the request has it, so large integers stay exact).
+// A missing (or null) required argument, a wrong type or an undecodable
+// value is answered with a tool result flagged isError, naming the
+// argument:
+//
+//	missing required argument "id"
+//	invalid argument "count": want integer, got string
+//	invalid argument "page.offset": want integer, got number -1
+//	invalid argument "since": parsing time "yesterday" as ...
+//
+// Arguments the tool does not know are ignored, and only top-level
+// required arguments are checked; mcp-go's server.WithInputSchemaValidation
+// validates the whole schema for those who want it.
+//
+// A tool handler's error is likewise a result flagged isError with the
+// error's text, so that the model can read it and correct itself (as
+// FastMCP reports a failing tool). A resource or prompt handler's error,
+// and a prompt's missing required argument, is a JSON-RPC error, as mcp-go
+// reports them.
+//
+// # Input schemas
+//
+// bool is boolean; integer types are integer (unsigned ones with minimum
+// 0); floats are number; strings and types implementing
+// encoding.TextUnmarshaler are string; time.Time is a string of format
+// date-time; []byte is a base64 string; other slices and arrays are arrays;
+// maps with string or integer keys are objects with additionalProperties;
+// structs are objects; pointers are their element type; json.RawMessage,
+// empty interfaces and types implementing json.Unmarshaler accept anything
+// ({}); json.Number is number; a ",string" field is a string. Channels,
+// functions, complex numbers, non-empty interfaces, other map keys and
+// recursive types are errors. A property's description is the
+// description= of its jsonschema struct tag, else its field's doc comment,
+// else its line comment.
+//
+// # Authorization
+//
+// The terms of auth= become options of the registration, in the order
+// written: scopes(a,b) is runtime.WithScopes("a", "b"); check(EXPR) is
+// runtime.WithAuth(EXPR) when EXPR is a runtime.AuthCheck, else
+// runtime.WithAuth(runtime.Check(EXPR)), with a conversion to the unnamed
+// function type when EXPR's type is a named function type of an accepted
+// shape; public adds nothing. tags= is runtime.WithTags.
+//
+// EXPR is type-checked in the scope of the annotated file (its imports
+// included) and rejected unless it is a value of type runtime.AuthCheck or
+// of one of the shapes runtime.Check accepts. In the generated file,
+// references to other packages are re-qualified with the generated file's
+// own imports, so that aliases and dot imports of the annotated file work.
+//
+// With a //mcp:scopes line in the package, every scope of scopes(…) must be
+// in its vocabulary.
+//
+// # Validation
+//
+// Directives are found in the comment lists of the package's files
+// (test files are not part of the package as loaded, and files excluded
+// by build constraints are not seen). A tool, resource or prompt directive
+// must be in the doc comment of a top-level function; one on a method, on
+// another declaration, or in any other comment (a function body, a
+// floating comment) is an error rather than being ignored, since a
+// component that silently disappears is a surprise. A function carries one
+// directive. MCP names are unique per kind (resources and templates share
+// theirs), and so are resource URIs; the second of a pair is reported,
+// pointing at the first.
+//
+// Every mistake of a run is reported, sorted by position, as
+// file:line:col: message, and nothing is generated. The column is that of
+// the offending term for directive mistakes (the scope inside scopes(…),
+// the identifier or sub-expression inside check(…) that the type checker
+// complains about, the variable inside uri=), of the key when the whole
+// value is wrong (name=, uri=), of the directive's // when the whole
+// annotation is (misplaced directives, default names, duplicates without
+// name=). Handler mistakes point at the parameter concerned (its name, or
+// its type when unnamed), at the result list for wrong results, and at the
+// function name for generic functions.
+//
+// # Loading
+//
+// Generate calls packages.Load once for all patterns. Function bodies are
+// dropped before type checking, since only declarations matter, and the
+// package's own generated file is reduced to its package clause: it may no
+// longer compile once the annotations change. Type errors are tolerated
+// unless they reach a component (an unresolved type in a handler's
+// signature or in a check), so that a package calling the Register it does
+// not have yet can be generated; then the package's type errors are
+// returned as a *LoadError.
+//
+// # Output
+//
+// The generated file starts with Header, carries no version or path, and
+// is gofmt'ed. Components appear in source order (file name, then
+// position), each with a comment naming its directive's file and line.
+// Wrappers are unexported functions named mcpauthTool…, mcpauthResource…
+// and mcpauthPrompt…, and the small helpers they share (mcpauth…) are
+// emitted when used. Imports whose name the package declares itself are
+// aliased (mcpauthjson), and Register's parameter is renamed when the
+// package declares s.
+package generator

@@ -1,0 +1,363 @@
+package generator_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/testdata/advanced"
+	"github.com/mcpauthgen/mcpauthgen/testdata/basic"
+)
+
+// These tests register the golden packages' generated code on a runtime
+// server and use it through an in-process client, as a remote client
+// would: they prove that the wrappers decode arguments, call the
+// handlers, encode results and carry the checks.
+
+func connect(t *testing.T, register func(*runtime.Server)) *client.Client {
+	t.Helper()
+	srv := runtime.NewServer("test", "1")
+	register(srv)
+	c, err := srv.NewInProcessClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "test", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func as(scopes []string, claims map[string]any) context.Context {
+	return runtime.ContextWithAccessToken(context.Background(), &runtime.AccessToken{Token: "t", Scopes: scopes, Claims: claims})
+}
+
+func call(t *testing.T, c *client.Client, ctx context.Context, name string, args map[string]any) (text string, isError bool, structured any) {
+	t.Helper()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	req.Params.Arguments = args
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		t.Fatalf("call %s: %v", name, err)
+	}
+	if len(res.Content) != 1 {
+		t.Fatalf("call %s: %d contents, want 1", name, len(res.Content))
+	}
+	tc, ok := res.Content[0].(mcp.TextContent)
+	if !ok {
+		t.Fatalf("call %s: content %T, want text", name, res.Content[0])
+	}
+	return tc.Text, res.IsError, res.StructuredContent
+}
+
+func toolNames(t *testing.T, c *client.Client, ctx context.Context) []string {
+	t.Helper()
+	res, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tool := range res.Tools {
+		names = append(names, tool.Name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func TestToolsVisibleByAuth(t *testing.T) {
+	c := connect(t, basic.Register)
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		want []string
+	}{
+		{"no token", context.Background(), []string{"search"}},
+		{"reader", as([]string{"read"}, nil), []string{"search"}},
+		{"writer, not owner", as([]string{"write"}, nil), []string{"search"}},
+		{"writer and owner", as([]string{"write"}, map[string]any{"owner": true}), []string{"search", "update_record"}},
+		{"admin at level 5", as([]string{"admin"}, map[string]any{"level": 5.0}), []string{"delete_all_data", "raw", "search"}},
+	} {
+		if got := toolNames(t, c, tc.ctx); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: tools %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestToolSchemaAndAnnotations(t *testing.T) {
+	c := connect(t, basic.Register)
+	res, err := c.ListTools(as([]string{"write"}, map[string]any{"owner": true}), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(res.Tools, func(tool mcp.Tool) bool { return tool.Name == "update_record" })
+	if i < 0 {
+		t.Fatal("update_record not listed")
+	}
+	tool := res.Tools[i]
+	if tool.Description != "UpdateRecord changes a record." {
+		t.Errorf("description %q", tool.Description)
+	}
+	if tool.Annotations.IdempotentHint == nil || !*tool.Annotations.IdempotentHint || tool.Annotations.DestructiveHint != nil {
+		t.Errorf("annotations %+v, want only idempotentHint", tool.Annotations)
+	}
+	if got, want := tool.InputSchema.Required, []string{"id", "count", "Tags"}; !slices.Equal(got, want) {
+		t.Errorf("required %v, want %v", got, want)
+	}
+	if got, want := tool.InputSchema.PropertyOrder, []string{"id", "title", "count", "Tags", "notes"}; !slices.Equal(got, want) {
+		t.Errorf("properties %v, want %v", got, want)
+	}
+	title, _ := tool.InputSchema.Properties["title"].(map[string]any)
+	if title["description"] != "the new title" {
+		t.Errorf("title property %v, want the jsonschema description", title)
+	}
+}
+
+func TestToolCalls(t *testing.T) {
+	c := connect(t, basic.Register)
+	owner := as([]string{"write"}, map[string]any{"owner": true})
+	admin := as([]string{"admin"}, map[string]any{"level": 7.0})
+	for _, tc := range []struct {
+		name       string
+		ctx        context.Context
+		tool       string
+		args       map[string]any
+		wantText   string
+		wantError  bool
+		structured any
+	}{
+		{name: "text result", ctx: admin, tool: "delete_all_data", wantText: "deleted"},
+		{name: "struct argument, structured result", ctx: owner, tool: "update_record",
+			args:       map[string]any{"id": "r1", "count": 2, "Tags": []string{}, "title": "T"},
+			wantText:   `{"id":"r1","title":"T","count":2}`,
+			structured: map[string]any{"id": "r1", "title": "T", "count": float64(2)}},
+		{name: "missing required argument", ctx: owner, tool: "update_record",
+			args: map[string]any{"id": "r1", "Tags": []string{}}, wantText: `missing required argument "count"`, wantError: true},
+		{name: "null required argument", ctx: owner, tool: "update_record",
+			args: map[string]any{"id": nil, "count": 1, "Tags": []string{}}, wantText: `missing required argument "id"`, wantError: true},
+		{name: "wrong argument type", ctx: owner, tool: "update_record",
+			args: map[string]any{"id": "r1", "count": "two", "Tags": []string{}}, wantText: `invalid argument "count": want integer, got string`, wantError: true},
+		{name: "fraction for an integer", ctx: owner, tool: "update_record",
+			args: map[string]any{"id": "r1", "count": 1.5, "Tags": []string{}}, wantText: `invalid argument "count": want integer, got number 1.5`, wantError: true},
+		{name: "handler error", ctx: owner, tool: "update_record",
+			args: map[string]any{"id": "missing", "count": 1, "Tags": []string{}}, wantText: "no record missing", wantError: true},
+		{name: "named parameters, list result wrapped", tool: "search",
+			args:       map[string]any{"query": "q", "limit": 1},
+			wantText:   `[{"id":"q","title":"","count":0}]`,
+			structured: map[string]any{"result": []any{map[string]any{"id": "q", "title": "", "count": float64(0)}}}},
+		{name: "optional arguments left out", tool: "search", args: map[string]any{"query": "q"},
+			wantText:   `[{"id":"q","title":"","count":0},{"id":"q","title":"","count":1}]`,
+			structured: map[string]any{"result": []any{map[string]any{"id": "q", "title": "", "count": float64(0)}, map[string]any{"id": "q", "title": "", "count": float64(1)}}}},
+		{name: "argument that decodes itself", tool: "search", args: map[string]any{"query": "q", "since": "yesterday"},
+			wantText: `invalid argument "since": parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"`, wantError: true},
+		{name: "no arguments at all", tool: "search", wantText: `missing required argument "query"`, wantError: true},
+		{name: "pointer struct, CallToolResult as is", ctx: admin, tool: "raw", args: map[string]any{"mode": "x"}, wantText: "raw x"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := tc.ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			text, isError, structured := call(t, c, ctx, tc.tool, tc.args)
+			if text != tc.wantText || isError != tc.wantError {
+				t.Errorf("got %q (isError %v), want %q (isError %v)", text, isError, tc.wantText, tc.wantError)
+			}
+			if d := cmp.Diff(tc.structured, structured); d != "" {
+				t.Errorf("structured content (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestHiddenToolAnswersAsMissing(t *testing.T) {
+	c := connect(t, basic.Register)
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "delete_all_data"
+	_, hiddenErr := c.CallTool(as([]string{"read"}, nil), req)
+	req.Params.Name = "no_such_tool"
+	_, missingErr := c.CallTool(as([]string{"read"}, nil), req)
+	if hiddenErr == nil || missingErr == nil {
+		t.Fatalf("errors %v and %v, want both", hiddenErr, missingErr)
+	}
+	if strings.Replace(hiddenErr.Error(), "delete_all_data", "no_such_tool", 1) != missingErr.Error() {
+		t.Errorf("hidden tool answers %q, missing tool %q", hiddenErr, missingErr)
+	}
+}
+
+func read(t *testing.T, c *client.Client, ctx context.Context, uri string) ([]mcp.ResourceContents, error) {
+	t.Helper()
+	req := mcp.ReadResourceRequest{}
+	req.Params.URI = uri
+	res, err := c.ReadResource(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return res.Contents, nil
+}
+
+func TestResources(t *testing.T) {
+	c := connect(t, basic.Register)
+	reader := as([]string{"read"}, nil)
+
+	got, err := read(t, c, reader, "secret://data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]mcp.ResourceContents{mcp.TextResourceContents{URI: "secret://data", MIMEType: "text/plain", Text: "s3cret"}}, got); d != "" {
+		t.Errorf("secret://data (-want +got):\n%s", d)
+	}
+	if _, err := read(t, c, context.Background(), "secret://data"); err == nil {
+		t.Error("secret://data without a token: no error")
+	}
+
+	got, err = read(t, c, reader, "users://42/profile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]mcp.ResourceContents{mcp.TextResourceContents{URI: "users://42/profile", MIMEType: "application/json", Text: `{"id":"42","name":"user 42"}`}}, got); d != "" {
+		t.Errorf("template (-want +got):\n%s", d)
+	}
+	if _, err := read(t, c, reader, "users://0/profile"); err == nil || !strings.Contains(err.Error(), "no user 0") {
+		t.Errorf("handler error: got %v, want the handler's message", err)
+	}
+
+	got, err = read(t, c, context.Background(), "static://logo.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := base64.StdEncoding.EncodeToString([]byte{0x89, 'P', 'N', 'G'})
+	if d := cmp.Diff([]mcp.ResourceContents{mcp.BlobResourceContents{URI: "static://logo.png", MIMEType: "image/png", Blob: want}}, got); d != "" {
+		t.Errorf("blob (-want +got):\n%s", d)
+	}
+}
+
+func TestPrompts(t *testing.T) {
+	c := connect(t, basic.Register)
+	get := func(ctx context.Context, name string, args map[string]string) (*mcp.GetPromptResult, error) {
+		req := mcp.GetPromptRequest{}
+		req.Params.Name = name
+		req.Params.Arguments = args
+		return c.GetPrompt(ctx, req)
+	}
+	admin := as([]string{"admin"}, nil)
+	res, err := get(admin, "admin_prompt", map[string]string{"topic": "scopes", "style": "terse"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Messages) != 1 || res.Messages[0].Role != mcp.RoleUser || res.Messages[0].Content.(mcp.TextContent).Text != "Explain scopes in a terse style." {
+		t.Errorf("admin_prompt: %+v", res.Messages)
+	}
+	if _, err := get(admin, "admin_prompt", nil); err == nil || !strings.Contains(err.Error(), `missing required argument "topic"`) {
+		t.Errorf("missing argument: got %v", err)
+	}
+	if _, err := get(context.Background(), "admin_prompt", map[string]string{"topic": "x"}); err == nil {
+		t.Error("admin_prompt without a token: no error")
+	}
+
+	list, err := c.ListPrompts(context.Background(), mcp.ListPromptsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Prompts) != 1 || list.Prompts[0].Name != "review" {
+		t.Fatalf("prompts without a token: %+v, want review only", list.Prompts)
+	}
+	wantArgs := []mcp.PromptArgument{{Name: "code", Description: "Code is the code to review.", Required: true}, {Name: "language"}}
+	if d := cmp.Diff(wantArgs, list.Prompts[0].Arguments); d != "" {
+		t.Errorf("review arguments (-want +got):\n%s", d)
+	}
+	res, err = get(context.Background(), "review", map[string]string{"code": "x := 1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Messages) != 1 || res.Messages[0].Content.(mcp.TextContent).Text != "Review: x := 1" {
+		t.Errorf("review: %+v", res.Messages)
+	}
+}
+
+func TestAdvanced(t *testing.T) {
+	c := connect(t, advanced.Register)
+	staffOwner := as([]string{"admin", "read"}, map[string]any{"owner": true, "group": "staff"})
+	if got, want := toolNames(t, c, as(nil, map[string]any{"owner": true})), []string{"big", "numbers", "ping"}; !slices.Equal(got, want) {
+		t.Errorf("owner outside staff sees %v, want %v", got, want)
+	}
+	if got, want := toolNames(t, c, staffOwner), []string{"big", "numbers", "ping", "ping_lower", "query", "shout"}; !slices.Equal(got, want) {
+		t.Errorf("staff owner sees %v, want %v", got, want)
+	}
+
+	text, isErr, _ := call(t, c, staffOwner, "query", map[string]any{
+		"page": map[string]any{"offset": 1}, "terms": []string{"a", "b"}, "limit": "10", "weights": []float64{1, 2, 3}, "trace": true,
+	})
+	if isErr || text != `{"count":2,"echo":"a b"}` {
+		t.Errorf("query: %q (isError %v)", text, isErr)
+	}
+	text, isErr, _ = call(t, c, staffOwner, "query", map[string]any{
+		"page": map[string]any{"offset": -1}, "terms": []string{}, "limit": "10", "weights": []float64{1, 2, 3},
+	})
+	if !isErr || text != `invalid argument "page.offset": want integer, got number -1` {
+		t.Errorf("nested type error: %q (isError %v)", text, isErr)
+	}
+	text, isErr, _ = call(t, c, staffOwner, "shout", map[string]any{"text": "hi"})
+	if isErr || text != "HI" {
+		t.Errorf("shout: %q (isError %v)", text, isErr)
+	}
+	text, _, structured := call(t, c, staffOwner, "numbers", map[string]any{"n": 3})
+	if text != "[0,1,2]" || !cmp.Equal(structured, map[string]any{"result": []any{0.0, 1.0, 2.0}}) {
+		t.Errorf("numbers: %q, %v", text, structured)
+	}
+	text, isErr, _ = call(t, c, staffOwner, "numbers", map[string]any{"n": 300})
+	if !isErr || text != `invalid argument "n": want integer, got number 300` {
+		t.Errorf("overflow: %q (isError %v)", text, isErr)
+	}
+
+	if text, _, _ := call(t, c, staffOwner, "ping_lower", nil); text != "pong" {
+		t.Errorf("ping_lower: %q", text)
+	}
+	if text, _, _ := call(t, c, staffOwner, "ping", nil); text != "PONG" {
+		t.Errorf("ping: %q", text)
+	}
+
+	// 2^53+1 does not survive a trip through float64.
+	text, isErr, _ = call(t, c, staffOwner, "big", map[string]any{"n": json.Number("9007199254740993")})
+	if isErr || text != "9007199254740993" {
+		t.Errorf("big: %q (isError %v)", text, isErr)
+	}
+
+	got, err := read(t, c, staffOwner, "avatars://bob/64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob := base64.StdEncoding.EncodeToString([]byte("bob@64"))
+	if d := cmp.Diff([]mcp.ResourceContents{mcp.BlobResourceContents{URI: "avatars://bob/64", MIMEType: "application/octet-stream", Blob: blob}}, got); d != "" {
+		t.Errorf("avatar (-want +got):\n%s", d)
+	}
+}
+
+func TestSchemaIsValidJSON(t *testing.T) {
+	c := connect(t, advanced.Register)
+	res, err := c.ListTools(as([]string{"admin"}, map[string]any{"owner": true, "group": "staff"}), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range res.Tools {
+		b, err := json.Marshal(tool.InputSchema)
+		if err != nil || !json.Valid(b) {
+			t.Errorf("%s: schema %s: %v", tool.Name, b, err)
+		}
+	}
+}

@@ -1,0 +1,477 @@
+package generator
+
+import (
+	"bytes"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// emitter prints one package's model as Go source.
+type emitter struct {
+	f        *jen.File
+	pkg      *types.Package
+	helpers  map[string]bool       // helper functions the components use
+	wrappers map[*component]string // the wrapper function of each component
+}
+
+// emit renders the generated file of pf.
+func emit(pf *pkgFile) ([]byte, error) {
+	e := &emitter{
+		f:        jen.NewFilePathName(pf.Types.Path(), pf.Types.Name()),
+		pkg:      pf.Types,
+		helpers:  map[string]bool{},
+		wrappers: map[*component]string{},
+	}
+	e.f.HeaderComment(Header)
+	for _, path := range []string{"context", "encoding/base64", "encoding/json", "errors", "fmt", "maps", "reflect", "slices", "strings", mcpPath, runtimePath} {
+		e.importName(path, path[strings.LastIndex(path, "/")+1:])
+	}
+
+	taken := map[string]bool{}
+	for _, c := range pf.Components {
+		name := wrapperName(c)
+		if taken[name] { // Ping and ping
+			name = "mcpauth" + exported(c.Kind.String()) + "_" + c.Func
+		}
+		taken[name] = true
+		e.wrappers[c] = name
+	}
+	// The server parameter must not hide a package-level name that a
+	// check expression may use.
+	srv := "s"
+	for _, name := range []string{"srv", "mcpauthServer"} {
+		if e.pkg.Scope().Lookup(srv) == nil {
+			break
+		}
+		srv = name
+	}
+
+	e.f.Commentf("%s registers the package's MCP components on %s, each with", pf.Register, srv)
+	e.f.Comment("its authorization checks, which run in the order they are written.")
+	e.f.Func().Id(pf.Register).Params(jen.Id(srv).Op("*").Qual(runtimePath, "Server")).BlockFunc(func(g *jen.Group) {
+		for _, c := range pf.Components {
+			g.Commentf("%s: %s", c.Name, c.Source)
+			e.register(g, srv, c)
+		}
+	})
+	for _, c := range pf.Components {
+		e.f.Line()
+		e.wrapper(c)
+	}
+	for _, h := range helperOrder {
+		if e.helpers[h.name] {
+			for _, d := range h.deps {
+				e.helpers[d] = true
+			}
+		}
+	}
+	for _, h := range helperOrder {
+		if e.helpers[h.name] {
+			e.f.Line()
+			e.f.Add(h.code())
+		}
+	}
+	var b bytes.Buffer
+	if err := e.f.Render(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// importName records the name under which path is imported: its package
+// name, unless the annotated package declares that name itself.
+func (e *emitter) importName(path, name string) {
+	if e.pkg.Scope().Lookup(name) != nil {
+		e.f.ImportAlias(path, "mcpauth"+name)
+		return
+	}
+	e.f.ImportName(path, name)
+}
+
+// qual refers to a package-level name of package p.
+func (e *emitter) qual(p *types.Package, name string) *jen.Statement {
+	if p != e.pkg {
+		e.importName(p.Path(), p.Name())
+	}
+	return jen.Qual(p.Path(), name)
+}
+
+// multi lays out a list one item per line.
+func multi(open, close string, items ...jen.Code) *jen.Statement {
+	return jen.Custom(jen.Options{Open: open, Close: close, Separator: ",", Multi: true}, items...)
+}
+
+func field(name string, value jen.Code) jen.Code {
+	return jen.Id(name).Op(":").Add(value)
+}
+
+// register emits the registration of c.
+func (e *emitter) register(g *jen.Group, srv string, c *component) {
+	var def jen.Code
+	var add string
+	switch c.Kind {
+	case kindTool:
+		add = "AddTool"
+		items := []jen.Code{field("Name", jen.Lit(c.Name))}
+		if c.Title != "" {
+			items = append(items, field("Title", jen.Lit(c.Title)))
+		}
+		if c.Description != "" {
+			items = append(items, field("Description", jen.Lit(c.Description)))
+		}
+		items = append(items, field("RawInputSchema", jen.Qual("encoding/json", "RawMessage").Call(rawString(c.Schema))))
+		var hints []jen.Code
+		if c.Title != "" {
+			hints = append(hints, field("Title", jen.Lit(c.Title)))
+		}
+		for _, h := range []struct {
+			set  bool
+			name string
+		}{
+			{c.Hints.ReadOnly, "ReadOnlyHint"},
+			{c.Hints.Destructive, "DestructiveHint"},
+			{c.Hints.Idempotent, "IdempotentHint"},
+			{c.Hints.OpenWorld, "OpenWorldHint"},
+		} {
+			if h.set {
+				hints = append(hints, field(h.name, jen.Qual(mcpPath, "ToBoolPtr").Call(jen.True())))
+			}
+		}
+		if len(hints) > 0 {
+			items = append(items, field("Annotations", jen.Qual(mcpPath, "ToolAnnotation").Add(multi("{", "}", hints...))))
+		}
+		def = jen.Qual(mcpPath, "Tool").Add(multi("{", "}", items...))
+	case kindResource:
+		add = "AddResource"
+		opts := []jen.Code{jen.Lit(c.URI), jen.Lit(c.Name)}
+		if c.Title != "" {
+			opts = append(opts, jen.Qual(mcpPath, "WithResourceTitle").Call(jen.Lit(c.Title)))
+		}
+		if c.Description != "" {
+			opts = append(opts, jen.Qual(mcpPath, "WithResourceDescription").Call(jen.Lit(c.Description)))
+		}
+		opts = append(opts, jen.Qual(mcpPath, "WithMIMEType").Call(jen.Lit(c.MIME)))
+		def = jen.Qual(mcpPath, "NewResource").Add(multi("(", ")", opts...))
+	case kindTemplate:
+		add = "AddResourceTemplate"
+		opts := []jen.Code{jen.Lit(c.URI), jen.Lit(c.Name)}
+		if c.Title != "" {
+			opts = append(opts, jen.Qual(mcpPath, "WithTemplateTitle").Call(jen.Lit(c.Title)))
+		}
+		if c.Description != "" {
+			opts = append(opts, jen.Qual(mcpPath, "WithTemplateDescription").Call(jen.Lit(c.Description)))
+		}
+		opts = append(opts, jen.Qual(mcpPath, "WithTemplateMIMEType").Call(jen.Lit(c.MIME)))
+		def = jen.Qual(mcpPath, "NewResourceTemplate").Add(multi("(", ")", opts...))
+	case kindPrompt:
+		add = "AddPrompt"
+		opts := []jen.Code{jen.Lit(c.Name)}
+		if c.Title != "" {
+			opts = append(opts, jen.Qual(mcpPath, "WithPromptTitle").Call(jen.Lit(c.Title)))
+		}
+		if c.Description != "" {
+			opts = append(opts, jen.Qual(mcpPath, "WithPromptDescription").Call(jen.Lit(c.Description)))
+		}
+		for _, a := range c.Args {
+			argOpts := []jen.Code{jen.Lit(a.Name)}
+			if a.Required {
+				argOpts = append(argOpts, jen.Qual(mcpPath, "RequiredArgument").Call())
+			}
+			if a.Description != "" {
+				argOpts = append(argOpts, jen.Qual(mcpPath, "ArgumentDescription").Call(jen.Lit(a.Description)))
+			}
+			opts = append(opts, jen.Qual(mcpPath, "WithArgument").Call(argOpts...))
+		}
+		def = jen.Qual(mcpPath, "NewPrompt").Add(multi("(", ")", opts...))
+	}
+	args := []jen.Code{def, jen.Id(e.wrappers[c])}
+	for _, t := range c.Auth {
+		if t.Check == nil {
+			args = append(args, jen.Qual(runtimePath, "WithScopes").Call(lits(t.Scopes)...))
+			continue
+		}
+		args = append(args, jen.Qual(runtimePath, "WithAuth").Call(e.check(t.Check)))
+	}
+	if len(c.Tags) > 0 {
+		args = append(args, jen.Qual(runtimePath, "WithTags").Call(lits(c.Tags)...))
+	}
+	g.Id(srv).Dot(add).Call(args...)
+}
+
+func lits(ss []string) []jen.Code {
+	out := make([]jen.Code, len(ss))
+	for i, s := range ss {
+		out[i] = jen.Lit(s)
+	}
+	return out
+}
+
+// rawString writes s as a raw string literal; a backquote in s, which
+// only JSON string contents can hold, is escaped the JSON way.
+func rawString(s string) jen.Code {
+	return jen.Op("`" + strings.ReplaceAll(s, "`", `\u0060`) + "`")
+}
+
+// check emits a check expression as runtime.WithAuth takes it.
+func (e *emitter) check(ce *checkExpr) jen.Code {
+	x := jen.Null()
+	for _, p := range ce.Parts {
+		if p.Path == "" {
+			x.Op(p.Text)
+			continue
+		}
+		x.Add(e.qualPath(p.Path, p.Pkg, p.Text))
+	}
+	if ce.Direct {
+		return x
+	}
+	if ce.Shape != shapeNone {
+		x = jen.Parens(shapeType(ce.Shape)).Parens(x)
+	}
+	return jen.Qual(runtimePath, "Check").Call(x)
+}
+
+func (e *emitter) qualPath(path, pkgName, name string) *jen.Statement {
+	e.importName(path, pkgName)
+	return jen.Qual(path, name)
+}
+
+// shapeType is the function type of an accepted check shape.
+func shapeType(s checkShape) jen.Code {
+	ac := jen.Qual(runtimePath, "AuthContext")
+	var params, results []jen.Code
+	switch s {
+	case shapeBool, shapeBoolErr:
+		params = []jen.Code{ac}
+	default:
+		params = []jen.Code{jen.Qual("context", "Context"), ac}
+	}
+	switch s {
+	case shapeBool, shapeCtxBool:
+		return jen.Func().Params(params...).Bool()
+	default:
+		results = []jen.Code{jen.Bool(), jen.Error()}
+	}
+	return jen.Func().Params(params...).Params(results...)
+}
+
+func wrapperName(c *component) string {
+	switch c.Kind {
+	case kindTool:
+		return "mcpauthTool" + exported(c.Func)
+	case kindPrompt:
+		return "mcpauthPrompt" + exported(c.Func)
+	}
+	return "mcpauthResource" + exported(c.Func)
+}
+
+// wrapper emits the handler mcp-go calls for c: it decodes the request,
+// calls the annotated function and encodes its result.
+func (e *emitter) wrapper(c *component) {
+	ctx := jen.Id("ctx").Qual("context", "Context")
+	var req, result jen.Code
+	switch c.Kind {
+	case kindTool:
+		req = jen.Id("req").Qual(mcpPath, "CallToolRequest")
+		result = jen.Params(jen.Op("*").Qual(mcpPath, "CallToolResult"), jen.Error())
+	case kindResource, kindTemplate:
+		req = jen.Id("req").Qual(mcpPath, "ReadResourceRequest")
+		result = jen.Params(jen.Index().Qual(mcpPath, "ResourceContents"), jen.Error())
+	case kindPrompt:
+		req = jen.Id("req").Qual(mcpPath, "GetPromptRequest")
+		result = jen.Params(jen.Op("*").Qual(mcpPath, "GetPromptResult"), jen.Error())
+	}
+	e.f.Commentf("%s serves the %s %s with %s.", e.wrappers[c], c.Kind, c.Name, c.Func)
+	e.f.Func().Id(e.wrappers[c]).Params(ctx, req).Add(result).BlockFunc(func(g *jen.Group) {
+		callArgs := e.decode(g, c)
+		if c.Ctx {
+			callArgs = append([]jen.Code{jen.Id("ctx")}, callArgs...)
+		}
+		e.result(g, c, jen.Id(c.Func).Call(callArgs...))
+	})
+}
+
+// decode emits the decoding of the request's arguments and returns the
+// arguments of the call to the annotated function.
+func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
+	if c.Kind == kindResource || c.Kind == kindTemplate {
+		var args []jen.Code
+		for _, a := range c.Args {
+			e.helpers["mcpauthVar"] = true
+			args = append(args, jen.Id("mcpauthVar").Call(jen.Id("req"), jen.Lit(a.Name)))
+		}
+		return args
+	}
+	var dst jen.Code
+	var call []jen.Code
+	switch c.Params {
+	case paramNone:
+		return nil
+	case paramStruct:
+		g.Var().Id("in").Add(e.typ(c.Struct))
+		dst = jen.Op("&").Id("in")
+		if c.StructPtr {
+			call = []jen.Code{jen.Op("&").Id("in")}
+		} else {
+			call = []jen.Code{jen.Id("in")}
+		}
+	case paramNamed:
+		var fields []jen.Code
+		for _, a := range c.Args {
+			fields = append(fields, jen.Id(a.Field).Add(e.typ(a.Type)).Tag(map[string]string{"json": a.Name}))
+			call = append(call, jen.Id("args").Dot(a.Field))
+		}
+		g.Var().Id("args").Struct(fields...)
+		dst = jen.Op("&").Id("args")
+	}
+	bindArgs := append([]jen.Code{jen.Id("req"), dst}, lits(c.Required)...)
+	if c.Kind == kindTool {
+		e.helpers["mcpauthBind"] = true
+		g.If(jen.Id("res").Op(":=").Id("mcpauthBind").Call(bindArgs...), jen.Id("res").Op("!=").Nil()).Block(
+			jen.Return(jen.Id("res"), jen.Nil()),
+		)
+	} else {
+		e.helpers["mcpauthPromptBind"] = true
+		g.If(jen.Err().Op(":=").Id("mcpauthPromptBind").Call(bindArgs...), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Err()),
+		)
+	}
+	return call
+}
+
+// result emits the return of the wrapper: the annotated function's
+// result converted by a helper of its kind. The call goes straight into
+// the helper unless the result needs a conversion first (a named string
+// or byte slice type) or the helper needs more than the result.
+func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
+	var helper string
+	var conv func(jen.Code) jen.Code // converts out to the helper's type
+	switch c.Kind {
+	case kindTool:
+		switch c.Result {
+		case resultText:
+			helper, conv = "mcpauthText", e.toString(c)
+		case resultToolResult:
+			helper = "mcpauthResult"
+		default:
+			helper = "mcpauthStructured"
+		}
+	case kindPrompt:
+		switch c.Result {
+		case resultText:
+			helper, conv = "mcpauthPromptText", e.toString(c)
+		case resultMessages:
+			helper = "mcpauthPromptMessages"
+		default:
+			g.Return(call) // already (*mcp.GetPromptResult, error)
+			return
+		}
+	default:
+		switch c.Result {
+		case resultText:
+			helper, conv = "mcpauthTextContents", e.toString(c)
+		case resultBlob:
+			helper, conv = "mcpauthBlobContents", e.toBytes(c)
+		default:
+			helper = "mcpauthJSONContents"
+		}
+		// Resource helpers also take the request and the MIME type.
+		e.helpers[helper] = true
+		g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
+		out := jen.Code(jen.Id("out"))
+		if conv != nil {
+			out = conv(out)
+		}
+		g.Return(jen.Id(helper).Call(jen.Id("req"), jen.Lit(c.MIME), out, jen.Err()))
+		return
+	}
+	e.helpers[helper] = true
+	if conv == nil {
+		g.Return(jen.Id(helper).Call(call))
+		return
+	}
+	g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
+	g.Return(jen.Id(helper).Call(conv(jen.Id("out")), jen.Err()))
+}
+
+// toString returns the conversion of a named string result to string, or
+// nil for a plain string.
+func (e *emitter) toString(c *component) func(jen.Code) jen.Code {
+	if types.Identical(c.ResultType, types.Typ[types.String]) {
+		return nil
+	}
+	return func(x jen.Code) jen.Code { return jen.String().Call(x) }
+}
+
+// toBytes returns the conversion of a named byte slice result to []byte,
+// or nil for a plain []byte.
+func (e *emitter) toBytes(c *component) func(jen.Code) jen.Code {
+	if types.Identical(c.ResultType, types.NewSlice(types.Typ[types.Byte])) {
+		return nil
+	}
+	return func(x jen.Code) jen.Code { return jen.Index().Byte().Call(x) }
+}
+
+// typ emits a Go type.
+func (e *emitter) typ(t types.Type) jen.Code {
+	switch t := t.(type) {
+	case *types.Alias:
+		if t.Obj().Pkg() == nil {
+			return jen.Id(t.Obj().Name())
+		}
+		return e.qual(t.Obj().Pkg(), t.Obj().Name()).Add(e.typeArgs(t.TypeArgs()))
+	case *types.Named:
+		if t.Obj().Pkg() == nil {
+			return jen.Id(t.Obj().Name())
+		}
+		return e.qual(t.Obj().Pkg(), t.Obj().Name()).Add(e.typeArgs(t.TypeArgs()))
+	case *types.Basic:
+		return jen.Id(t.Name())
+	case *types.Pointer:
+		return jen.Op("*").Add(e.typ(t.Elem()))
+	case *types.Slice:
+		return jen.Index().Add(e.typ(t.Elem()))
+	case *types.Array:
+		return jen.Index(jen.Lit(int(t.Len()))).Add(e.typ(t.Elem()))
+	case *types.Map:
+		return jen.Map(e.typ(t.Key())).Add(e.typ(t.Elem()))
+	case *types.Interface:
+		return jen.Interface()
+	case *types.Struct:
+		var fields []jen.Code
+		for i := range t.NumFields() {
+			f := t.Field(i)
+			var fc *jen.Statement
+			if f.Embedded() {
+				fc = jen.Add(e.typ(f.Type()))
+			} else {
+				fc = jen.Id(f.Name()).Add(e.typ(f.Type()))
+			}
+			if tag := t.Tag(i); tag != "" {
+				if strings.Contains(tag, "`") {
+					fc.Op(strconv.Quote(tag))
+				} else {
+					fc.Op("`" + tag + "`")
+				}
+			}
+			fields = append(fields, fc)
+		}
+		return jen.Struct(fields...)
+	}
+	// Validation lets no other type through.
+	panic("mcpauthgen: cannot emit type " + t.String())
+}
+
+func (e *emitter) typeArgs(l *types.TypeList) jen.Code {
+	if l.Len() == 0 {
+		return jen.Null()
+	}
+	var args []jen.Code
+	for i := range l.Len() {
+		args = append(args, e.typ(l.At(i)))
+	}
+	return jen.Types(args...)
+}

@@ -1,0 +1,113 @@
+package generator
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata")
+
+// The golden cases: each is a real package of this module under
+// ../testdata. A success case's golden output is its committed
+// mcpauth_gen.go, so that it builds with its package (the end-to-end tests
+// import and run it); an error case lists its errors in errors.txt.
+var (
+	goldenCases = []string{"basic", "advanced"}
+	errorCases  = []string{"errors"}
+)
+
+func casePatterns(cases []string) []string {
+	var ps []string
+	for _, c := range cases {
+		ps = append(ps, "./testdata/"+c)
+	}
+	return ps
+}
+
+func TestGolden(t *testing.T) {
+	files, err := Generate(Config{Dir: ".."}, casePatterns(goldenCases)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(goldenCases) {
+		t.Fatalf("got %d files, want one per case (%d)", len(files), len(goldenCases))
+	}
+	for _, f := range files {
+		if f.Remove || filepath.Base(f.Path) != DefaultOutput {
+			t.Errorf("unexpected file %+v", f)
+			continue
+		}
+		if !strings.HasPrefix(string(f.Content), Header+"\n\npackage ") {
+			t.Errorf("%s does not start with the header", f.Path)
+		}
+		compareGolden(t, f.Path, string(f.Content))
+	}
+}
+
+func TestGoldenErrors(t *testing.T) {
+	for _, c := range errorCases {
+		t.Run(c, func(t *testing.T) {
+			files, err := Generate(Config{Dir: ".."}, "./testdata/"+c)
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("got files %v, error %v; want an ErrorList", files, err)
+			}
+			if files != nil {
+				t.Errorf("got files along with errors: %v", files)
+			}
+			dir, _ := filepath.Abs(filepath.Join("..", "testdata", c))
+			var b strings.Builder
+			for _, e := range list {
+				rel, _ := filepath.Rel(dir, e.Pos.Filename)
+				pos := e.Pos
+				pos.Filename = rel
+				b.WriteString(pos.String() + ": " + e.Msg + "\n")
+			}
+			compareGolden(t, filepath.Join(dir, "errors.txt"), b.String())
+			if len(list) < 25 {
+				t.Errorf("the error case reports %d errors, want at least 25 distinct mistakes", len(list))
+			}
+		})
+	}
+}
+
+func compareGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o666); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./generator -update)", err)
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("%s differs from the generated output (-want +got):\n%s", path, d)
+	}
+}
+
+// TestDeterministic generates the golden cases again, with each
+// package's files in reverse order, and expects the same bytes.
+func TestDeterministic(t *testing.T) {
+	first, err := Generate(Config{Dir: ".."}, casePatterns(goldenCases)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, reverse := range []bool{false, true} {
+		again, err := Generate(Config{Dir: "..", reverse: reverse}, casePatterns(goldenCases)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(first, again); d != "" {
+			t.Errorf("reverse=%v: output changed (-first +again):\n%s", reverse, d)
+		}
+	}
+}

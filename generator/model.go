@@ -1,0 +1,147 @@
+package generator
+
+import (
+	"go/token"
+	"go/types"
+)
+
+// The model sits between validation and emission: validate.go fills it
+// from the annotations and go/types, emit.go prints it with jennifer. Every
+// decision about what the generated code does is made while filling it, so
+// emission is a plain walk.
+
+// pkgFile is the generated file of one package.
+type pkgFile struct {
+	Types      *types.Package // the annotated package
+	Path       string         // absolute path of the generated file
+	Register   string         // name of the registration function
+	Components []*component   // in source order
+}
+
+// compKind is the kind of a component as registered.
+type compKind int
+
+const (
+	kindTool compKind = iota + 1
+	kindResource
+	kindTemplate
+	kindPrompt
+)
+
+func (k compKind) String() string {
+	switch k {
+	case kindTool:
+		return "tool"
+	case kindResource, kindTemplate:
+		return "resource"
+	case kindPrompt:
+		return "prompt"
+	}
+	return "?"
+}
+
+// component is one annotated function.
+type component struct {
+	Kind        compKind
+	Func        string // the handler's Go name
+	Source      string // "file.go:line" of the directive
+	Name        string // MCP name
+	URI         string // resource URI or template
+	Title       string
+	Description string
+	MIME        string // resources: the MIME type of the contents
+	Auth        []authTerm
+	Tags        []string
+	Hints       toolHints
+
+	Ctx    bool      // the handler takes a context.Context first
+	Params paramMode // how the request's arguments reach the handler
+	// Struct is the struct type whose fields are the arguments
+	// (paramStruct); StructPtr reports that the handler takes a pointer.
+	Struct    types.Type
+	StructPtr bool
+	Args      []arg    // named parameters (paramNamed), template variables (resources), or prompt arguments
+	Required  []string // tools and prompts: the required arguments, in declaration order
+	Schema    string   // tools: the input schema, indented JSON
+	Result    resultKind
+	// ResultType is the handler's first result type.
+	ResultType types.Type
+
+	namePos, uriPos token.Position // where duplicates are reported
+}
+
+// toolHints are the MCP tool annotation hints a directive sets; unset
+// hints are left out, so clients apply the MCP defaults.
+type toolHints struct {
+	ReadOnly, Destructive, Idempotent, OpenWorld bool
+}
+
+// paramMode says how a handler receives its arguments.
+type paramMode int
+
+const (
+	paramNone   paramMode = iota // no arguments
+	paramStruct                  // one struct whose fields are the arguments
+	paramNamed                   // one argument per parameter
+)
+
+// arg is one argument the handler takes as a parameter.
+type arg struct {
+	Name        string     // MCP argument name (or template variable)
+	Field       string     // field of the generated argument struct
+	Type        types.Type // the parameter's type
+	Required    bool
+	Description string // prompts
+}
+
+// resultKind says what a handler returns and how the wrapper turns it
+// into an MCP result.
+type resultKind int
+
+const (
+	resultText       resultKind = iota + 1 // string: text content
+	resultJSON                             // any other type: JSON (tools: structured content plus its text)
+	resultToolResult                       // *mcp.CallToolResult, as is
+	resultBlob                             // resources: []byte
+	resultMessages                         // prompts: []mcp.PromptMessage
+	resultPrompt                           // prompts: *mcp.GetPromptResult, as is
+)
+
+// authTerm is one term of auth=: a scope set or a check expression.
+type authTerm struct {
+	Scopes []string // scopes(…); nil for a check
+	Check  *checkExpr
+}
+
+// checkExpr is the expression of check(…), split so that references to
+// imported packages can be re-qualified in the generated file, whose
+// imports differ from those of the annotated file.
+type checkExpr struct {
+	Parts []exprPart
+	// Shape is the function type to convert the expression to when its
+	// type is a named function type of an accepted shape; shapeNone when
+	// the expression can be passed as it is.
+	Shape checkShape
+	// Direct is set when the expression is a runtime.AuthCheck, which
+	// WithAuth takes without runtime.Check.
+	Direct bool
+}
+
+// exprPart is verbatim source text, or a package-level object of another
+// package (Path set) to be written as a qualified identifier.
+type exprPart struct {
+	Text string
+	Path string // import path of the object's package
+	Pkg  string // that package's name
+}
+
+// checkShape is one of the function shapes runtime.Check accepts.
+type checkShape int
+
+const (
+	shapeNone       checkShape = iota
+	shapeBool                  // func(runtime.AuthContext) bool
+	shapeBoolErr               // func(runtime.AuthContext) (bool, error)
+	shapeCtxBool               // func(context.Context, runtime.AuthContext) bool
+	shapeCtxBoolErr            // func(context.Context, runtime.AuthContext) (bool, error)
+)

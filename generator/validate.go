@@ -1,0 +1,800 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yosida95/uritemplate/v3"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/mcpauthgen/mcpauthgen/annotations"
+)
+
+// Import paths the generated code and the validation refer to.
+const (
+	runtimePath = "github.com/mcpauthgen/mcpauthgen/runtime"
+	mcpPath     = "github.com/mark3labs/mcp-go/mcp"
+)
+
+// validator turns the directives of one package into components,
+// collecting every mistake.
+type validator struct {
+	pkg  *packages.Package
+	e    *errs
+	gen  *schemaGen
+	qual types.Qualifier
+
+	// invalid is set when a component depends on a type the type checker
+	// could not resolve: the package's type errors are then the problem.
+	invalid bool
+}
+
+// analyze validates the annotations of pkg and returns its generated
+// file's model, nil when the package has no components.
+func analyze(cfg Config, pkg *packages.Package, e *errs) (pf *pkgFile, invalid bool) {
+	qual := func(p *types.Package) string {
+		if p == pkg.Types {
+			return ""
+		}
+		return p.Name()
+	}
+	v := &validator{pkg: pkg, e: e, qual: qual,
+		gen: &schemaGen{docs: fieldDocs(pkg.Syntax), qual: qual}}
+	dirs := findDirectives(pkg.Fset, pkg.Syntax, cfg.Output, e)
+
+	var vocab []string
+	for _, d := range dirs {
+		if s, ok := d.line.(*annotations.Scopes); ok {
+			for _, w := range s.Words {
+				vocab = append(vocab, w.Text)
+			}
+		}
+	}
+	var comps []*component
+	annotated := map[*ast.FuncDecl]*directive{}
+	for _, d := range dirs {
+		dir, ok := d.line.(*annotations.Directive)
+		if !ok {
+			continue
+		}
+		switch d.place {
+		case onMethod:
+			v.e.atPos(d.pos, "//mcp:%s on method %s: handlers are top-level functions", dir.Kind, d.fn.Name.Name)
+			continue
+		case onDecl:
+			v.e.atPos(d.pos, "//mcp:%s must be in the doc comment of a top-level function", dir.Kind)
+			continue
+		case loose:
+			v.e.atPos(d.pos, "//mcp:%s is not in a doc comment; put it right above a top-level function", dir.Kind)
+			continue
+		}
+		if first, ok := annotated[d.fn]; ok {
+			v.e.atPos(d.pos, "%s already has a directive at %s; a function is one component", d.fn.Name.Name, v.shortPos(first.pos))
+			continue
+		}
+		annotated[d.fn] = d
+		if c := v.component(d, dir, vocab); c != nil {
+			comps = append(comps, c)
+		}
+	}
+	v.duplicates(comps)
+	if len(comps) == 0 {
+		return nil, v.invalid
+	}
+	if obj := pkg.Types.Scope().Lookup(cfg.Register); obj != nil {
+		v.e.atPos(obj.Pos(), "%s is already declared in package %s; the generated file declares it (choose another name with -register)", cfg.Register, pkg.Name)
+	}
+	return &pkgFile{
+		Types:      pkg.Types,
+		Path:       filepath.Join(pkg.Dir, cfg.Output),
+		Register:   cfg.Register,
+		Components: comps,
+	}, v.invalid
+}
+
+func (v *validator) shortPos(pos token.Pos) string {
+	return shortPosition(v.pkg.Fset.Position(pos))
+}
+
+// tokPos converts a directive position.
+func tokPos(p annotations.Pos) token.Position {
+	return token.Position{Filename: p.Filename, Line: p.Line, Column: p.Column}
+}
+
+// component validates one annotated function. It returns nil when the
+// function cannot be a handler at all; other mistakes are reported and
+// the component is still returned, so that duplicates are found too.
+func (v *validator) component(d *directive, dir *annotations.Directive, vocab []string) *component {
+	fn := d.fn
+	name := fn.Name.Name
+	obj, _ := v.pkg.Types.Scope().Lookup(name).(*types.Func)
+	if name == "init" || name == "_" || obj == nil {
+		v.e.atPos(d.pos, "func %s cannot be a handler", name)
+		return nil
+	}
+	sig := obj.Signature()
+	c := &component{
+		Func:   name,
+		Source: sourceName(v.pkg.Fset, d.pos),
+		URI:    dir.URI.Text,
+		Title:  dir.Title.Text,
+		MIME:   dir.MIME.Text,
+		Hints: toolHints{
+			ReadOnly:    dir.ReadOnly.Set,
+			Destructive: dir.Destructive.Set,
+			Idempotent:  dir.Idempotent.Set,
+			OpenWorld:   dir.OpenWorld.Set,
+		},
+	}
+	switch {
+	case dir.Kind == annotations.KindTool:
+		c.Kind = kindTool
+	case dir.Kind == annotations.KindPrompt:
+		c.Kind = kindPrompt
+	case len(dir.URIVars) > 0:
+		c.Kind = kindTemplate
+	default:
+		c.Kind = kindResource
+	}
+	c.namePos = v.pkg.Fset.Position(d.pos)
+	if dir.Name.Set {
+		c.namePos = tokPos(dir.Name.Pos)
+	}
+	c.uriPos = tokPos(dir.URI.Pos)
+	c.Name = dir.Name.Text
+	if !dir.Name.Set {
+		c.Name = annotations.SnakeCase(name)
+		if err := annotations.CheckName(c.Name); err != nil {
+			v.e.atPos(d.pos, "default %s name: %v; set name=", c.Kind, err)
+		}
+	}
+	c.Description = dir.Description.Text
+	if !dir.Description.Set {
+		c.Description = strings.TrimSpace(fn.Doc.Text()) // Text drops the directive lines
+	}
+	for _, t := range dir.Tags {
+		c.Tags = append(c.Tags, t.Text)
+	}
+	if dir.Auth != nil {
+		for _, t := range dir.Auth.Terms {
+			switch t.Kind {
+			case annotations.TermScopes:
+				var scopes []string
+				for _, s := range t.Scopes {
+					scopes = append(scopes, s.Text)
+					if len(vocab) > 0 && !slices.Contains(vocab, s.Text) {
+						if sg := annotations.Suggest(s.Text, vocab); sg != "" {
+							v.e.at(tokPos(s.Pos), "scope %q is not in the //mcp:scopes vocabulary; did you mean %q?", s.Text, sg)
+						} else {
+							v.e.at(tokPos(s.Pos), "scope %q is not in the //mcp:scopes vocabulary (%s)", s.Text, strings.Join(vocab, " "))
+						}
+					}
+				}
+				c.Auth = append(c.Auth, authTerm{Scopes: scopes})
+			case annotations.TermCheck:
+				if ce := v.check(t.Expr, d.pos); ce != nil {
+					c.Auth = append(c.Auth, authTerm{Check: ce})
+				}
+			}
+		}
+	}
+
+	if sig.TypeParams().Len() > 0 {
+		v.e.atPos(fn.Name.Pos(), "generic function %s cannot be a handler", name)
+		return c
+	}
+	if invalidIn(sig, map[types.Type]bool{}) {
+		// The package's type errors explain this better than we could.
+		v.invalid = true
+		return c
+	}
+	params := v.params(c, sig)
+	switch c.Kind {
+	case kindTool:
+		v.toolParams(c, params)
+		v.toolResult(c, fn, sig)
+	case kindResource, kindTemplate:
+		v.resourceParams(c, dir, params)
+		v.resourceResult(c, fn, sig)
+	case kindPrompt:
+		v.promptParams(c, params)
+		v.promptResult(c, fn, sig)
+	}
+	return c
+}
+
+// params checks what all handlers share and returns the parameters after
+// the optional context.
+func (v *validator) params(c *component, sig *types.Signature) []*types.Var {
+	var ps []*types.Var
+	for i := range sig.Params().Len() {
+		p := sig.Params().At(i)
+		switch {
+		case i == 0 && isNamed(p.Type(), "context", "Context"):
+			c.Ctx = true
+			continue
+		case isNamed(p.Type(), "context", "Context"):
+			v.e.atPos(p.Pos(), "context.Context must be the first parameter of a handler")
+			continue
+		case sig.Variadic() && i == sig.Params().Len()-1:
+			v.e.atPos(p.Pos(), "variadic parameter %s: a %s handler takes fixed parameters", p.Name(), c.Kind)
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// argStruct returns the struct type whose fields are the arguments when
+// params is a single struct or pointer to struct (other than types that
+// decode themselves, such as time.Time), and whether it is a pointer.
+func argStruct(params []*types.Var) (types.Type, bool, bool) {
+	if len(params) != 1 {
+		return nil, false, false
+	}
+	t := types.Unalias(params[0].Type())
+	ptr := false
+	if p, ok := t.(*types.Pointer); ok {
+		t, ptr = types.Unalias(p.Elem()), true
+	}
+	if !isStruct(t) || isNamed(t, "time", "Time") || implements(t, jsonUnmarshaler) || implements(t, textUnmarshaler) {
+		return nil, false, false
+	}
+	return t, ptr, true
+}
+
+// named turns parameters into arguments named after them in snake_case,
+// reporting unnamed parameters and clashing names.
+func (v *validator) named(c *component, params []*types.Var) []arg {
+	var args []arg
+	fields := map[string]bool{}
+	for _, p := range params {
+		if p.Name() == "" || p.Name() == "_" {
+			v.e.atPos(p.Pos(), "%s parameter of type %s needs a name: it names the argument", c.Kind, types.TypeString(p.Type(), v.qual))
+			continue
+		}
+		a := arg{Name: annotations.SnakeCase(p.Name()), Type: p.Type()}
+		if i := slices.IndexFunc(args, func(o arg) bool { return o.Name == a.Name }); i >= 0 {
+			v.e.atPos(p.Pos(), "parameters %s and %s both name the argument %q", params[i].Name(), p.Name(), a.Name)
+			continue
+		}
+		_, ptr := types.Unalias(p.Type()).(*types.Pointer)
+		a.Required = !ptr
+		a.Field = exported(p.Name())
+		for fields[a.Field] {
+			a.Field += "_"
+		}
+		fields[a.Field] = true
+		args = append(args, a)
+	}
+	return args
+}
+
+func exported(name string) string {
+	r, n := utf8.DecodeRuneInString(name)
+	return string(unicode.ToUpper(r)) + name[n:]
+}
+
+func (v *validator) toolParams(c *component, params []*types.Var) {
+	if len(params) == 0 {
+		c.Schema = objectSchema(nil, nil, "\t\t")
+		return
+	}
+	if st, ptr, ok := argStruct(params); ok {
+		c.Params, c.Struct, c.StructPtr = paramStruct, st, ptr
+		props, required, err := v.gen.arguments(st)
+		if err != nil {
+			v.schemaErr(params[0], err)
+			return
+		}
+		c.Required = required
+		c.Schema = objectSchema(props, required, "\t\t")
+		return
+	}
+	c.Params = paramNamed
+	c.Args = v.named(c, params)
+	props := properties{}
+	for i, a := range c.Args {
+		s, err := v.gen.schema(a.Type, a.Name)
+		if err != nil {
+			v.schemaErr(params[i], err)
+			continue
+		}
+		props = append(props, property{Name: a.Name, Schema: s})
+		if a.Required {
+			c.Required = append(c.Required, a.Name)
+		}
+	}
+	c.Schema = objectSchema(props, c.Required, "\t\t")
+}
+
+func (v *validator) schemaErr(p *types.Var, err error) {
+	if err == errInvalidType {
+		v.invalid = true
+		return
+	}
+	v.e.atPos(p.Pos(), "%v", err)
+}
+
+// results checks that sig returns (R, error) and returns R.
+func (v *validator) results(c *component, fn *ast.FuncDecl, sig *types.Signature, want string) types.Type {
+	res := sig.Results()
+	if res.Len() == 2 && types.Identical(res.At(1).Type(), types.Universe.Lookup("error").Type()) {
+		c.ResultType = res.At(0).Type()
+		return c.ResultType
+	}
+	pos := fn.Name.Pos()
+	if fn.Type.Results != nil {
+		pos = fn.Type.Results.Pos()
+	}
+	got := "nothing"
+	if res.Len() > 0 {
+		got = types.TypeString(res, v.qual)
+	}
+	v.e.atPos(pos, "%s handler %s must return (%s, error), not %s", c.Kind, fn.Name.Name, want, got)
+	return nil
+}
+
+func (v *validator) toolResult(c *component, fn *ast.FuncDecl, sig *types.Signature) {
+	r := v.results(c, fn, sig, "R")
+	switch {
+	case r == nil:
+	case isPointerTo(r, mcpPath, "CallToolResult"):
+		c.Result = resultToolResult
+	case isString(r):
+		c.Result = resultText
+	default:
+		c.Result = resultJSON
+		v.encodable(fn, r)
+	}
+}
+
+func (v *validator) resourceParams(c *component, dir *annotations.Directive, params []*types.Var) {
+	if c.Kind == kindTemplate {
+		if _, err := uritemplate.New(c.URI); err != nil {
+			v.e.at(tokPos(dir.URI.Pos), "invalid URI template %q: %v", c.URI, err)
+		}
+	}
+	vars := map[string]bool{}
+	for _, w := range dir.URIVars {
+		vars[w.Text] = true
+	}
+	byName := map[string]bool{}
+	for _, p := range params {
+		byName[p.Name()] = true
+		switch {
+		case p.Name() == "" || p.Name() == "_":
+			v.e.atPos(p.Pos(), "resource parameter of type %s needs a name: it binds the URI variable of that name", types.TypeString(p.Type(), v.qual))
+		case !vars[p.Name()] && c.Kind == kindResource:
+			v.e.atPos(p.Pos(), "parameter %s has no variable in uri %q: a static resource handler takes no parameters besides ctx", p.Name(), c.URI)
+		case !vars[p.Name()]:
+			v.e.atPos(p.Pos(), "parameter %s has no variable {%s} in uri %q", p.Name(), p.Name(), c.URI)
+		case !types.Identical(p.Type(), types.Typ[types.String]):
+			v.e.atPos(p.Pos(), "parameter %s must be a string: it binds the URI variable {%s}, not %s", p.Name(), p.Name(), types.TypeString(p.Type(), v.qual))
+		default:
+			c.Args = append(c.Args, arg{Name: p.Name(), Type: p.Type(), Required: true})
+		}
+	}
+	seen := map[string]bool{}
+	for _, w := range dir.URIVars {
+		if !byName[w.Text] && !seen[w.Text] {
+			v.e.at(tokPos(w.Pos), "URI variable {%s} has no parameter %s in %s", w.Text, w.Text, c.Func)
+		}
+		seen[w.Text] = true
+	}
+}
+
+func (v *validator) resourceResult(c *component, fn *ast.FuncDecl, sig *types.Signature) {
+	r := v.results(c, fn, sig, "string | []byte | T")
+	mime := ""
+	switch {
+	case r == nil:
+	case isString(r):
+		c.Result, mime = resultText, "text/plain"
+	case isBytes(r):
+		c.Result, mime = resultBlob, "application/octet-stream"
+	default:
+		c.Result, mime = resultJSON, "application/json"
+		v.encodable(fn, r)
+	}
+	if c.MIME == "" {
+		c.MIME = mime
+	}
+}
+
+func (v *validator) promptParams(c *component, params []*types.Var) {
+	if len(params) == 0 {
+		return
+	}
+	if st, ptr, ok := argStruct(params); ok {
+		c.Params, c.Struct, c.StructPtr = paramStruct, st, ptr
+		for _, f := range jsonFields(st.Underlying().(*types.Struct)) {
+			if !isStringOrPtr(f.v.Type()) {
+				v.e.atPos(params[0].Pos(), "prompt argument %q (field %s) must be a string or *string, not %s", f.name, f.v.Name(), types.TypeString(f.v.Type(), v.qual))
+				continue
+			}
+			a := arg{Name: f.name, Type: f.v.Type(), Required: f.required(), Description: f.description(v.gen.docs)}
+			c.Args = append(c.Args, a)
+			if a.Required {
+				c.Required = append(c.Required, a.Name)
+			}
+		}
+		return
+	}
+	c.Params = paramNamed
+	c.Args = v.named(c, params)
+	for i, a := range c.Args {
+		if !isStringOrPtr(a.Type) {
+			v.e.atPos(params[i].Pos(), "prompt parameter %s must be a string or *string, not %s", params[i].Name(), types.TypeString(a.Type, v.qual))
+		}
+		if a.Required {
+			c.Required = append(c.Required, a.Name)
+		}
+	}
+}
+
+func (v *validator) promptResult(c *component, fn *ast.FuncDecl, sig *types.Signature) {
+	r := v.results(c, fn, sig, "string | []mcp.PromptMessage | *mcp.GetPromptResult")
+	switch {
+	case r == nil:
+	case isString(r):
+		c.Result = resultText
+	case isPointerTo(r, mcpPath, "GetPromptResult"):
+		c.Result = resultPrompt
+	case isSliceOf(r, mcpPath, "PromptMessage"):
+		c.Result = resultMessages
+	default:
+		pos := fn.Type.Results.List[0].Type.Pos()
+		v.e.atPos(pos, "prompt handler %s must return string, []mcp.PromptMessage or *mcp.GetPromptResult, not %s", fn.Name.Name, types.TypeString(r, v.qual))
+	}
+}
+
+// encodable reports a result type encoding/json cannot encode.
+func (v *validator) encodable(fn *ast.FuncDecl, t types.Type) {
+	if bad := unencodable(t, map[types.Type]bool{}); bad != nil {
+		if b, ok := bad.(*types.Basic); ok && b.Kind() == types.Invalid {
+			v.invalid = true
+			return
+		}
+		v.e.atPos(fn.Type.Results.List[0].Type.Pos(), "result type %s cannot be encoded as JSON: it contains %s", types.TypeString(t, v.qual), types.TypeString(bad, v.qual))
+	}
+}
+
+// unencodable returns a type within t that encoding/json refuses, or nil.
+// Interfaces pass: their dynamic values are the handler's business.
+func unencodable(t types.Type, seen map[types.Type]bool) types.Type {
+	t = types.Unalias(t)
+	if seen[t] {
+		return nil
+	}
+	seen[t] = true
+	if implements(t, jsonMarshaler) || implements(t, textMarshaler) {
+		return nil
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		if u.Info()&types.IsComplex != 0 || u.Kind() == types.UnsafePointer || u.Kind() == types.Invalid {
+			return u
+		}
+	case *types.Chan, *types.Signature:
+		return t
+	case *types.Pointer:
+		return unencodable(u.Elem(), seen)
+	case *types.Slice:
+		return unencodable(u.Elem(), seen)
+	case *types.Array:
+		return unencodable(u.Elem(), seen)
+	case *types.Map:
+		if !validMapKey(u.Key()) && !implements(u.Key(), textMarshaler) {
+			return u.Key()
+		}
+		return unencodable(u.Elem(), seen)
+	case *types.Struct:
+		for _, f := range jsonFields(u) {
+			if bad := unencodable(f.v.Type(), seen); bad != nil {
+				return bad
+			}
+		}
+	}
+	return nil
+}
+
+var (
+	jsonMarshaler = marshaler("MarshalJSON")
+	textMarshaler = marshaler("MarshalText")
+)
+
+func marshaler(method string) *types.Interface {
+	bytesResult := types.NewVar(token.NoPos, nil, "", types.NewSlice(types.Typ[types.Byte]))
+	errResult := types.NewVar(token.NoPos, nil, "", types.Universe.Lookup("error").Type())
+	sig := types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(bytesResult, errResult), false)
+	return types.NewInterfaceType([]*types.Func{types.NewFunc(token.NoPos, nil, method, sig)}, nil).Complete()
+}
+
+func isString(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Kind() == types.String
+}
+
+func isStringOrPtr(t types.Type) bool {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	return types.Identical(t, types.Typ[types.String])
+}
+
+// isBytes reports whether t is a byte slice other than json.RawMessage,
+// which is JSON.
+func isBytes(t types.Type) bool {
+	s, ok := t.Underlying().(*types.Slice)
+	if !ok || isNamed(t, "encoding/json", "RawMessage") {
+		return false
+	}
+	b, ok := s.Elem().Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Byte
+}
+
+func isPointerTo(t types.Type, path, name string) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	return ok && isNamed(p.Elem(), path, name)
+}
+
+func isSliceOf(t types.Type, path, name string) bool {
+	s, ok := types.Unalias(t).(*types.Slice)
+	return ok && isNamed(s.Elem(), path, name)
+}
+
+// duplicates reports components whose MCP name (per kind; resources
+// and templates share theirs) or resource URI is already taken, at the
+// second one, pointing at the first.
+func (v *validator) duplicates(comps []*component) {
+	names := map[string]*component{}
+	uris := map[string]*component{}
+	for _, c := range comps {
+		key := c.Kind.String() + " " + c.Name
+		if first, ok := names[key]; ok {
+			v.e.at(c.namePos, "duplicate %s name %q; %s uses it at %s", c.Kind, c.Name, first.Func, shortPosition(first.namePos))
+		} else {
+			names[key] = c
+		}
+		if c.Kind != kindResource && c.Kind != kindTemplate {
+			continue
+		}
+		if first, ok := uris[c.URI]; ok {
+			v.e.at(c.uriPos, "duplicate resource uri %q; %s uses it at %s", c.URI, first.Func, shortPosition(first.uriPos))
+		} else {
+			uris[c.URI] = c
+		}
+	}
+}
+
+func shortPosition(p token.Position) string {
+	return fmt.Sprintf("%s:%d:%d", filepath.Base(p.Filename), p.Line, p.Column)
+}
+
+// check type-checks the expression of check(…) in the package's scope at
+// the directive and returns it ready to emit, or nil after reporting why
+// it is not an auth check.
+func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
+	// The expression is parsed on its own file set: its offsets are
+	// offsets into the directive's text, which gives error columns.
+	fset := token.NewFileSet()
+	expr, err := parser.ParseExprFrom(fset, "", w.Text, 0)
+	if err != nil {
+		v.e.at(tokPos(w.Pos), "invalid check expression %s: %v", w.Text, err)
+		return nil
+	}
+	offset := func(p token.Pos) token.Position {
+		pos := tokPos(w.Pos)
+		if p.IsValid() {
+			pos.Column += fset.Position(p).Offset
+		}
+		return pos
+	}
+	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}}
+	if err := types.CheckExpr(fset, v.pkg.Types, at, expr, info); err != nil {
+		var te types.Error
+		if !errors.As(err, &te) {
+			v.e.at(tokPos(w.Pos), "check(%s): %v", w.Text, err)
+			return nil
+		}
+		msg := te.Msg
+		if name, ok := strings.CutPrefix(msg, "undefined: "); ok {
+			if sg := v.suggestIdent(name, at); sg != "" {
+				msg += "; did you mean " + sg + "?"
+			}
+		}
+		v.e.at(offset(te.Pos), "%s", msg)
+		return nil
+	}
+	tv := info.Types[expr]
+	switch {
+	case tv.IsType():
+		v.e.at(tokPos(w.Pos), "check(%s): %s is a type, not a value", w.Text, w.Text)
+		return nil
+	case tv.IsNil():
+		v.e.at(tokPos(w.Pos), "check(nil): nil is not an auth check")
+		return nil
+	}
+	t := tv.Type
+	if invalidIn(t, map[types.Type]bool{}) {
+		v.invalid = true
+		return nil
+	}
+	ce := &checkExpr{Parts: v.exprParts(w.Text, fset, expr, info)}
+	if isNamed(t, runtimePath, "AuthCheck") {
+		ce.Direct = true
+		return ce
+	}
+	sig, _ := t.Underlying().(*types.Signature)
+	shape := checkShapeOf(sig)
+	if shape == shapeNone {
+		v.e.at(tokPos(w.Pos), "check(%s): %s has type %s, which is not an auth check; want runtime.AuthCheck or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error)",
+			w.Text, w.Text, types.TypeString(t, v.qual))
+		return nil
+	}
+	if _, named := types.Unalias(t).(*types.Named); named {
+		// runtime.Check accepts exactly the unnamed shapes.
+		ce.Shape = shape
+	}
+	return ce
+}
+
+// invalidIn reports whether t refers to a type the type checker could not
+// resolve.
+func invalidIn(t types.Type, seen map[types.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t := t.(type) {
+	case *types.Basic:
+		return t.Kind() == types.Invalid
+	case *types.Alias:
+		return invalidIn(types.Unalias(t), seen)
+	case *types.Named:
+		return invalidIn(t.Underlying(), seen)
+	case *types.Pointer:
+		return invalidIn(t.Elem(), seen)
+	case *types.Slice:
+		return invalidIn(t.Elem(), seen)
+	case *types.Array:
+		return invalidIn(t.Elem(), seen)
+	case *types.Map:
+		return invalidIn(t.Key(), seen) || invalidIn(t.Elem(), seen)
+	case *types.Chan:
+		return invalidIn(t.Elem(), seen)
+	case *types.Struct:
+		for i := range t.NumFields() {
+			if invalidIn(t.Field(i).Type(), seen) {
+				return true
+			}
+		}
+	case *types.Tuple:
+		for i := range t.Len() {
+			if invalidIn(t.At(i).Type(), seen) {
+				return true
+			}
+		}
+	case *types.Signature:
+		return invalidIn(t.Params(), seen) || invalidIn(t.Results(), seen)
+	}
+	return false
+}
+
+// checkShapeOf returns which accepted check shape sig has.
+func checkShapeOf(sig *types.Signature) checkShape {
+	if sig == nil || sig.Variadic() || sig.TypeParams().Len() > 0 || sig.Recv() != nil {
+		return shapeNone
+	}
+	ps, rs := sig.Params(), sig.Results()
+	ctx := false
+	switch {
+	case ps.Len() == 1 && isNamed(ps.At(0).Type(), runtimePath, "AuthContext"):
+	case ps.Len() == 2 && isNamed(ps.At(0).Type(), "context", "Context") && isNamed(ps.At(1).Type(), runtimePath, "AuthContext"):
+		ctx = true
+	default:
+		return shapeNone
+	}
+	isBool := func(t types.Type) bool { return types.Identical(t, types.Typ[types.Bool]) }
+	switch {
+	case rs.Len() == 1 && isBool(rs.At(0).Type()):
+		if ctx {
+			return shapeCtxBool
+		}
+		return shapeBool
+	case rs.Len() == 2 && isBool(rs.At(0).Type()) && types.Identical(rs.At(1).Type(), types.Universe.Lookup("error").Type()):
+		if ctx {
+			return shapeCtxBoolErr
+		}
+		return shapeBoolErr
+	}
+	return shapeNone
+}
+
+// exprParts splits the expression's text so that every reference to a
+// package-level object of another package (through an import of the
+// annotated file, or a dot import) becomes a part of its own, for the
+// generated file to qualify with its own imports.
+func (v *validator) exprParts(text string, fset *token.FileSet, expr ast.Expr, info *types.Info) []exprPart {
+	type span struct {
+		start, end int
+		part       exprPart
+	}
+	var spans []span
+	off := func(p token.Pos) int { return fset.Position(p).Offset }
+	ast.Inspect(expr, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if id, ok := n.X.(*ast.Ident); ok {
+				if pn, ok := info.Uses[id].(*types.PkgName); ok {
+					spans = append(spans, span{off(n.Pos()), off(n.End()), exprPart{Text: n.Sel.Name, Path: pn.Imported().Path(), Pkg: pn.Imported().Name()}})
+					return false
+				}
+			}
+		case *ast.Ident:
+			obj := info.Uses[n]
+			if obj != nil && obj.Pkg() != nil && obj.Pkg() != v.pkg.Types && obj.Parent() == obj.Pkg().Scope() {
+				spans = append(spans, span{off(n.Pos()), off(n.End()), exprPart{Text: n.Name, Path: obj.Pkg().Path(), Pkg: obj.Pkg().Name()}})
+			}
+		}
+		return true
+	})
+	var parts []exprPart
+	last := 0
+	for _, s := range spans {
+		if s.start > last {
+			parts = append(parts, exprPart{Text: text[last:s.start]})
+		}
+		parts = append(parts, s.part)
+		last = s.end
+	}
+	if last < len(text) {
+		parts = append(parts, exprPart{Text: text[last:]})
+	}
+	return parts
+}
+
+// suggestIdent returns a close name for an undefined identifier of a check
+// expression: a package-level name, an imported package's name, or an
+// exported name of that package for a qualified identifier.
+func (v *validator) suggestIdent(name string, at token.Pos) string {
+	var file *types.Scope
+	for i := range v.pkg.Types.Scope().NumChildren() {
+		if s := v.pkg.Types.Scope().Child(i); s.Contains(at) {
+			file = s
+		}
+	}
+	if pkgName, sel, ok := strings.Cut(name, "."); ok {
+		if file == nil {
+			return ""
+		}
+		pn, _ := file.Lookup(pkgName).(*types.PkgName)
+		if pn == nil {
+			return ""
+		}
+		var exported []string
+		for _, n := range pn.Imported().Scope().Names() {
+			if token.IsExported(n) {
+				exported = append(exported, n)
+			}
+		}
+		if sg := annotations.Suggest(sel, exported); sg != "" {
+			return pkgName + "." + sg
+		}
+		return ""
+	}
+	names := v.pkg.Types.Scope().Names()
+	if file != nil {
+		names = append(names, file.Names()...)
+	}
+	return annotations.Suggest(name, names)
+}

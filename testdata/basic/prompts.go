@@ -1,0 +1,32 @@
+package basic
+
+import (
+	"context"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// AdminPrompt helps administrators.
+//
+//mcp:prompt auth=scopes(admin)
+func AdminPrompt(ctx context.Context, topic string, style *string) (string, error) {
+	s := "plain"
+	if style != nil {
+		s = *style
+	}
+	return "Explain " + topic + " in a " + s + " style.", nil
+}
+
+// ReviewArgs are review's arguments.
+type ReviewArgs struct {
+	// Code is the code to review.
+	Code     string  `json:"code"`
+	Language *string `json:"language"`
+}
+
+//mcp:prompt name=review description="Review some code." title=Review
+func ReviewPrompt(args ReviewArgs) ([]mcp.PromptMessage, error) {
+	return []mcp.PromptMessage{
+		mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent("Review: "+args.Code)),
+	}, nil
+}
