@@ -9,8 +9,9 @@
 // and finds the directive lines, which the annotations package parses;
 // validate.go checks handlers and check expressions with go/types and
 // fills the model of model.go; schema.go derives input schemas; emit.go
-// and helpers.go print the model with jennifer. Generate returns the files
-// and never writes them.
+// and helpers.go print the model with jennifer, and report.go turns the
+// same model into the authorization matrix. Generate returns the files and
+// Report the matrix; neither writes anything.
 //
 // # Handlers
 //
@@ -109,7 +110,15 @@
 // own imports, so that aliases and dot imports of the annotated file work.
 //
 // With a //mcp:scopes line in the package, every scope of scopes(…) must be
-// in its vocabulary.
+// in its vocabulary: the scopes of all the package's //mcp:scopes lines, in
+// any of its files (a scope may be listed on several lines). A scope
+// outside it is an error at the scope, suggesting the closest one
+// (annotations.Suggest) or listing the vocabulary. A package without one
+// accepts any scope.
+//
+// With Config.RequireAuth (mcpauthgen -require-auth), a component without
+// auth= is an error at its directive; auth=public passes, since it says
+// that the component needs no check.
 //
 // # Validation
 //
@@ -145,6 +154,26 @@
 // signature or in a check), so that a package calling the Register it does
 // not have yet can be generated; then the package's type errors are
 // returned as a *LoadError.
+//
+// # Report
+//
+// Report loads and validates exactly as Generate does, so the same
+// mistakes make it fail, and returns an AuthReport instead of files: per
+// package (with components, in import path order), every component with
+// its kind, MCP name, URI, tags, the scopes of its scopes(…) terms (in the
+// order written, each once), the text of its check(…) expressions, whether
+// it says auth=public, its auth= in canonical form and its directive's
+// file (relative to the module root, slash-separated) and line.
+// Components are sorted by kind (tool, resource, resource template,
+// prompt) and then name, so the report changes only when authorization
+// does, not when code moves. AuthReport.ForToken adds, per component,
+// whether a token with exactly the given scopes sees it, judging from
+// scopes(…) terms only: hidden when a required scope is missing, visible
+// when none is and there is no check(…), "depends on check" otherwise.
+// Middleware is configured at run time and invisible here; the report's
+// notes say so. AuthReport.Markdown and AuthReport.JSON render it; the
+// JSON fields are those of the types' json tags, versioned by
+// ReportVersion.
 //
 // # Output
 //

@@ -19,7 +19,20 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata")
 // import and run it); an error case lists its errors in errors.txt.
 var (
 	goldenCases = []string{"basic", "advanced"}
-	errorCases  = []string{"errors"}
+	errorCases  = []struct {
+		dir string
+		cfg Config // Dir is set by the test
+		min int    // at least this many errors
+	}{
+		// One of each mistake.
+		{"errors", Config{}, 25},
+		// A scope vocabulary over two files: misspelt scopes with and
+		// without a close suggestion.
+		{"vocab", Config{}, 6},
+		// Components without auth= under RequireAuth, in a package
+		// without a vocabulary (whose odd scopes pass).
+		{"requireauth", Config{RequireAuth: true}, 6},
+	}
 )
 
 func casePatterns(cases []string) []string {
@@ -52,8 +65,10 @@ func TestGolden(t *testing.T) {
 
 func TestGoldenErrors(t *testing.T) {
 	for _, c := range errorCases {
-		t.Run(c, func(t *testing.T) {
-			files, err := Generate(Config{Dir: ".."}, "./testdata/"+c)
+		t.Run(c.dir, func(t *testing.T) {
+			cfg := c.cfg
+			cfg.Dir = ".."
+			files, err := Generate(cfg, "./testdata/"+c.dir)
 			var list ErrorList
 			if !errors.As(err, &list) {
 				t.Fatalf("got files %v, error %v; want an ErrorList", files, err)
@@ -61,19 +76,60 @@ func TestGoldenErrors(t *testing.T) {
 			if files != nil {
 				t.Errorf("got files along with errors: %v", files)
 			}
-			dir, _ := filepath.Abs(filepath.Join("..", "testdata", c))
-			var b strings.Builder
-			for _, e := range list {
-				rel, _ := filepath.Rel(dir, e.Pos.Filename)
-				pos := e.Pos
-				pos.Filename = rel
-				b.WriteString(pos.String() + ": " + e.Msg + "\n")
+			dir, _ := filepath.Abs(filepath.Join("..", "testdata", c.dir))
+			got := relErrors(dir, list)
+			compareGolden(t, filepath.Join(dir, "errors.txt"), got)
+			if len(list) < c.min {
+				t.Errorf("the error case reports %d errors, want at least %d distinct mistakes", len(list), c.min)
 			}
-			compareGolden(t, filepath.Join(dir, "errors.txt"), b.String())
-			if len(list) < 25 {
-				t.Errorf("the error case reports %d errors, want at least 25 distinct mistakes", len(list))
+
+			// The report validates as generation does.
+			r, err := Report(cfg, "./testdata/"+c.dir)
+			var rlist ErrorList
+			if !errors.As(err, &rlist) || r != nil {
+				t.Fatalf("Report: got %v, error %v; want an ErrorList", r, err)
+			}
+			if d := cmp.Diff(got, relErrors(dir, rlist)); d != "" {
+				t.Errorf("Report's errors differ from Generate's (-generate +report):\n%s", d)
 			}
 		})
+	}
+}
+
+// relErrors prints errors one per line, with file names relative to dir.
+func relErrors(dir string, list ErrorList) string {
+	var b strings.Builder
+	for _, e := range list {
+		rel, _ := filepath.Rel(dir, e.Pos.Filename)
+		pos := e.Pos
+		pos.Filename = rel
+		b.WriteString(pos.String() + ": " + e.Msg + "\n")
+	}
+	return b.String()
+}
+
+// TestRequireAuthOff validates the require-auth error case without
+// RequireAuth: what remains are its golden errors but the -require-auth
+// ones, so its odd scopes are fine without a vocabulary.
+func TestRequireAuthOff(t *testing.T) {
+	dir, _ := filepath.Abs(filepath.Join("..", "testdata", "requireauth"))
+	golden, err := os.ReadFile(filepath.Join(dir, "errors.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	for line := range strings.Lines(string(golden)) {
+		if !strings.Contains(line, "(-require-auth)") {
+			want.WriteString(line)
+		}
+	}
+	_, err = Generate(Config{Dir: ".."}, "./testdata/requireauth")
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("got error %v, want an ErrorList", err)
+	}
+	if d := cmp.Diff(want.String(), relErrors(dir, list)); d != "" {
+		t.Errorf("errors without RequireAuth (-want +got):\n%s", d)
 	}
 }
 

@@ -29,8 +29,12 @@ func load(cfg Config, patterns []string) ([]*packages.Package, error) {
 		patterns = []string{"."}
 	}
 	header := []byte(Header + "\n")
+	mode := loadMode
+	if cfg.module {
+		mode |= packages.NeedModule
+	}
 	pcfg := &packages.Config{
-		Mode: loadMode,
+		Mode: mode,
 		Dir:  cfg.Dir,
 		// The generator reads declarations only, so function bodies are
 		// dropped before type checking, which makes it much cheaper. The
@@ -128,9 +132,12 @@ func findDirectives(fset *token.FileSet, files []*ast.File, output string, e *er
 				for _, le := range lerrs {
 					e.at(token.Position{Filename: le.Pos.Filename, Line: le.Pos.Line, Column: le.Pos.Column}, "%s", le.Msg)
 				}
-				if line == nil || len(lerrs) > 0 {
+				if _, vocab := line.(*annotations.Scopes); line == nil || len(lerrs) > 0 && !vocab {
 					// A broken line says nothing reliable about its
 					// function: its mistakes are all there is to report.
+					// A broken //mcp:scopes line still lists its valid,
+					// distinct scopes, which keeps the vocabulary check
+					// from reporting scopes the line meant to declare.
 					continue
 				}
 				d := &directive{line: line, pos: c.Slash}

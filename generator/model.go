@@ -15,6 +15,7 @@ type pkgFile struct {
 	Types      *types.Package // the annotated package
 	Path       string         // absolute path of the generated file
 	Register   string         // name of the registration function
+	Vocabulary []string       // the //mcp:scopes vocabulary, in source order
 	Components []*component   // in source order
 }
 
@@ -40,17 +41,29 @@ func (k compKind) String() string {
 	return "?"
 }
 
+// label names the kind for people: "resource template" apart from
+// "resource", unlike String, which names the directive.
+func (k compKind) label() string {
+	if k == kindTemplate {
+		return "resource template"
+	}
+	return k.String()
+}
+
 // component is one annotated function.
 type component struct {
 	Kind        compKind
-	Func        string // the handler's Go name
-	Source      string // "file.go:line" of the directive
-	Name        string // MCP name
-	URI         string // resource URI or template
+	Func        string         // the handler's Go name
+	Source      string         // "file.go:line" of the directive
+	Pos         token.Position // of the directive's "//"
+	Name        string         // MCP name
+	URI         string         // resource URI or template
 	Title       string
 	Description string
 	MIME        string // resources: the MIME type of the contents
 	Auth        []authTerm
+	Public      bool   // auth=public
+	AuthText    string // auth= in canonical form; "" when absent
 	Tags        []string
 	Hints       toolHints
 
@@ -117,6 +130,7 @@ type authTerm struct {
 // imported packages can be re-qualified in the generated file, whose
 // imports differ from those of the annotated file.
 type checkExpr struct {
+	Text  string // the expression as written (trimmed of blanks)
 	Parts []exprPart
 	// Shape is the function type to convert the expression to when its
 	// type is a named function type of an accepted shape; shapeNone when

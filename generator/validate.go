@@ -28,10 +28,11 @@ const (
 // validator turns the directives of one package into components,
 // collecting every mistake.
 type validator struct {
-	pkg  *packages.Package
-	e    *errs
-	gen  *schemaGen
-	qual types.Qualifier
+	pkg         *packages.Package
+	e           *errs
+	gen         *schemaGen
+	qual        types.Qualifier
+	requireAuth bool // Config.RequireAuth
 
 	// invalid is set when a component depends on a type the type checker
 	// could not resolve: the package's type errors are then the problem.
@@ -47,15 +48,19 @@ func analyze(cfg Config, pkg *packages.Package, e *errs) (pf *pkgFile, invalid b
 		}
 		return p.Name()
 	}
-	v := &validator{pkg: pkg, e: e, qual: qual,
+	v := &validator{pkg: pkg, e: e, qual: qual, requireAuth: cfg.RequireAuth,
 		gen: &schemaGen{docs: fieldDocs(pkg.Syntax), qual: qual}}
 	dirs := findDirectives(pkg.Fset, pkg.Syntax, cfg.Output, e)
 
+	// The vocabulary is every scope of every //mcp:scopes line of the
+	// package, in source order; a scope may be listed on several lines.
 	var vocab []string
 	for _, d := range dirs {
 		if s, ok := d.line.(*annotations.Scopes); ok {
 			for _, w := range s.Words {
-				vocab = append(vocab, w.Text)
+				if !slices.Contains(vocab, w.Text) {
+					vocab = append(vocab, w.Text)
+				}
 			}
 		}
 	}
@@ -97,6 +102,7 @@ func analyze(cfg Config, pkg *packages.Package, e *errs) (pf *pkgFile, invalid b
 		Types:      pkg.Types,
 		Path:       filepath.Join(pkg.Dir, cfg.Output),
 		Register:   cfg.Register,
+		Vocabulary: vocab,
 		Components: comps,
 	}, v.invalid
 }
@@ -125,6 +131,7 @@ func (v *validator) component(d *directive, dir *annotations.Directive, vocab []
 	c := &component{
 		Func:   name,
 		Source: sourceName(v.pkg.Fset, d.pos),
+		Pos:    v.pkg.Fset.Position(d.pos),
 		URI:    dir.URI.Text,
 		Title:  dir.Title.Text,
 		MIME:   dir.MIME.Text,
@@ -164,7 +171,12 @@ func (v *validator) component(d *directive, dir *annotations.Directive, vocab []
 	for _, t := range dir.Tags {
 		c.Tags = append(c.Tags, t.Text)
 	}
+	if dir.Auth == nil && v.requireAuth {
+		v.e.atPos(d.pos, "%s %q has no auth= (-require-auth): add auth=scopes(...), auth=check(...) or auth=public", c.Kind.label(), c.Name)
+	}
 	if dir.Auth != nil {
+		c.Public = dir.Auth.Public
+		c.AuthText = dir.Auth.String()
 		for _, t := range dir.Auth.Terms {
 			switch t.Kind {
 			case annotations.TermScopes:
@@ -629,7 +641,7 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 		v.invalid = true
 		return nil
 	}
-	ce := &checkExpr{Parts: v.exprParts(w.Text, fset, expr, info)}
+	ce := &checkExpr{Text: w.Text, Parts: v.exprParts(w.Text, fset, expr, info)}
 	if isNamed(t, runtimePath, "AuthCheck") {
 		ce.Direct = true
 		return ce

@@ -4,6 +4,7 @@
 // Usage:
 //
 //	mcpauthgen [flags] [packages]
+//	mcpauthgen -report [-json] [-scopes list] [packages]
 //
 // It loads the packages (default ".") and writes, in each one that has
 // annotated functions, a file mcpauth_gen.go declaring
@@ -34,9 +35,30 @@
 //		there are any
 //	-v
 //		list the files written, removed and already up to date
+//	-require-auth
+//		make every component without auth= an error (fail closed);
+//		auth=public states that a component needs no check
+//	-report
+//		write nothing; print the authorization matrix of the packages on
+//		standard output: per package, every component with its kind, name,
+//		URI, tags, required scopes, checks, public flag and source position
+//		(relative to the module root), as Markdown tables
+//	-json
+//		with -report: print the matrix as JSON (see generator.AuthReport)
+//	-scopes list
+//		with -report: add, per component, whether a token with exactly
+//		these comma-separated scopes can see it ("visible", "hidden" or
+//		"depends on check"), judging from scopes(...) terms only;
+//		-scopes= is a token without scopes
 //
 // Mistakes in annotations and handler signatures are reported as
-// file:line:col: message, all of them, and nothing is written.
+// file:line:col: message, all of them, and nothing is written. A package
+// with //mcp:scopes lines accepts only the scopes they list.
+//
+// The report cannot see middleware (runtime.WithMiddleware), which is
+// configured at run time: it may deny more than the report shows. -report
+// validates as generation does, -require-auth included, and fails the same
+// way.
 //
 // Exit status: 0 on success (and, with -check, when everything is up to
 // date); 1 for annotation or validation errors, or stale output under
@@ -51,6 +73,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mcpauthgen/mcpauthgen/generator"
@@ -73,6 +96,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	register := fs.String("register", generator.DefaultRegister, "`name` of the generated registration function")
 	check := fs.Bool("check", false, "write nothing; report missing, stale or orphaned generated files with a diff and exit 1 if any")
 	verbose := fs.Bool("v", false, "list the files written, removed and up to date")
+	requireAuth := fs.Bool("require-auth", false, "fail for any component without auth= (auth=public states that none is needed)")
+	report := fs.Bool("report", false, "write nothing; print the authorization matrix (Markdown) on standard output")
+	asJSON := fs.Bool("json", false, "with -report: print JSON instead of Markdown")
+	var token []string
+	tokenSet := false
+	fs.Func("scopes", "with -report: say what a token with exactly these comma-separated `scopes` can see (-scopes= for none)", func(v string) error {
+		tokenSet = true
+		token = token[:0]
+		for _, sc := range strings.Split(v, ",") {
+			if sc = strings.TrimSpace(sc); sc != "" && !slices.Contains(token, sc) {
+				token = append(token, sc)
+			}
+		}
+		return nil
+	})
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: mcpauthgen [flags] [packages]")
 		fs.PrintDefaults()
@@ -83,6 +121,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitFailure
 	}
+	switch {
+	case !*report && (*asJSON || tokenSet):
+		return usageError(fs, "-json and -scopes need -report")
+	case *report && *check:
+		return usageError(fs, "-report and -check cannot be used together")
+	}
+	cfg := generator.Config{Output: *output, Register: *register, RequireAuth: *requireAuth}
 
 	cwd, _ := os.Getwd()
 	rel := func(path string) string {
@@ -91,8 +136,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return path
 	}
-	files, err := generator.Generate(generator.Config{Output: *output, Register: *register}, fs.Args()...)
-	if err != nil {
+	failed := func(err error) int {
 		var list generator.ErrorList
 		if errors.As(err, &list) {
 			for _, e := range list {
@@ -104,6 +148,32 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "mcpauthgen: %v\n", err)
 		return exitFailure
+	}
+
+	if *report {
+		r, err := generator.Report(cfg, fs.Args()...)
+		if err != nil {
+			return failed(err)
+		}
+		if tokenSet {
+			r = r.ForToken(token)
+		}
+		out := r.Markdown()
+		if *asJSON {
+			if out, err = r.JSON(); err != nil {
+				return failed(err)
+			}
+		}
+		if _, err := stdout.Write(out); err != nil {
+			fmt.Fprintf(stderr, "mcpauthgen: %v\n", err)
+			return exitFailure
+		}
+		return exitOK
+	}
+
+	files, err := generator.Generate(cfg, fs.Args()...)
+	if err != nil {
+		return failed(err)
 	}
 
 	stale := 0
@@ -155,4 +225,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitInvalid
 	}
 	return exitOK
+}
+
+func usageError(fs *flag.FlagSet, msg string) int {
+	fmt.Fprintf(fs.Output(), "mcpauthgen: %s\n", msg)
+	fs.Usage()
+	return exitFailure
 }

@@ -5,9 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The CLI tests call run on packages written to temporary directories
@@ -194,6 +197,10 @@ func TestUsageAndLoadErrors(t *testing.T) {
 		{"register not an identifier", []string{"-register", "1x", good}, 2, `register function name "1x" is not a Go identifier`},
 		{"no such directory", []string{filepath.Join(good, "nope")}, 2, "directory not found"},
 		{"no package", []string{"../../testdata/..."}, 2, "no packages match ../../testdata/..."},
+		{"json without report", []string{"-json", good}, 2, "-json and -scopes need -report"},
+		{"scopes without report", []string{"-scopes", "read", good}, 2, "-json and -scopes need -report"},
+		{"report and check", []string{"-report", "-check", good}, 2, "-report and -check cannot be used together"},
+		{"report of no package", []string{"-report", "../../testdata/..."}, 2, "no packages match ../../testdata/..."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCLI(t, tc.args...)
@@ -268,5 +275,102 @@ func NewServer() *runtime.Server {
 func TestGoldenCasesCurrent(t *testing.T) {
 	if code, stdout, stderr := runCLI(t, "-check", "../../testdata/basic", "../../testdata/advanced"); code != 0 {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestRequireAuth: every component without auth=, in every file, is an
+// error under -require-auth, at its directive, and nothing is written;
+// auth=public passes.
+func TestRequireAuth(t *testing.T) {
+	dir := tempPkg(t, map[string]string{
+		"a.go": `package p
+
+import "context"
+
+//mcp:tool name=delete_all destructive
+func DeleteAll(ctx context.Context) (string, error) { return "", nil }
+
+//mcp:tool auth=public
+func Health() (string, error) { return "ok", nil }
+`,
+		"b.go": `package p
+
+//mcp:resource uri=data://x
+func Data() (string, error) { return "", nil }
+
+//mcp:prompt auth=scopes(read)
+func Help() (string, error) { return "", nil }
+`,
+	})
+	out := filepath.Join(dir, "mcpauth_gen.go")
+	want := strings.ReplaceAll(`DIR/a.go:5:1: tool "delete_all" has no auth= (-require-auth): add auth=scopes(...), auth=check(...) or auth=public
+DIR/b.go:3:1: resource "data" has no auth= (-require-auth): add auth=scopes(...), auth=check(...) or auth=public
+`, "DIR", dir)
+	for _, args := range [][]string{
+		{"-require-auth", dir},
+		{"-require-auth", "-check", dir},
+		{"-require-auth", "-report", dir},
+	} {
+		code, stdout, stderr := runCLI(t, args...)
+		if code != 1 || stdout != "" || stderr != want {
+			t.Errorf("%q: exit %d, stdout %q, stderr:\n%s\nwant:\n%s", args, code, stdout, stderr, want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Fatalf("%q wrote %s", args, out)
+		}
+	}
+	if code, _, stderr := runCLI(t, dir); code != 0 {
+		t.Errorf("without -require-auth: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestReportGolden prints the report of the golden cases from this
+// directory: file names are relative to the module root, so the output
+// is the generator's golden, whatever the current directory.
+func TestReportGolden(t *testing.T) {
+	for _, tc := range []struct {
+		golden string
+		args   []string
+	}{
+		{"report.md", []string{"-report"}},
+		{"report.json", []string{"-report", "-json"}},
+		{"report_read_write.md", []string{"-report", "-scopes", " read, write,read"}},
+		{"report_read_write.json", []string{"-json", "-scopes=read,write", "-report"}},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join("..", "..", "testdata", "report", tc.golden))
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runCLI(t, append(tc.args, "../../testdata/basic", "../../testdata/advanced")...)
+			if code != 0 || stderr != "" {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			if d := cmp.Diff(string(want), stdout); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestReport: -report writes nothing, judges a token without scopes with
+// -scopes=, and fails like generation on mistakes.
+func TestReport(t *testing.T) {
+	dir := tempPkg(t, map[string]string{"p.go": tool("read")})
+	code, stdout, stderr := runCLI(t, "-report", "-scopes=", dir)
+	if code != 0 || stderr != "" ||
+		!strings.Contains(stdout, "Access: for a token with no scopes") ||
+		!regexp.MustCompile("\\| tool \\| hello \\| .* \\| `read` \\| .* \\| hidden \\|\n").MatchString(stdout) {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, stderr, stdout)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("-report wrote files: %v", entries)
+	}
+
+	writeFile(t, filepath.Join(dir, "scopes.go"), "package p\n\n//mcp:scopes admin reader\n")
+	code, stdout, stderr = runCLI(t, "-report", "-json", dir)
+	want := filepath.Join(dir, "p.go") + `:7:24: scope "read" is not in the //mcp:scopes vocabulary; did you mean "reader"?` + "\n"
+	if code != 1 || stdout != "" || stderr != want {
+		t.Errorf("misspelt scope: exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
 	}
 }
