@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+// client.mjs drives an MCP server over Streamable HTTP with the official
+// TypeScript SDK (@modelcontextprotocol/sdk), so that mcpauthgen's end-to-end
+// tests see the server through a client we did not write.
+//
+// Usage:
+//
+//	node client.mjs --url URL [--token TOKEN] [--ops JSON]
+//
+// Without --ops the operations are read from standard input. They are a JSON
+// array; each element is an object with an "op" field:
+//
+//	{"op": "listTools"}                      also listResources, listResourceTemplates, listPrompts
+//	{"op": "callTool", "name": "x", "args": {...}}
+//	{"op": "readResource", "uri": "users://1/profile"}
+//	{"op": "getPrompt", "name": "x", "args": {...}}
+//	{"op": "subscribeResource", "uri": "…"}  also unsubscribeResource
+//	{"op": "complete", "ref": {"type": "ref/prompt", "name": "x"}, "argument": {"name": "a", "value": "v"}}
+//	{"op": "ping"}
+//	{"op": "setToken", "token": "…"}        later requests carry this bearer token (null: none)
+//	{"op": "discoverResourceMetadata"}      RFC 9728 discovery as the SDK does it
+//	{"op": "terminateSession"}              HTTP DELETE of the session
+//
+// List operations follow nextCursor to the end and report every item and the
+// number of pages. An operation may carry "id", echoed in its result.
+//
+// The output is one JSON document on standard output:
+//
+//	{"connect": {"ok": true, "serverInfo": …, "protocolVersion": …} | {"ok": false, "error": ERR},
+//	 "results": [{"op": …, "id": …, "result": …} | {"op": …, "id": …, "error": ERR}, …]}
+//
+// where ERR is {"name", "message", "code"?, "data"?, "http"?}; "http" is
+// present when the error comes from an HTTP response that was not 2xx:
+// {"status", "wwwAuthenticate", "wwwAuthenticateParams"} (the parameters as
+// the SDK itself parses them). When connecting fails, operations that need a
+// session fail with "not connected"; discoverResourceMetadata still runs.
+//
+// Exit status: 0 when the document was written (errors of operations are
+// data, not failures), 2 for usage errors.
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+    discoverOAuthProtectedResourceMetadata,
+    extractWWWAuthenticateParams
+} from '@modelcontextprotocol/sdk/client/auth.js';
+
+function usage(msg) {
+    process.stderr.write(`client.mjs: ${msg}\nusage: node client.mjs --url URL [--token TOKEN] [--ops JSON]\n`);
+    process.exit(2);
+}
+
+let args;
+try {
+    args = parseArgs({
+        options: {
+            url: { type: 'string' },
+            token: { type: 'string' },
+            ops: { type: 'string' }
+        },
+        strict: true
+    }).values;
+} catch (err) {
+    usage(err.message);
+}
+if (!args.url) {
+    usage('--url is required');
+}
+const serverUrl = new URL(args.url);
+
+let ops;
+try {
+    ops = JSON.parse(args.ops ?? readFileSync(0, 'utf8'));
+} catch (err) {
+    usage(`operations are not JSON: ${err.message}`);
+}
+if (!Array.isArray(ops)) {
+    usage('operations must be a JSON array');
+}
+
+// lastHTTPFailure is the most recent response that was not 2xx, recorded by
+// the fetch the transport uses, so that errors can report the status and
+// WWW-Authenticate header the SDK saw (its errors carry only the status).
+let lastHTTPFailure;
+
+async function recordingFetch(input, init) {
+    const response = await fetch(input, init);
+    if (!response.ok) {
+        const params = extractWWWAuthenticateParams(response);
+        lastHTTPFailure = {
+            status: response.status,
+            wwwAuthenticate: response.headers.get('www-authenticate'),
+            wwwAuthenticateParams: {
+                resourceMetadataUrl: params.resourceMetadataUrl?.href,
+                scope: params.scope,
+                error: params.error
+            }
+        };
+    }
+    return response;
+}
+
+function describeError(err) {
+    const out = { name: err?.name ?? 'Error', message: String(err?.message ?? err) };
+    if (err && typeof err.code === 'number') {
+        out.code = err.code;
+    }
+    if (err && err.data !== undefined) {
+        out.data = err.data;
+    }
+    // StreamableHTTPError's code is the HTTP status.
+    if (lastHTTPFailure && err?.code === lastHTTPFailure.status) {
+        out.http = lastHTTPFailure;
+    }
+    return out;
+}
+
+const headers = {};
+if (args.token !== undefined) {
+    headers.Authorization = `Bearer ${args.token}`;
+}
+const transport = new StreamableHTTPClientTransport(serverUrl, {
+    requestInit: { headers },
+    fetch: recordingFetch,
+    // A failed standalone SSE stream must not keep the process alive.
+    reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 }
+});
+const client = new Client({ name: 'mcpauthgen-e2e', version: '0.0.0' });
+client.onerror = () => {}; // transport-level noise (e.g. the SSE stream closing) is not a result
+
+const output = { connect: undefined, results: [] };
+let connected = false;
+try {
+    lastHTTPFailure = undefined;
+    await client.connect(transport);
+    connected = true;
+    output.connect = {
+        ok: true,
+        serverInfo: client.getServerVersion(),
+        protocolVersion: transport.protocolVersion,
+        sessionId: transport.sessionId ?? null
+    };
+} catch (err) {
+    output.connect = { ok: false, error: describeError(err) };
+}
+
+// listAll follows nextCursor and returns every item of a list.
+async function listAll(method, field) {
+    const items = [];
+    let cursor;
+    let pages = 0;
+    do {
+        const res = await client[method](cursor === undefined ? undefined : { cursor });
+        pages++;
+        items.push(...res[field]);
+        cursor = res.nextCursor;
+        if (pages > 1000) {
+            throw new Error(`${method}: more than 1000 pages`);
+        }
+    } while (cursor);
+    return { [field]: items, pages };
+}
+
+const handlers = {
+    listTools: () => listAll('listTools', 'tools'),
+    listResources: () => listAll('listResources', 'resources'),
+    listResourceTemplates: () => listAll('listResourceTemplates', 'resourceTemplates'),
+    listPrompts: () => listAll('listPrompts', 'prompts'),
+    callTool: op => client.callTool({ name: op.name, arguments: op.args ?? {} }),
+    readResource: op => client.readResource({ uri: op.uri }),
+    getPrompt: op => client.getPrompt({ name: op.name, arguments: op.args ?? {} }),
+    subscribeResource: op => client.subscribeResource({ uri: op.uri }),
+    unsubscribeResource: op => client.unsubscribeResource({ uri: op.uri }),
+    complete: op => client.complete({ ref: op.ref, argument: op.argument }),
+    ping: () => client.ping(),
+    // The transport reads requestInit.headers on every request, so this is
+    // how a client refreshes its token within a session.
+    setToken: async op => {
+        if (op.token === undefined || op.token === null) {
+            delete headers.Authorization;
+        } else {
+            headers.Authorization = `Bearer ${op.token}`;
+        }
+        return {};
+    },
+    terminateSession: async () => {
+        await transport.terminateSession();
+        return { terminated: true };
+    }
+};
+
+for (const op of ops) {
+    const entry = { op: op?.op };
+    if (op?.id !== undefined) {
+        entry.id = op.id;
+    }
+    try {
+        lastHTTPFailure = undefined;
+        if (op?.op === 'discoverResourceMetadata') {
+            entry.result = await discoverOAuthProtectedResourceMetadata(serverUrl, undefined, recordingFetch);
+        } else if (!Object.hasOwn(handlers, op?.op)) {
+            throw new Error(`unknown operation ${JSON.stringify(op?.op)}`);
+        } else if (!connected) {
+            throw new Error('not connected');
+        } else {
+            entry.result = await handlers[op.op](op);
+        }
+    } catch (err) {
+        entry.error = describeError(err);
+    }
+    output.results.push(entry);
+}
+
+try {
+    await client.close();
+} catch {
+    // closing a session that never opened is not a result either
+}
+process.stdout.write(JSON.stringify(output) + '\n');
+process.exit(0);
