@@ -4,7 +4,7 @@ GO ?= go
 # generator's golden cases (explicit paths: ./... skips testdata).
 GENERATED = ./examples/... ./testdata/basic ./testdata/advanced
 
-.PHONY: test lint vet fmt check-generated generate demo bench e2e-deps
+.PHONY: test lint vet fmt check-generated generate demo bench e2e-deps e2e
 
 # test is what CI runs: static checks, generated code current, then every
 # test with the race detector.
@@ -36,6 +36,13 @@ demo: generate
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# e2e-deps installs the npm packages of the end-to-end tests.
+# e2e-deps installs the pinned npm packages of the end-to-end tests (the
+# TypeScript MCP SDK client and the MCP conformance suite). The e2e tests
+# run it themselves when the packages are missing.
 e2e-deps:
 	cd e2e/client && npm ci --no-audit --no-fund
+	cd e2e/conformance && npm ci --no-audit --no-fund
+
+# e2e runs only the end-to-end tests (they need node >= 20).
+e2e: e2e-deps
+	$(GO) test -count=1 -v ./e2e
