@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -83,8 +84,20 @@ func BenchmarkToolCall(b *testing.B) {
 
 // BenchmarkToolsList10k lists 10,000 tools: on bare mcp-go, through the
 // auth layer for a token that sees all of them, and for one that sees 1%.
+// Every tool requires one scope, which the runtime publishes in its _meta;
+// the bare server is given the same _meta, so that the comparison measures
+// the auth layer and not the size of the answer.
 func BenchmarkToolsList10k(b *testing.B) {
 	const n = 10000
+	scope := func(i int) string {
+		if i%100 == 0 {
+			return "rare"
+		}
+		return "common"
+	}
+	tool := func(i int) mcp.Tool {
+		return mcp.NewTool(fmt.Sprintf("tool_%05d", i), mcp.WithDescription("a tool"))
+	}
 	run := func(b *testing.B, c *client.Client, ctx context.Context, want int) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -97,18 +110,18 @@ func BenchmarkToolsList10k(b *testing.B) {
 	b.Run("bare", func(b *testing.B) {
 		s := server.NewMCPServer("bare", "1")
 		for i := range n {
-			s.AddTool(mcp.NewTool(fmt.Sprintf("tool_%05d", i), mcp.WithDescription("a tool")), echo)
+			t := tool(i)
+			t.Meta = &mcp.Meta{AdditionalFields: map[string]any{
+				runtime.AuthorizationMetaKey: json.RawMessage(`{"scopes":["` + scope(i) + `"]}`),
+			}}
+			s.AddTool(t, echo)
 		}
 		run(b, startBare(b, s), context.Background(), n)
 	})
 	auth := func(b *testing.B) *client.Client {
 		srv := runtime.NewServer("auth", "1")
 		for i := range n {
-			scope := "rare"
-			if i%100 != 0 {
-				scope = "common"
-			}
-			srv.AddTool(mcp.NewTool(fmt.Sprintf("tool_%05d", i), mcp.WithDescription("a tool")), echo, runtime.WithScopes(scope))
+			srv.AddTool(tool(i), echo, runtime.WithScopes(scope(i)))
 		}
 		c, _ := srv.NewInProcessClient()
 		startClient(b, c)

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -181,8 +182,21 @@ func withAuthorizationMeta(meta *mcp.Meta, scopes []string) *mcp.Meta {
 		out.ProgressToken = meta.ProgressToken
 		maps.Copy(out.AdditionalFields, meta.AdditionalFields)
 	}
-	out.AdditionalFields[AuthorizationMetaKey] = map[string]any{"scopes": slices.Clone(scopes)}
+	out.AdditionalFields[AuthorizationMetaKey] = authorizationMeta(scopes)
 	return out
+}
+
+// authorizationMeta is the value published under AuthorizationMetaKey,
+// encoded once at registration: mcp-go marshals a tool's _meta on every
+// tools/list.
+func authorizationMeta(scopes []string) json.RawMessage {
+	b, err := json.Marshal(struct {
+		Scopes []string `json:"scopes"`
+	}{scopes})
+	if err != nil {
+		panic(err) // a []string always encodes
+	}
+	return b
 }
 
 // AddTool registers a tool with its handler. Its checks decide who sees it
