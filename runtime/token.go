@@ -136,6 +136,5 @@ func (v *staticVerifier) VerifyToken(_ context.Context, raw string) (*AccessToke
 	if found == nil || found.Expired(v.now()) {
 		return nil, ErrInvalidToken
 	}
-	t := *found
-	return &t, nil
+	return found.clone(), nil
 }
