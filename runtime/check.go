@@ -77,13 +77,13 @@ type AuthContext struct {
 // for the client; any other error denies and is logged, never shown.
 type AuthCheck func(ctx context.Context, ac AuthContext) (bool, error)
 
-// CheckFunc lists the function shapes Check accepts.
+// CheckFunc lists the function shapes Check accepts: the four function
+// types, and any named type of one of them (AuthCheck is one).
 type CheckFunc interface {
-	AuthCheck |
-		func(AuthContext) bool |
-		func(AuthContext) (bool, error) |
-		func(context.Context, AuthContext) bool |
-		func(context.Context, AuthContext) (bool, error)
+	~func(AuthContext) bool |
+		~func(AuthContext) (bool, error) |
+		~func(context.Context, AuthContext) bool |
+		~func(context.Context, AuthContext) (bool, error)
 }
 
 // Check adapts a function of any accepted shape to an AuthCheck:
@@ -93,9 +93,17 @@ type CheckFunc interface {
 //	func(context.Context, runtime.AuthContext) bool
 //	func(context.Context, runtime.AuthContext) (bool, error)
 //
-// A nil function gives a check that always denies.
+// or of a named function type of one of these shapes, such as
+// type Rule func(runtime.AuthContext) bool. A nil function gives a check
+// that always denies.
 func Check[F CheckFunc](f F) AuthCheck {
-	switch f := any(f).(type) {
+	v := any(f)
+	if _, ok := v.(AuthCheck); !ok && reflect.TypeOf(v).Name() != "" {
+		// A named type other than AuthCheck: convert it to its unnamed
+		// shape, once, when the check is built.
+		v = reflect.ValueOf(v).Convert(unnamed(reflect.TypeOf(v))).Interface()
+	}
+	switch f := v.(type) {
 	case AuthCheck:
 		if f != nil {
 			return f
@@ -121,6 +129,19 @@ func Check[F CheckFunc](f F) AuthCheck {
 }
 
 func denyAll(context.Context, AuthContext) (bool, error) { return false, nil }
+
+// unnamed returns the unnamed function type of function type t.
+func unnamed(t reflect.Type) reflect.Type {
+	in := make([]reflect.Type, t.NumIn())
+	for i := range in {
+		in[i] = t.In(i)
+	}
+	out := make([]reflect.Type, t.NumOut())
+	for i := range out {
+		out[i] = t.Out(i)
+	}
+	return reflect.FuncOf(in, out, false)
+}
 
 // RequireScopes returns a check that passes when the token grants every one
 // of scopes (exact match). A request without a token fails it. The scope list

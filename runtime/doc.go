@@ -15,9 +15,37 @@
 // Component asked about. A component's checks, and the checks of every
 // middleware, run in the order written and must all pass (RunAuthChecks).
 // RequireScopes and RestrictTag are built in; Check adapts functions of the
-// four accepted shapes, synchronous or context-aware. A check that returns
-// an error other than *AuthorizationError, or panics, denies; the failure is
-// logged with log/slog and its text never reaches a client.
+// four accepted shapes, synchronous or context-aware, and of named types of
+// them. A check that returns an error other than *AuthorizationError, or
+// panics, denies; the failure is logged with log/slog and its text never
+// reaches a client.
+//
+// # Adapting handlers
+//
+// mcp-go handlers take a request and return an MCP result; plain Go
+// functions take arguments and return a value and an error. A handful of
+// adapters bridge the two, for the wrappers mcpauthgen generates and for
+// handlers written by hand:
+//
+//	func greet(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+//		var args struct {
+//			Name string `json:"name"`
+//		}
+//		if res := runtime.BindArguments(req, &args, "name"); res != nil {
+//			return res, nil // an isError result naming the bad argument
+//		}
+//		return runtime.TextResult(hello(ctx, args.Name))
+//	}
+//
+// BindArguments and BindPromptArguments decode a request's arguments into
+// a struct and check the required ones. The result adapters take a
+// handler's two results, so that its call goes straight in: TextResult,
+// StructuredResult and ToolResult for tools, PromptText and PromptMessages
+// for prompts, TextContents, BlobContents and JSONContents for resources,
+// whose template variables TemplateVar reads. A tool handler's error
+// becomes a result flagged isError, which the model can read (as FastMCP
+// reports a failing tool); a prompt or resource handler's error is
+// returned as it is, for mcp-go to answer as a JSON-RPC error.
 //
 // # What a caller sees
 //
