@@ -9,8 +9,8 @@
 // and finds the directive lines, which the annotations package parses;
 // validate.go checks handlers and check expressions with go/types and
 // fills the model of model.go; schema.go derives input schemas; emit.go
-// and helpers.go print the model with jennifer, and report.go turns the
-// same model into the authorization matrix. Generate returns the files and
+// prints the model with jennifer, and report.go turns the same model into
+// the authorization matrix. Generate returns the files and
 // Report the matrix; neither writes anything.
 //
 // # Handlers
@@ -58,6 +58,11 @@
 //
 // # Errors at run time
 //
+// The wrappers decode and encode with the runtime's adapters
+// (runtime.BindArguments, runtime.TextResult, runtime.JSONContents and
+// the like; see "Adapting handlers" in the runtime's documentation), so
+// they behave as follows.
+//
 // A tool's arguments are decoded from the request with encoding/json (from
 // the raw JSON when the request has it, so large integers stay exact).
 // A missing (or null) required argument, a wrong type or an undecodable
@@ -99,9 +104,9 @@
 // The terms of auth= become options of the registration, in the order
 // written: scopes(a,b) is runtime.WithScopes("a", "b"); check(EXPR) is
 // runtime.WithAuth(EXPR) when EXPR is a runtime.AuthCheck, else
-// runtime.WithAuth(runtime.Check(EXPR)), with a conversion to the unnamed
-// function type when EXPR's type is a named function type of an accepted
-// shape; public adds nothing. tags= is runtime.WithTags.
+// runtime.WithAuth(runtime.Check(EXPR)), which also takes named function
+// types of the accepted shapes; public adds nothing. tags= is
+// runtime.WithTags.
 //
 // EXPR is type-checked in the scope of the annotated file (its imports
 // included) and rejected unless it is a value of type runtime.AuthCheck or
@@ -181,8 +186,10 @@
 // is gofmt'ed. Components appear in source order (file name, then
 // position), each with a comment naming its directive's file and line.
 // Wrappers are unexported functions named mcpauthTool…, mcpauthResource…
-// and mcpauthPrompt…, and the small helpers they share (mcpauth…) are
-// emitted when used. Imports whose name the package declares itself are
+// and mcpauthPrompt…, each a few lines that bind the arguments with a
+// runtime adapter, call the handler and pass its result to the adapter of
+// its kind, as a person would write them; the file declares nothing else
+// but Register. Imports whose name the package declares itself are
 // aliased (mcpauthjson), and Register's parameter is renamed when the
 // package declares s.
 package generator

@@ -13,7 +13,6 @@ import (
 type emitter struct {
 	f        *jen.File
 	pkg      *types.Package
-	helpers  map[string]bool       // helper functions the components use
 	wrappers map[*component]string // the wrapper function of each component
 }
 
@@ -22,11 +21,10 @@ func emit(pf *pkgFile) ([]byte, error) {
 	e := &emitter{
 		f:        jen.NewFilePathName(pf.Types.Path(), pf.Types.Name()),
 		pkg:      pf.Types,
-		helpers:  map[string]bool{},
 		wrappers: map[*component]string{},
 	}
 	e.f.HeaderComment(Header)
-	for _, path := range []string{"context", "encoding/base64", "encoding/json", "errors", "fmt", "maps", "reflect", "slices", "strings", mcpPath, runtimePath} {
+	for _, path := range []string{"context", "encoding/json", mcpPath, runtimePath} {
 		e.importName(path, path[strings.LastIndex(path, "/")+1:])
 	}
 
@@ -60,19 +58,6 @@ func emit(pf *pkgFile) ([]byte, error) {
 	for _, c := range pf.Components {
 		e.f.Line()
 		e.wrapper(c)
-	}
-	for _, h := range helperOrder {
-		if e.helpers[h.name] {
-			for _, d := range h.deps {
-				e.helpers[d] = true
-			}
-		}
-	}
-	for _, h := range helperOrder {
-		if e.helpers[h.name] {
-			e.f.Line()
-			e.f.Add(h.code())
-		}
 	}
 	var b bytes.Buffer
 	if err := e.f.Render(&b); err != nil {
@@ -190,13 +175,13 @@ func (e *emitter) register(g *jen.Group, srv string, c *component) {
 	args := []jen.Code{def, jen.Id(e.wrappers[c])}
 	for _, t := range c.Auth {
 		if t.Check == nil {
-			args = append(args, jen.Qual(runtimePath, "WithScopes").Call(lits(t.Scopes)...))
+			args = append(args, rt("WithScopes").Call(lits(t.Scopes)...))
 			continue
 		}
-		args = append(args, jen.Qual(runtimePath, "WithAuth").Call(e.check(t.Check)))
+		args = append(args, rt("WithAuth").Call(e.check(t.Check)))
 	}
 	if len(c.Tags) > 0 {
-		args = append(args, jen.Qual(runtimePath, "WithTags").Call(lits(c.Tags)...))
+		args = append(args, rt("WithTags").Call(lits(c.Tags)...))
 	}
 	g.Id(srv).Dot(add).Call(args...)
 }
@@ -228,34 +213,12 @@ func (e *emitter) check(ce *checkExpr) jen.Code {
 	if ce.Direct {
 		return x
 	}
-	if ce.Shape != shapeNone {
-		x = jen.Parens(shapeType(ce.Shape)).Parens(x)
-	}
-	return jen.Qual(runtimePath, "Check").Call(x)
+	return rt("Check").Call(x)
 }
 
 func (e *emitter) qualPath(path, pkgName, name string) *jen.Statement {
 	e.importName(path, pkgName)
 	return jen.Qual(path, name)
-}
-
-// shapeType is the function type of an accepted check shape.
-func shapeType(s checkShape) jen.Code {
-	ac := jen.Qual(runtimePath, "AuthContext")
-	var params, results []jen.Code
-	switch s {
-	case shapeBool, shapeBoolErr:
-		params = []jen.Code{ac}
-	default:
-		params = []jen.Code{jen.Qual("context", "Context"), ac}
-	}
-	switch s {
-	case shapeBool, shapeCtxBool:
-		return jen.Func().Params(params...).Bool()
-	default:
-		results = []jen.Code{jen.Bool(), jen.Error()}
-	}
-	return jen.Func().Params(params...).Params(results...)
 }
 
 func wrapperName(c *component) string {
@@ -300,8 +263,7 @@ func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
 	if c.Kind == kindResource || c.Kind == kindTemplate {
 		var args []jen.Code
 		for _, a := range c.Args {
-			e.helpers["mcpauthVar"] = true
-			args = append(args, jen.Id("mcpauthVar").Call(jen.Id("req"), jen.Lit(a.Name)))
+			args = append(args, rt("TemplateVar").Call(jen.Id("req"), jen.Lit(a.Name)))
 		}
 		return args
 	}
@@ -329,13 +291,11 @@ func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
 	}
 	bindArgs := append([]jen.Code{jen.Id("req"), dst}, lits(c.Required)...)
 	if c.Kind == kindTool {
-		e.helpers["mcpauthBind"] = true
-		g.If(jen.Id("res").Op(":=").Id("mcpauthBind").Call(bindArgs...), jen.Id("res").Op("!=").Nil()).Block(
+		g.If(jen.Id("res").Op(":=").Add(rt("BindArguments")).Call(bindArgs...), jen.Id("res").Op("!=").Nil()).Block(
 			jen.Return(jen.Id("res"), jen.Nil()),
 		)
 	} else {
-		e.helpers["mcpauthPromptBind"] = true
-		g.If(jen.Err().Op(":=").Id("mcpauthPromptBind").Call(bindArgs...), jen.Err().Op("!=").Nil()).Block(
+		g.If(jen.Err().Op(":=").Add(rt("BindPromptArguments")).Call(bindArgs...), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Err()),
 		)
 	}
@@ -343,28 +303,27 @@ func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
 }
 
 // result emits the return of the wrapper: the annotated function's
-// result converted by a helper of its kind. The call goes straight into
-// the helper unless the result needs a conversion first (a named string
-// or byte slice type) or the helper needs more than the result.
+// result converted by the runtime adapter of its kind and result type.
+// The call goes straight into the adapter, unless the adapter also needs
+// the request (resources).
 func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
-	var helper string
-	var conv func(jen.Code) jen.Code // converts out to the helper's type
+	var adapter string
 	switch c.Kind {
 	case kindTool:
 		switch c.Result {
 		case resultText:
-			helper, conv = "mcpauthText", e.toString(c)
+			adapter = "TextResult"
 		case resultToolResult:
-			helper = "mcpauthResult"
+			adapter = "ToolResult"
 		default:
-			helper = "mcpauthStructured"
+			adapter = "StructuredResult"
 		}
 	case kindPrompt:
 		switch c.Result {
 		case resultText:
-			helper, conv = "mcpauthPromptText", e.toString(c)
+			adapter = "PromptText"
 		case resultMessages:
-			helper = "mcpauthPromptMessages"
+			adapter = "PromptMessages"
 		default:
 			g.Return(call) // already (*mcp.GetPromptResult, error)
 			return
@@ -372,48 +331,21 @@ func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
 	default:
 		switch c.Result {
 		case resultText:
-			helper, conv = "mcpauthTextContents", e.toString(c)
+			adapter = "TextContents"
 		case resultBlob:
-			helper, conv = "mcpauthBlobContents", e.toBytes(c)
+			adapter = "BlobContents"
 		default:
-			helper = "mcpauthJSONContents"
+			adapter = "JSONContents"
 		}
-		// Resource helpers also take the request and the MIME type.
-		e.helpers[helper] = true
 		g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
-		out := jen.Code(jen.Id("out"))
-		if conv != nil {
-			out = conv(out)
-		}
-		g.Return(jen.Id(helper).Call(jen.Id("req"), jen.Lit(c.MIME), out, jen.Err()))
+		g.Return(rt(adapter).Call(jen.Id("req"), jen.Lit(c.MIME), jen.Id("out"), jen.Err()))
 		return
 	}
-	e.helpers[helper] = true
-	if conv == nil {
-		g.Return(jen.Id(helper).Call(call))
-		return
-	}
-	g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
-	g.Return(jen.Id(helper).Call(conv(jen.Id("out")), jen.Err()))
+	g.Return(rt(adapter).Call(call))
 }
 
-// toString returns the conversion of a named string result to string, or
-// nil for a plain string.
-func (e *emitter) toString(c *component) func(jen.Code) jen.Code {
-	if types.Identical(c.ResultType, types.Typ[types.String]) {
-		return nil
-	}
-	return func(x jen.Code) jen.Code { return jen.String().Call(x) }
-}
-
-// toBytes returns the conversion of a named byte slice result to []byte,
-// or nil for a plain []byte.
-func (e *emitter) toBytes(c *component) func(jen.Code) jen.Code {
-	if types.Identical(c.ResultType, types.NewSlice(types.Typ[types.Byte])) {
-		return nil
-	}
-	return func(x jen.Code) jen.Code { return jen.Index().Byte().Call(x) }
-}
+// rt refers to a name of the runtime package.
+func rt(name string) *jen.Statement { return jen.Qual(runtimePath, name) }
 
 // typ emits a Go type.
 func (e *emitter) typ(t types.Type) jen.Code {

@@ -132,10 +132,6 @@ type authTerm struct {
 type checkExpr struct {
 	Text  string // the expression as written (trimmed of blanks)
 	Parts []exprPart
-	// Shape is the function type to convert the expression to when its
-	// type is a named function type of an accepted shape; shapeNone when
-	// the expression can be passed as it is.
-	Shape checkShape
 	// Direct is set when the expression is a runtime.AuthCheck, which
 	// WithAuth takes without runtime.Check.
 	Direct bool
@@ -148,14 +144,3 @@ type exprPart struct {
 	Path string // import path of the object's package
 	Pkg  string // that package's name
 }
-
-// checkShape is one of the function shapes runtime.Check accepts.
-type checkShape int
-
-const (
-	shapeNone       checkShape = iota
-	shapeBool                  // func(runtime.AuthContext) bool
-	shapeBoolErr               // func(runtime.AuthContext) (bool, error)
-	shapeCtxBool               // func(context.Context, runtime.AuthContext) bool
-	shapeCtxBoolErr            // func(context.Context, runtime.AuthContext) (bool, error)
-)

@@ -543,15 +543,15 @@ func isStringOrPtr(t types.Type) bool {
 	return types.Identical(t, types.Typ[types.String])
 }
 
-// isBytes reports whether t is a byte slice other than json.RawMessage,
-// which is JSON.
+// isBytes reports whether t is a []byte type other than json.RawMessage,
+// which is JSON. A slice of a named byte type is not: it does not convert
+// to []byte.
 func isBytes(t types.Type) bool {
 	s, ok := t.Underlying().(*types.Slice)
 	if !ok || isNamed(t, "encoding/json", "RawMessage") {
 		return false
 	}
-	b, ok := s.Elem().Underlying().(*types.Basic)
-	return ok && b.Kind() == types.Byte
+	return types.Identical(s.Elem(), types.Typ[types.Byte])
 }
 
 func isPointerTo(t types.Type, path, name string) bool {
@@ -646,16 +646,11 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 		ce.Direct = true
 		return ce
 	}
-	sig, _ := t.Underlying().(*types.Signature)
-	shape := checkShapeOf(sig)
-	if shape == shapeNone {
+	// runtime.Check takes the shapes, and named types of them, as they are.
+	if sig, _ := t.Underlying().(*types.Signature); !isCheckShape(sig) {
 		v.e.at(tokPos(w.Pos), "check(%s): %s has type %s, which is not an auth check; want runtime.AuthCheck or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error)",
 			w.Text, w.Text, types.TypeString(t, v.qual))
 		return nil
-	}
-	if _, named := types.Unalias(t).(*types.Named); named {
-		// runtime.Check accepts exactly the unnamed shapes.
-		ce.Shape = shape
 	}
 	return ce
 }
@@ -702,34 +697,22 @@ func invalidIn(t types.Type, seen map[types.Type]bool) bool {
 	return false
 }
 
-// checkShapeOf returns which accepted check shape sig has.
-func checkShapeOf(sig *types.Signature) checkShape {
+// isCheckShape reports whether sig is one of the check shapes
+// runtime.Check accepts.
+func isCheckShape(sig *types.Signature) bool {
 	if sig == nil || sig.Variadic() || sig.TypeParams().Len() > 0 || sig.Recv() != nil {
-		return shapeNone
+		return false
 	}
 	ps, rs := sig.Params(), sig.Results()
-	ctx := false
 	switch {
 	case ps.Len() == 1 && isNamed(ps.At(0).Type(), runtimePath, "AuthContext"):
 	case ps.Len() == 2 && isNamed(ps.At(0).Type(), "context", "Context") && isNamed(ps.At(1).Type(), runtimePath, "AuthContext"):
-		ctx = true
 	default:
-		return shapeNone
+		return false
 	}
 	isBool := func(t types.Type) bool { return types.Identical(t, types.Typ[types.Bool]) }
-	switch {
-	case rs.Len() == 1 && isBool(rs.At(0).Type()):
-		if ctx {
-			return shapeCtxBool
-		}
-		return shapeBool
-	case rs.Len() == 2 && isBool(rs.At(0).Type()) && types.Identical(rs.At(1).Type(), types.Universe.Lookup("error").Type()):
-		if ctx {
-			return shapeCtxBoolErr
-		}
-		return shapeBoolErr
-	}
-	return shapeNone
+	return rs.Len() == 1 && isBool(rs.At(0).Type()) ||
+		rs.Len() == 2 && isBool(rs.At(0).Type()) && types.Identical(rs.At(1).Type(), types.Universe.Lookup("error").Type())
 }
 
 // exprParts splits the expression's text so that every reference to a

@@ -28,19 +28,10 @@ func Register(s *runtime.Server) {
 
 // mcpauthToolSendNewsletter serves the tool send_newsletter with SendNewsletter.
 func mcpauthToolSendNewsletter(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(SendNewsletter(ctx))
+	return runtime.TextResult(SendNewsletter(ctx))
 }
 
 // mcpauthToolBulkExport serves the tool bulk_export with BulkExport.
 func mcpauthToolBulkExport(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(BulkExport(ctx))
-}
-
-// mcpauthText returns a tool handler's text as the result. A handler's error
-// is a result too, flagged isError, so that the model can read it.
-func mcpauthText(out string, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	return mcp.NewToolResultText(out), nil
+	return runtime.TextResult(BulkExport(ctx))
 }

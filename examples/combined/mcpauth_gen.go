@@ -22,14 +22,5 @@ func Register(s *runtime.Server) {
 
 // mcpauthToolSecureAdminAction serves the tool secure_admin_action with SecureAdminAction.
 func mcpauthToolSecureAdminAction(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(SecureAdminAction(ctx))
-}
-
-// mcpauthText returns a tool handler's text as the result. A handler's error
-// is a result too, flagged isError, so that the model can read it.
-func mcpauthText(out string, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	return mcp.NewToolResultText(out), nil
+	return runtime.TextResult(SecureAdminAction(ctx))
 }

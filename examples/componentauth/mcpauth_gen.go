@@ -5,14 +5,8 @@ package componentauth
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
-	"maps"
-	"reflect"
-	"slices"
-	"strings"
 )
 
 // Register registers the package's MCP components on s, each with
@@ -61,22 +55,22 @@ func mcpauthToolProtectedTool(ctx context.Context, req mcp.CallToolRequest) (*mc
 	var args struct {
 		Note string `json:"note"`
 	}
-	if res := mcpauthBind(req, &args, "note"); res != nil {
+	if res := runtime.BindArguments(req, &args, "note"); res != nil {
 		return res, nil
 	}
-	return mcpauthText(ProtectedTool(ctx, args.Note))
+	return runtime.TextResult(ProtectedTool(ctx, args.Note))
 }
 
 // mcpauthResourceSecretData serves the resource secret_data with SecretData.
 func mcpauthResourceSecretData(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 	out, err := SecretData(ctx)
-	return mcpauthTextContents(req, "text/plain", out, err)
+	return runtime.TextContents(req, "text/plain", out, err)
 }
 
 // mcpauthResourceUserProfile serves the resource user_profile with UserProfile.
 func mcpauthResourceUserProfile(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-	out, err := UserProfile(ctx, mcpauthVar(req, "id"))
-	return mcpauthJSONContents(req, "application/json", out, err)
+	out, err := UserProfile(ctx, runtime.TemplateVar(req, "id"))
+	return runtime.JSONContents(req, "application/json", out, err)
 }
 
 // mcpauthPromptAdminPrompt serves the prompt admin_prompt with AdminPrompt.
@@ -84,133 +78,8 @@ func mcpauthPromptAdminPrompt(ctx context.Context, req mcp.GetPromptRequest) (*m
 	var args struct {
 		Topic string `json:"topic"`
 	}
-	if err := mcpauthPromptBind(req, &args, "topic"); err != nil {
+	if err := runtime.BindPromptArguments(req, &args, "topic"); err != nil {
 		return nil, err
 	}
-	return mcpauthPromptText(AdminPrompt(ctx, args.Topic))
-}
-
-// mcpauthBind decodes the arguments of req into dst and checks that the
-// required ones are present. It returns a tool error naming the first bad
-// argument, or nil.
-func mcpauthBind(req mcp.CallToolRequest, dst any, required ...string) *mcp.CallToolResult {
-	raw := []byte(req.Params.RawArguments)
-	if len(raw) == 0 {
-		b, err := json.Marshal(req.Params.Arguments)
-		if err != nil {
-			return mcp.NewToolResultError("invalid arguments: " + err.Error())
-		}
-		raw = b
-	}
-	var args map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &args); err != nil {
-		return mcp.NewToolResultError("invalid arguments: want a JSON object")
-	}
-	for _, name := range required {
-		if v, ok := args[name]; !ok || string(v) == "null" {
-			return mcp.NewToolResultError(fmt.Sprintf("missing required argument %q", name))
-		}
-	}
-	err := json.Unmarshal(raw, dst)
-	if err == nil {
-		return nil
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return mcp.NewToolResultError(fmt.Sprintf("invalid argument %q: want %s, got %s", te.Field, mcpauthJSONType(te.Type), te.Value))
-	}
-	// A type that decodes itself, such as time.Time, says not which
-	// argument it refused: decode them one by one to find out.
-	for _, name := range slices.Sorted(maps.Keys(args)) {
-		one, _ := json.Marshal(map[string]json.RawMessage{name: args[name]})
-		fresh := reflect.New(reflect.TypeOf(dst).Elem()).Interface()
-		if err := json.Unmarshal(one, fresh); err != nil {
-			return mcp.NewToolResultError(fmt.Sprintf("invalid argument %q: %v", name, err))
-		}
-	}
-	return mcp.NewToolResultError("invalid arguments: " + err.Error())
-}
-
-// mcpauthJSONType names the JSON type that decodes into t.
-func mcpauthJSONType(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "integer"
-	case reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.String:
-		return "string"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Map, reflect.Struct:
-		return "object"
-	case reflect.Pointer:
-		return mcpauthJSONType(t.Elem())
-	}
-	return t.String()
-}
-
-// mcpauthText returns a tool handler's text as the result. A handler's error
-// is a result too, flagged isError, so that the model can read it.
-func mcpauthText(out string, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	return mcp.NewToolResultText(out), nil
-}
-
-// mcpauthPromptBind checks that the required arguments of req are present
-// and copies its arguments into dst.
-func mcpauthPromptBind(req mcp.GetPromptRequest, dst any, required ...string) error {
-	for _, name := range required {
-		if _, ok := req.Params.Arguments[name]; !ok {
-			return fmt.Errorf("missing required argument %q", name)
-		}
-	}
-	b, err := json.Marshal(req.Params.Arguments)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, dst)
-}
-
-// mcpauthPromptText returns a prompt handler's text as a user message.
-func mcpauthPromptText(out string, err error) (*mcp.GetPromptResult, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &mcp.GetPromptResult{Messages: []mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent(out))}}, nil
-}
-
-// mcpauthVar returns the value of the URI template variable name.
-func mcpauthVar(req mcp.ReadResourceRequest, name string) string {
-	switch v := req.Params.Arguments[name].(type) {
-	case string:
-		return v
-	case []string:
-		return strings.Join(v, ",")
-	}
-	return ""
-}
-
-// mcpauthTextContents returns a resource handler's text as the contents.
-func mcpauthTextContents(req mcp.ReadResourceRequest, mime string, out string, err error) ([]mcp.ResourceContents, error) {
-	if err != nil {
-		return nil, err
-	}
-	return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: mime, Text: out}}, nil
-}
-
-// mcpauthJSONContents returns a resource handler's value, encoded as JSON, as the contents.
-func mcpauthJSONContents(req mcp.ReadResourceRequest, mime string, out any, err error) ([]mcp.ResourceContents, error) {
-	if err != nil {
-		return nil, err
-	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		return nil, err
-	}
-	return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: mime, Text: string(b)}}, nil
+	return runtime.PromptText(AdminPrompt(ctx, args.Topic))
 }

@@ -34,24 +34,15 @@ func Register(s *runtime.Server) {
 
 // mcpauthToolPremiumAnalytics serves the tool premium_analytics with PremiumAnalytics.
 func mcpauthToolPremiumAnalytics(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(PremiumAnalytics(ctx))
+	return runtime.TextResult(PremiumAnalytics(ctx))
 }
 
 // mcpauthToolSensitiveOperation serves the tool sensitive_operation with SensitiveOperation.
 func mcpauthToolSensitiveOperation(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(SensitiveOperation(ctx))
+	return runtime.TextResult(SensitiveOperation(ctx))
 }
 
 // mcpauthToolModerateOperation serves the tool moderate_operation with ModerateOperation.
 func mcpauthToolModerateOperation(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(ModerateOperation(ctx))
-}
-
-// mcpauthText returns a tool handler's text as the result. A handler's error
-// is a result too, flagged isError, so that the model can read it.
-func mcpauthText(out string, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	return mcp.NewToolResultText(out), nil
+	return runtime.TextResult(ModerateOperation(ctx))
 }

@@ -34,24 +34,15 @@ func Register(s *runtime.Server) {
 
 // mcpauthToolAdminOperation serves the tool admin_operation with AdminOperation.
 func mcpauthToolAdminOperation(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(AdminOperation(ctx))
+	return runtime.TextResult(AdminOperation(ctx))
 }
 
 // mcpauthToolReadWriteOperation serves the tool read_write_operation with ReadWriteOperation.
 func mcpauthToolReadWriteOperation(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(ReadWriteOperation(ctx))
+	return runtime.TextResult(ReadWriteOperation(ctx))
 }
 
 // mcpauthToolPublicOperation serves the tool public_operation with PublicOperation.
 func mcpauthToolPublicOperation(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(PublicOperation(ctx))
-}
-
-// mcpauthText returns a tool handler's text as the result. A handler's error
-// is a result too, flagged isError, so that the model can read it.
-func mcpauthText(out string, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	return mcp.NewToolResultText(out), nil
+	return runtime.TextResult(PublicOperation(ctx))
 }

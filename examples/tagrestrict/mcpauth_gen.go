@@ -5,13 +5,8 @@ package tagrestrict
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
-	"maps"
-	"reflect"
-	"slices"
 )
 
 // Register registers the package's MCP components on s, each with
@@ -59,115 +54,19 @@ func mcpauthToolDeleteUser(ctx context.Context, req mcp.CallToolRequest) (*mcp.C
 	var args struct {
 		User string `json:"user"`
 	}
-	if res := mcpauthBind(req, &args, "user"); res != nil {
+	if res := runtime.BindArguments(req, &args, "user"); res != nil {
 		return res, nil
 	}
-	return mcpauthText(DeleteUser(ctx, args.User))
+	return runtime.TextResult(DeleteUser(ctx, args.User))
 }
 
 // mcpauthToolListUsers serves the tool list_users with ListUsers.
 func mcpauthToolListUsers(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthStructured(ListUsers(ctx))
+	return runtime.StructuredResult(ListUsers(ctx))
 }
 
 // mcpauthResourceAuditLog serves the resource audit_log with AuditLog.
 func mcpauthResourceAuditLog(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 	out, err := AuditLog(ctx)
-	return mcpauthTextContents(req, "text/plain", out, err)
-}
-
-// mcpauthBind decodes the arguments of req into dst and checks that the
-// required ones are present. It returns a tool error naming the first bad
-// argument, or nil.
-func mcpauthBind(req mcp.CallToolRequest, dst any, required ...string) *mcp.CallToolResult {
-	raw := []byte(req.Params.RawArguments)
-	if len(raw) == 0 {
-		b, err := json.Marshal(req.Params.Arguments)
-		if err != nil {
-			return mcp.NewToolResultError("invalid arguments: " + err.Error())
-		}
-		raw = b
-	}
-	var args map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &args); err != nil {
-		return mcp.NewToolResultError("invalid arguments: want a JSON object")
-	}
-	for _, name := range required {
-		if v, ok := args[name]; !ok || string(v) == "null" {
-			return mcp.NewToolResultError(fmt.Sprintf("missing required argument %q", name))
-		}
-	}
-	err := json.Unmarshal(raw, dst)
-	if err == nil {
-		return nil
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return mcp.NewToolResultError(fmt.Sprintf("invalid argument %q: want %s, got %s", te.Field, mcpauthJSONType(te.Type), te.Value))
-	}
-	// A type that decodes itself, such as time.Time, says not which
-	// argument it refused: decode them one by one to find out.
-	for _, name := range slices.Sorted(maps.Keys(args)) {
-		one, _ := json.Marshal(map[string]json.RawMessage{name: args[name]})
-		fresh := reflect.New(reflect.TypeOf(dst).Elem()).Interface()
-		if err := json.Unmarshal(one, fresh); err != nil {
-			return mcp.NewToolResultError(fmt.Sprintf("invalid argument %q: %v", name, err))
-		}
-	}
-	return mcp.NewToolResultError("invalid arguments: " + err.Error())
-}
-
-// mcpauthJSONType names the JSON type that decodes into t.
-func mcpauthJSONType(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "integer"
-	case reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.String:
-		return "string"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Map, reflect.Struct:
-		return "object"
-	case reflect.Pointer:
-		return mcpauthJSONType(t.Elem())
-	}
-	return t.String()
-}
-
-// mcpauthText returns a tool handler's text as the result. A handler's error
-// is a result too, flagged isError, so that the model can read it.
-func mcpauthText(out string, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	return mcp.NewToolResultText(out), nil
-}
-
-// mcpauthStructured returns a tool handler's value as structured content
-// along with its JSON text, or its error as an isError result. Structured
-// content is an object: any other value is wrapped as {"result": value}.
-func mcpauthStructured(out any, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		return mcp.NewToolResultError("cannot encode the result: " + err.Error()), nil
-	}
-	if b[0] == '{' {
-		return mcp.NewToolResultStructured(out, string(b)), nil
-	}
-	return mcp.NewToolResultStructured(map[string]any{"result": out}, string(b)), nil
-}
-
-// mcpauthTextContents returns a resource handler's text as the contents.
-func mcpauthTextContents(req mcp.ReadResourceRequest, mime string, out string, err error) ([]mcp.ResourceContents, error) {
-	if err != nil {
-		return nil, err
-	}
-	return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: mime, Text: out}}, nil
+	return runtime.TextContents(req, "text/plain", out, err)
 }

@@ -46,51 +46,26 @@ func Register(s *runtime.Server) {
 
 // mcpauthToolPing serves the tool ping with Ping.
 func mcpauthToolPing(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(Ping(ctx))
+	return runtime.TextResult(Ping(ctx))
 }
 
 // mcpauthToolResetCache serves the tool reset_cache with ResetCache.
 func mcpauthToolResetCache(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(ResetCache(ctx))
+	return runtime.TextResult(ResetCache(ctx))
 }
 
 // mcpauthResourceQuarterlyReport serves the resource quarterly_report with QuarterlyReport.
 func mcpauthResourceQuarterlyReport(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 	out, err := QuarterlyReport(ctx)
-	return mcpauthTextContents(req, "text/plain", out, err)
+	return runtime.TextContents(req, "text/plain", out, err)
 }
 
 // mcpauthToolPayroll serves the tool payroll with Payroll.
 func mcpauthToolPayroll(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(Payroll(ctx))
+	return runtime.TextResult(Payroll(ctx))
 }
 
 // mcpauthPromptBudgetReview serves the prompt budget_review with BudgetReview.
 func mcpauthPromptBudgetReview(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
-	return mcpauthPromptText(BudgetReview(ctx))
-}
-
-// mcpauthText returns a tool handler's text as the result. A handler's error
-// is a result too, flagged isError, so that the model can read it.
-func mcpauthText(out string, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	return mcp.NewToolResultText(out), nil
-}
-
-// mcpauthPromptText returns a prompt handler's text as a user message.
-func mcpauthPromptText(out string, err error) (*mcp.GetPromptResult, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &mcp.GetPromptResult{Messages: []mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent(out))}}, nil
-}
-
-// mcpauthTextContents returns a resource handler's text as the contents.
-func mcpauthTextContents(req mcp.ReadResourceRequest, mime string, out string, err error) ([]mcp.ResourceContents, error) {
-	if err != nil {
-		return nil, err
-	}
-	return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: mime, Text: out}}, nil
+	return runtime.PromptText(BudgetReview(ctx))
 }

@@ -37,49 +37,16 @@ func Register(s *runtime.Server) {
 
 // mcpauthToolWhoami serves the tool whoami with Whoami.
 func mcpauthToolWhoami(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthStructured(Whoami(ctx))
+	return runtime.StructuredResult(Whoami(ctx))
 }
 
 // mcpauthResourceMyNotes serves the resource my_notes with MyNotes.
 func mcpauthResourceMyNotes(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 	out, err := MyNotes(ctx)
-	return mcpauthTextContents(req, "text/plain", out, err)
+	return runtime.TextContents(req, "text/plain", out, err)
 }
 
 // mcpauthPromptPersonalize serves the prompt personalize with Personalize.
 func mcpauthPromptPersonalize(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
-	return mcpauthPromptText(Personalize(ctx))
-}
-
-// mcpauthStructured returns a tool handler's value as structured content
-// along with its JSON text, or its error as an isError result. Structured
-// content is an object: any other value is wrapped as {"result": value}.
-func mcpauthStructured(out any, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		return mcp.NewToolResultError("cannot encode the result: " + err.Error()), nil
-	}
-	if b[0] == '{' {
-		return mcp.NewToolResultStructured(out, string(b)), nil
-	}
-	return mcp.NewToolResultStructured(map[string]any{"result": out}, string(b)), nil
-}
-
-// mcpauthPromptText returns a prompt handler's text as a user message.
-func mcpauthPromptText(out string, err error) (*mcp.GetPromptResult, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &mcp.GetPromptResult{Messages: []mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent(out))}}, nil
-}
-
-// mcpauthTextContents returns a resource handler's text as the contents.
-func mcpauthTextContents(req mcp.ReadResourceRequest, mime string, out string, err error) ([]mcp.ResourceContents, error) {
-	if err != nil {
-		return nil, err
-	}
-	return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: mime, Text: out}}, nil
+	return runtime.PromptText(Personalize(ctx))
 }

@@ -4,17 +4,10 @@ package advanced
 
 import (
 	"context"
-	"encoding/base64"
 	mcpauthjson "encoding/json"
-	"errors"
-	"fmt"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 	"github.com/mcpauthgen/mcpauthgen/testdata/policy"
-	"maps"
-	"reflect"
-	"slices"
-	"strings"
 )
 
 // Register registers the package's MCP components on srv, each with
@@ -84,7 +77,7 @@ func Register(srv *runtime.Server) {
 				"weights"
 			]
 		}`),
-	}, mcpauthToolRunQuery, runtime.WithAuth(runtime.Check((func(runtime.AuthContext) bool)(policy.IsOwner))), runtime.WithAuth(runtime.Check(policy.InGroup("staff"))), runtime.WithTags("data", "read"))
+	}, mcpauthToolRunQuery, runtime.WithAuth(runtime.Check(policy.IsOwner)), runtime.WithAuth(runtime.Check(policy.InGroup("staff"))), runtime.WithTags("data", "read"))
 	// shout: advanced.go:57
 	srv.AddTool(mcp.Tool{
 		Name:        "shout",
@@ -164,10 +157,10 @@ func Register(srv *runtime.Server) {
 // mcpauthToolRunQuery serves the tool query with RunQuery.
 func mcpauthToolRunQuery(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	var in Query
-	if res := mcpauthBind(req, &in, "page", "terms", "limit", "weights"); res != nil {
+	if res := runtime.BindArguments(req, &in, "page", "terms", "limit", "weights"); res != nil {
 		return res, nil
 	}
-	return mcpauthStructured(RunQuery(ctx, &in))
+	return runtime.StructuredResult(RunQuery(ctx, &in))
 }
 
 // mcpauthToolShout serves the tool shout with Shout.
@@ -176,17 +169,16 @@ func mcpauthToolShout(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallTo
 		Text  string `json:"text"`
 		Times *int   `json:"times"`
 	}
-	if res := mcpauthBind(req, &args, "text"); res != nil {
+	if res := runtime.BindArguments(req, &args, "text"); res != nil {
 		return res, nil
 	}
-	out, err := Shout(args.Text, args.Times)
-	return mcpauthText(string(out), err)
+	return runtime.TextResult(Shout(args.Text, args.Times))
 }
 
 // mcpauthResourceAvatar serves the resource avatar with Avatar.
 func mcpauthResourceAvatar(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-	out, err := Avatar(mcpauthVar(req, "user"), mcpauthVar(req, "size"))
-	return mcpauthBlobContents(req, "application/octet-stream", []byte(out), err)
+	out, err := Avatar(runtime.TemplateVar(req, "user"), runtime.TemplateVar(req, "size"))
+	return runtime.BlobContents(req, "application/octet-stream", out, err)
 }
 
 // mcpauthToolNumbers serves the tool numbers with Numbers.
@@ -194,10 +186,10 @@ func mcpauthToolNumbers(ctx context.Context, req mcp.CallToolRequest) (*mcp.Call
 	var args struct {
 		N uint8 `json:"n"`
 	}
-	if res := mcpauthBind(req, &args, "n"); res != nil {
+	if res := runtime.BindArguments(req, &args, "n"); res != nil {
 		return res, nil
 	}
-	return mcpauthStructured(Numbers(ctx, args.N))
+	return runtime.StructuredResult(Numbers(ctx, args.N))
 }
 
 // mcpauthToolBig serves the tool big with Big.
@@ -205,125 +197,18 @@ func mcpauthToolBig(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallTool
 	var args struct {
 		N int64 `json:"n"`
 	}
-	if res := mcpauthBind(req, &args, "n"); res != nil {
+	if res := runtime.BindArguments(req, &args, "n"); res != nil {
 		return res, nil
 	}
-	return mcpauthText(Big(args.N))
+	return runtime.TextResult(Big(args.N))
 }
 
 // mcpauthToolPing serves the tool ping_lower with ping.
 func mcpauthToolPing(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(ping())
+	return runtime.TextResult(ping())
 }
 
 // mcpauthTool_Ping serves the tool ping with Ping.
 func mcpauthTool_Ping(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(Ping())
-}
-
-// mcpauthBind decodes the arguments of req into dst and checks that the
-// required ones are present. It returns a tool error naming the first bad
-// argument, or nil.
-func mcpauthBind(req mcp.CallToolRequest, dst any, required ...string) *mcp.CallToolResult {
-	raw := []byte(req.Params.RawArguments)
-	if len(raw) == 0 {
-		b, err := mcpauthjson.Marshal(req.Params.Arguments)
-		if err != nil {
-			return mcp.NewToolResultError("invalid arguments: " + err.Error())
-		}
-		raw = b
-	}
-	var args map[string]mcpauthjson.RawMessage
-	if err := mcpauthjson.Unmarshal(raw, &args); err != nil {
-		return mcp.NewToolResultError("invalid arguments: want a JSON object")
-	}
-	for _, name := range required {
-		if v, ok := args[name]; !ok || string(v) == "null" {
-			return mcp.NewToolResultError(fmt.Sprintf("missing required argument %q", name))
-		}
-	}
-	err := mcpauthjson.Unmarshal(raw, dst)
-	if err == nil {
-		return nil
-	}
-	var te *mcpauthjson.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return mcp.NewToolResultError(fmt.Sprintf("invalid argument %q: want %s, got %s", te.Field, mcpauthJSONType(te.Type), te.Value))
-	}
-	// A type that decodes itself, such as time.Time, says not which
-	// argument it refused: decode them one by one to find out.
-	for _, name := range slices.Sorted(maps.Keys(args)) {
-		one, _ := mcpauthjson.Marshal(map[string]mcpauthjson.RawMessage{name: args[name]})
-		fresh := reflect.New(reflect.TypeOf(dst).Elem()).Interface()
-		if err := mcpauthjson.Unmarshal(one, fresh); err != nil {
-			return mcp.NewToolResultError(fmt.Sprintf("invalid argument %q: %v", name, err))
-		}
-	}
-	return mcp.NewToolResultError("invalid arguments: " + err.Error())
-}
-
-// mcpauthJSONType names the JSON type that decodes into t.
-func mcpauthJSONType(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "integer"
-	case reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.String:
-		return "string"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Map, reflect.Struct:
-		return "object"
-	case reflect.Pointer:
-		return mcpauthJSONType(t.Elem())
-	}
-	return t.String()
-}
-
-// mcpauthText returns a tool handler's text as the result. A handler's error
-// is a result too, flagged isError, so that the model can read it.
-func mcpauthText(out string, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	return mcp.NewToolResultText(out), nil
-}
-
-// mcpauthStructured returns a tool handler's value as structured content
-// along with its JSON text, or its error as an isError result. Structured
-// content is an object: any other value is wrapped as {"result": value}.
-func mcpauthStructured(out any, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	b, err := mcpauthjson.Marshal(out)
-	if err != nil {
-		return mcp.NewToolResultError("cannot encode the result: " + err.Error()), nil
-	}
-	if b[0] == '{' {
-		return mcp.NewToolResultStructured(out, string(b)), nil
-	}
-	return mcp.NewToolResultStructured(map[string]any{"result": out}, string(b)), nil
-}
-
-// mcpauthVar returns the value of the URI template variable name.
-func mcpauthVar(req mcp.ReadResourceRequest, name string) string {
-	switch v := req.Params.Arguments[name].(type) {
-	case string:
-		return v
-	case []string:
-		return strings.Join(v, ",")
-	}
-	return ""
-}
-
-// mcpauthBlobContents returns a resource handler's bytes as the contents, in base64.
-func mcpauthBlobContents(req mcp.ReadResourceRequest, mime string, out []byte, err error) ([]mcp.ResourceContents, error) {
-	if err != nil {
-		return nil, err
-	}
-	return []mcp.ResourceContents{mcp.BlobResourceContents{URI: req.Params.URI, MIMEType: mime, Blob: base64.StdEncoding.EncodeToString(out)}}, nil
+	return runtime.TextResult(Ping())
 }

@@ -4,16 +4,9 @@ package basic
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
-	"maps"
-	"reflect"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -158,51 +151,51 @@ func mcpauthPromptAdminPrompt(ctx context.Context, req mcp.GetPromptRequest) (*m
 		Topic string  `json:"topic"`
 		Style *string `json:"style"`
 	}
-	if err := mcpauthPromptBind(req, &args, "topic"); err != nil {
+	if err := runtime.BindPromptArguments(req, &args, "topic"); err != nil {
 		return nil, err
 	}
-	return mcpauthPromptText(AdminPrompt(ctx, args.Topic, args.Style))
+	return runtime.PromptText(AdminPrompt(ctx, args.Topic, args.Style))
 }
 
 // mcpauthPromptReviewPrompt serves the prompt review with ReviewPrompt.
 func mcpauthPromptReviewPrompt(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 	var in ReviewArgs
-	if err := mcpauthPromptBind(req, &in, "code"); err != nil {
+	if err := runtime.BindPromptArguments(req, &in, "code"); err != nil {
 		return nil, err
 	}
-	return mcpauthPromptMessages(ReviewPrompt(in))
+	return runtime.PromptMessages(ReviewPrompt(in))
 }
 
 // mcpauthResourceSecretData serves the resource secret_data with SecretData.
 func mcpauthResourceSecretData(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 	out, err := SecretData(ctx)
-	return mcpauthTextContents(req, "text/plain", out, err)
+	return runtime.TextContents(req, "text/plain", out, err)
 }
 
 // mcpauthResourceUserProfile serves the resource user_profile with UserProfile.
 func mcpauthResourceUserProfile(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-	out, err := UserProfile(ctx, mcpauthVar(req, "id"))
-	return mcpauthJSONContents(req, "application/json", out, err)
+	out, err := UserProfile(ctx, runtime.TemplateVar(req, "id"))
+	return runtime.JSONContents(req, "application/json", out, err)
 }
 
 // mcpauthResourceLogo serves the resource logo with Logo.
 func mcpauthResourceLogo(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 	out, err := Logo()
-	return mcpauthBlobContents(req, "image/png", out, err)
+	return runtime.BlobContents(req, "image/png", out, err)
 }
 
 // mcpauthToolDeleteAllData serves the tool delete_all_data with DeleteAllData.
 func mcpauthToolDeleteAllData(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	return mcpauthText(DeleteAllData(ctx))
+	return runtime.TextResult(DeleteAllData(ctx))
 }
 
 // mcpauthToolUpdateRecord serves the tool update_record with UpdateRecord.
 func mcpauthToolUpdateRecord(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	var in UpdateInput
-	if res := mcpauthBind(req, &in, "id", "count", "Tags"); res != nil {
+	if res := runtime.BindArguments(req, &in, "id", "count", "Tags"); res != nil {
 		return res, nil
 	}
-	return mcpauthStructured(UpdateRecord(ctx, in))
+	return runtime.StructuredResult(UpdateRecord(ctx, in))
 }
 
 // mcpauthToolSearch serves the tool search with Search.
@@ -212,184 +205,17 @@ func mcpauthToolSearch(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallT
 		Limit *int       `json:"limit"`
 		Since *time.Time `json:"since"`
 	}
-	if res := mcpauthBind(req, &args, "query"); res != nil {
+	if res := runtime.BindArguments(req, &args, "query"); res != nil {
 		return res, nil
 	}
-	return mcpauthStructured(Search(args.Query, args.Limit, args.Since))
+	return runtime.StructuredResult(Search(args.Query, args.Limit, args.Since))
 }
 
 // mcpauthToolRaw serves the tool raw with Raw.
 func mcpauthToolRaw(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	var in RawInput
-	if res := mcpauthBind(req, &in, "mode"); res != nil {
+	if res := runtime.BindArguments(req, &in, "mode"); res != nil {
 		return res, nil
 	}
-	return mcpauthResult(Raw(ctx, &in))
-}
-
-// mcpauthBind decodes the arguments of req into dst and checks that the
-// required ones are present. It returns a tool error naming the first bad
-// argument, or nil.
-func mcpauthBind(req mcp.CallToolRequest, dst any, required ...string) *mcp.CallToolResult {
-	raw := []byte(req.Params.RawArguments)
-	if len(raw) == 0 {
-		b, err := json.Marshal(req.Params.Arguments)
-		if err != nil {
-			return mcp.NewToolResultError("invalid arguments: " + err.Error())
-		}
-		raw = b
-	}
-	var args map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &args); err != nil {
-		return mcp.NewToolResultError("invalid arguments: want a JSON object")
-	}
-	for _, name := range required {
-		if v, ok := args[name]; !ok || string(v) == "null" {
-			return mcp.NewToolResultError(fmt.Sprintf("missing required argument %q", name))
-		}
-	}
-	err := json.Unmarshal(raw, dst)
-	if err == nil {
-		return nil
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return mcp.NewToolResultError(fmt.Sprintf("invalid argument %q: want %s, got %s", te.Field, mcpauthJSONType(te.Type), te.Value))
-	}
-	// A type that decodes itself, such as time.Time, says not which
-	// argument it refused: decode them one by one to find out.
-	for _, name := range slices.Sorted(maps.Keys(args)) {
-		one, _ := json.Marshal(map[string]json.RawMessage{name: args[name]})
-		fresh := reflect.New(reflect.TypeOf(dst).Elem()).Interface()
-		if err := json.Unmarshal(one, fresh); err != nil {
-			return mcp.NewToolResultError(fmt.Sprintf("invalid argument %q: %v", name, err))
-		}
-	}
-	return mcp.NewToolResultError("invalid arguments: " + err.Error())
-}
-
-// mcpauthJSONType names the JSON type that decodes into t.
-func mcpauthJSONType(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "integer"
-	case reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.String:
-		return "string"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Map, reflect.Struct:
-		return "object"
-	case reflect.Pointer:
-		return mcpauthJSONType(t.Elem())
-	}
-	return t.String()
-}
-
-// mcpauthText returns a tool handler's text as the result. A handler's error
-// is a result too, flagged isError, so that the model can read it.
-func mcpauthText(out string, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	return mcp.NewToolResultText(out), nil
-}
-
-// mcpauthStructured returns a tool handler's value as structured content
-// along with its JSON text, or its error as an isError result. Structured
-// content is an object: any other value is wrapped as {"result": value}.
-func mcpauthStructured(out any, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		return mcp.NewToolResultError("cannot encode the result: " + err.Error()), nil
-	}
-	if b[0] == '{' {
-		return mcp.NewToolResultStructured(out, string(b)), nil
-	}
-	return mcp.NewToolResultStructured(map[string]any{"result": out}, string(b)), nil
-}
-
-// mcpauthResult returns a tool handler's own result, or its error as an
-// isError result.
-func mcpauthResult(out *mcp.CallToolResult, err error) (*mcp.CallToolResult, error) {
-	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
-	}
-	return out, nil
-}
-
-// mcpauthPromptBind checks that the required arguments of req are present
-// and copies its arguments into dst.
-func mcpauthPromptBind(req mcp.GetPromptRequest, dst any, required ...string) error {
-	for _, name := range required {
-		if _, ok := req.Params.Arguments[name]; !ok {
-			return fmt.Errorf("missing required argument %q", name)
-		}
-	}
-	b, err := json.Marshal(req.Params.Arguments)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, dst)
-}
-
-// mcpauthPromptText returns a prompt handler's text as a user message.
-func mcpauthPromptText(out string, err error) (*mcp.GetPromptResult, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &mcp.GetPromptResult{Messages: []mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent(out))}}, nil
-}
-
-// mcpauthPromptMessages returns a prompt handler's messages.
-func mcpauthPromptMessages(out []mcp.PromptMessage, err error) (*mcp.GetPromptResult, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &mcp.GetPromptResult{Messages: out}, nil
-}
-
-// mcpauthVar returns the value of the URI template variable name.
-func mcpauthVar(req mcp.ReadResourceRequest, name string) string {
-	switch v := req.Params.Arguments[name].(type) {
-	case string:
-		return v
-	case []string:
-		return strings.Join(v, ",")
-	}
-	return ""
-}
-
-// mcpauthTextContents returns a resource handler's text as the contents.
-func mcpauthTextContents(req mcp.ReadResourceRequest, mime string, out string, err error) ([]mcp.ResourceContents, error) {
-	if err != nil {
-		return nil, err
-	}
-	return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: mime, Text: out}}, nil
-}
-
-// mcpauthBlobContents returns a resource handler's bytes as the contents, in base64.
-func mcpauthBlobContents(req mcp.ReadResourceRequest, mime string, out []byte, err error) ([]mcp.ResourceContents, error) {
-	if err != nil {
-		return nil, err
-	}
-	return []mcp.ResourceContents{mcp.BlobResourceContents{URI: req.Params.URI, MIMEType: mime, Blob: base64.StdEncoding.EncodeToString(out)}}, nil
-}
-
-// mcpauthJSONContents returns a resource handler's value, encoded as JSON, as the contents.
-func mcpauthJSONContents(req mcp.ReadResourceRequest, mime string, out any, err error) ([]mcp.ResourceContents, error) {
-	if err != nil {
-		return nil, err
-	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		return nil, err
-	}
-	return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: mime, Text: string(b)}}, nil
+	return runtime.ToolResult(Raw(ctx, &in))
 }

@@ -8,7 +8,8 @@ import (
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
 
-// Rule is a named check type, which runtime.Check does not take as is.
+// Rule is a named check type: the generated code passes IsOwner to
+// runtime.Check as it is.
 type Rule func(runtime.AuthContext) bool
 
 // IsOwner passes for tokens with the owner claim.
