@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 	"github.com/mcpauthgen/mcpauthgen/testdata/advanced"
 	"github.com/mcpauthgen/mcpauthgen/testdata/basic"
@@ -26,21 +27,7 @@ func connect(t *testing.T, register func(*runtime.Server)) *client.Client {
 	t.Helper()
 	srv := runtime.NewServer("test", "1")
 	register(srv)
-	c, err := srv.NewInProcessClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcp.Implementation{Name: "test", Version: "1"}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
+	c, _ := mcptest.Start(t, srv)
 	return c
 }
 

@@ -5,13 +5,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcpauthgen/mcpauthgen/examples/internal/exampletest"
+	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
 )
 
 func TestContextAwareCheck(t *testing.T) {
-	c := exampletest.Connect(t, New())
-	alice := exampletest.Token("alice", "payments")
-	mallory := exampletest.Token("mallory", "payments")
+	c := mcptest.Connect(t, New())
+	alice := mcptest.Token("alice", "payments")
+	mallory := mcptest.Token("mallory", "payments")
 	Revocations.Revoke("mallory")
 
 	if diff := cmp.Diff([]string{"transfer_funds"}, c.Tools(alice)); diff != "" {
@@ -24,7 +24,7 @@ func TestContextAwareCheck(t *testing.T) {
 	if want := `{"cents":1250,"from":"a-1","status":"done","to":"b-2"}`; err != nil || got != want {
 		t.Errorf("transfer as alice: %s %v, want %s", got, err, want)
 	}
-	if _, _, err := c.Call(mallory, "transfer_funds", map[string]any{"from": "a-1", "to": "b-2", "cents": 1}); !exampletest.ErrorContains(err, "tool 'transfer_funds' not found") {
+	if _, _, err := c.Call(mallory, "transfer_funds", map[string]any{"from": "a-1", "to": "b-2", "cents": 1}); !mcptest.ErrorContains(err, "tool 'transfer_funds' not found") {
 		t.Errorf("transfer as revoked mallory: %v", err)
 	}
 }

@@ -4,15 +4,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcpauthgen/mcpauthgen/examples/internal/exampletest"
+	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
 
 func TestAuthorizationErrorMessage(t *testing.T) {
-	c := exampletest.Connect(t, New())
-	verified := exampletest.Token("verified")
+	c := mcptest.Connect(t, New())
+	verified := mcptest.Token("verified")
 	verified.Claims = map[string]any{"email_verified": true}
-	unverified := exampletest.Token("unverified")
+	unverified := mcptest.Token("unverified")
 
 	text, isErr, err := c.Call(unverified, "send_newsletter", nil)
 	if err != nil || !isErr || text != "Please verify your email address before using this server" {

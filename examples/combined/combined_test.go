@@ -5,14 +5,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcpauthgen/mcpauthgen/examples/internal/exampletest"
+	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
 
 func TestCombinedChecks(t *testing.T) {
-	c := exampletest.Connect(t, New())
+	c := mcptest.Connect(t, New())
 	token := func(premium bool, scopes ...string) *runtime.AccessToken {
-		tok := exampletest.Token("user", scopes...)
+		tok := mcptest.Token("user", scopes...)
 		if premium {
 			tok.Claims = map[string]any{"tier": "premium"}
 		}

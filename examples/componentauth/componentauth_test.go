@@ -5,15 +5,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcpauthgen/mcpauthgen/examples/internal/exampletest"
+	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
 
 func TestComponentAuth(t *testing.T) {
-	c := exampletest.Connect(t, New())
-	reader := exampletest.Token("reader", "read")
-	writer := exampletest.Token("writer", "write")
-	admin := exampletest.Token("admin", "admin")
+	c := mcptest.Connect(t, New())
+	reader := mcptest.Token("reader", "read")
+	writer := mcptest.Token("writer", "write")
+	admin := mcptest.Token("admin", "admin")
 	for _, tc := range []struct {
 		tok                                  *runtime.AccessToken
 		tools, resources, templates, prompts []string
@@ -53,7 +53,7 @@ func TestComponentAuth(t *testing.T) {
 		{second(c.Read(writer, "users://7/profile")), "handler not found for resource URI 'users://7/profile': resource not found"},
 		{second(c.Prompt(reader, "admin_prompt", map[string]string{"topic": "x"})), "prompt 'admin_prompt' not found: prompt not found"},
 	} {
-		if !exampletest.ErrorContains(tc.err, tc.want) {
+		if !mcptest.ErrorContains(tc.err, tc.want) {
 			t.Errorf("got %v, want %q", tc.err, tc.want)
 		}
 	}

@@ -5,14 +5,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcpauthgen/mcpauthgen/examples/internal/exampletest"
+	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
 
 func TestCustomChecks(t *testing.T) {
-	c := exampletest.Connect(t, New())
+	c := mcptest.Connect(t, New())
 	withClaims := func(claims map[string]any) *runtime.AccessToken {
-		tok := exampletest.Token("user")
+		tok := mcptest.Token("user")
 		tok.Claims = claims
 		return tok
 	}
@@ -35,7 +35,7 @@ func TestCustomChecks(t *testing.T) {
 	if text, _, err := c.Call(premium, "premium_analytics", nil); err != nil || text != "premium analytics report" {
 		t.Errorf("premium_analytics as premium: %q %v", text, err)
 	}
-	if _, _, err := c.Call(premium, "sensitive_operation", nil); !exampletest.ErrorContains(err, "tool 'sensitive_operation' not found") {
+	if _, _, err := c.Call(premium, "sensitive_operation", nil); !mcptest.ErrorContains(err, "tool 'sensitive_operation' not found") {
 		t.Errorf("sensitive_operation without level: %v", err)
 	}
 }

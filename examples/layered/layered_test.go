@@ -5,20 +5,20 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcpauthgen/mcpauthgen/examples/internal/exampletest"
+	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
 
 func TestLayeredAuth(t *testing.T) {
-	c := exampletest.Connect(t, New())
+	c := mcptest.Connect(t, New())
 	for _, tc := range []struct {
 		tok     *runtime.AccessToken
 		tools   []string
 		archive string // what archive_project answers
 	}{
-		{exampletest.Token("app", "api"), []string{"list_projects"}, "Authorization failed for tool 'archive_project': not found or not authorized"},
-		{exampletest.Token("root", "admin"), []string{}, "Authorization failed for tool 'archive_project': insufficient permissions"},
-		{exampletest.Token("ops", "api", "admin"), []string{"archive_project", "list_projects"}, "archived apollo"},
+		{mcptest.Token("app", "api"), []string{"list_projects"}, "Authorization failed for tool 'archive_project': not found or not authorized"},
+		{mcptest.Token("root", "admin"), []string{}, "Authorization failed for tool 'archive_project': insufficient permissions"},
+		{mcptest.Token("ops", "api", "admin"), []string{"archive_project", "list_projects"}, "archived apollo"},
 	} {
 		if diff := cmp.Diff(tc.tools, c.Tools(tc.tok)); diff != "" {
 			t.Errorf("%v sees (-want +got):\n%s", tc.tok.Scopes, diff)

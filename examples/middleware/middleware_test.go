@@ -5,13 +5,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcpauthgen/mcpauthgen/examples/internal/exampletest"
+	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
 )
 
 func TestServerLevelMiddleware(t *testing.T) {
-	c := exampletest.Connect(t, New())
-	api := exampletest.Token("app", "api")
-	other := exampletest.Token("other", "read")
+	c := mcptest.Connect(t, New())
+	api := mcptest.Token("app", "api")
+	other := mcptest.Token("other", "read")
 
 	tools, resources, _, prompts := c.Visible(api)
 	if diff := cmp.Diff([][]string{{"shout"}, {"status://service"}, {"greeting"}}, [][]string{tools, resources, prompts}); diff != "" {
@@ -32,10 +32,10 @@ func TestServerLevelMiddleware(t *testing.T) {
 	if err != nil || !isErr || text != "Authorization failed for tool 'whisper': not found or not authorized" {
 		t.Errorf("missing tool: %q isError=%v %v", text, isErr, err)
 	}
-	if _, err := c.Read(other, "status://service"); !exampletest.ErrorContains(err, "Authorization failed for resource 'status://service': insufficient permissions") {
+	if _, err := c.Read(other, "status://service"); !mcptest.ErrorContains(err, "Authorization failed for resource 'status://service': insufficient permissions") {
 		t.Errorf("status without api: %v", err)
 	}
-	if _, err := c.Prompt(other, "greeting", map[string]string{"name": "x"}); !exampletest.ErrorContains(err, "Authorization failed for prompt 'greeting': insufficient permissions") {
+	if _, err := c.Prompt(other, "greeting", map[string]string{"name": "x"}); !mcptest.ErrorContains(err, "Authorization failed for prompt 'greeting': insufficient permissions") {
 		t.Errorf("greeting without api: %v", err)
 	}
 }

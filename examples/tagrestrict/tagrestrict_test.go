@@ -5,14 +5,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcpauthgen/mcpauthgen/examples/internal/exampletest"
+	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
 
 func TestTagRestrictedServer(t *testing.T) {
-	c := exampletest.Connect(t, New())
-	admin := exampletest.Token("admin", "admin")
-	user := exampletest.Token("user", "read")
+	c := mcptest.Connect(t, New())
+	admin := mcptest.Token("admin", "admin")
+	user := mcptest.Token("user", "read")
 	for _, tc := range []struct {
 		tok              *runtime.AccessToken
 		tools, resources []string
@@ -37,7 +37,7 @@ func TestTagRestrictedServer(t *testing.T) {
 	if err != nil || isErr || text != "deleted bob" {
 		t.Errorf("delete_user as admin: %q isError=%v %v", text, isErr, err)
 	}
-	if _, err := c.Read(user, "audit://log"); !exampletest.ErrorContains(err, "Authorization failed for resource 'audit://log': insufficient permissions") {
+	if _, err := c.Read(user, "audit://log"); !mcptest.ErrorContains(err, "Authorization failed for resource 'audit://log': insufficient permissions") {
 		t.Errorf("audit://log as user: %v", err)
 	}
 	if got, err := c.Read(admin, "audit://log"); err != nil || got != "2026-11-25 alice deleted bob" {

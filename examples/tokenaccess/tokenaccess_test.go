@@ -3,12 +3,12 @@ package tokenaccess
 import (
 	"testing"
 
-	"github.com/mcpauthgen/mcpauthgen/examples/internal/exampletest"
+	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
 )
 
 func TestTokenInHandlers(t *testing.T) {
-	c := exampletest.Connect(t, New())
-	alice := exampletest.Token("alice", "notes", "read")
+	c := mcptest.Connect(t, New())
+	alice := mcptest.Token("alice", "notes", "read")
 	alice.Claims = map[string]any{"sub": "user-17"}
 
 	got, err := c.Structured(alice, "whoami", nil)

@@ -1,6 +1,6 @@
-// Package exampletest drives an example server the way a remote client
+// Package mcptest drives a runtime.Server in tests the way a remote client
 // would, through the runtime's in-process client, as a given caller.
-package exampletest
+package mcptest
 
 import (
 	"context"
@@ -23,8 +23,9 @@ type Client struct {
 	caps mcp.ServerCapabilities
 }
 
-// Connect starts an in-process client of srv for the test.
-func Connect(t testing.TB, srv *runtime.Server) *Client {
+// Start starts and initializes an in-process client of srv (protocol
+// 2025-11-25), closed when the test ends.
+func Start(t testing.TB, srv *runtime.Server) (*client.Client, mcp.ServerCapabilities) {
 	t.Helper()
 	c, err := srv.NewInProcessClient()
 	if err != nil {
@@ -37,12 +38,19 @@ func Connect(t testing.TB, srv *runtime.Server) *Client {
 	t.Cleanup(func() { c.Close() })
 	init := mcp.InitializeRequest{}
 	init.Params.ProtocolVersion = mcp.ProtocolVersion20251125
-	init.Params.ClientInfo = mcp.Implementation{Name: "exampletest", Version: "1"}
+	init.Params.ClientInfo = mcp.Implementation{Name: "mcptest", Version: "1"}
 	res, err := c.Initialize(ctx, init)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Client{t: t, c: c, caps: res.Capabilities}
+	return c, res.Capabilities
+}
+
+// Connect starts an in-process client of srv for the test.
+func Connect(t testing.TB, srv *runtime.Server) *Client {
+	t.Helper()
+	c, caps := Start(t, srv)
+	return &Client{t: t, c: c, caps: caps}
 }
 
 // Token returns a token with the given client ID and scopes.
