@@ -75,21 +75,17 @@ func allowedByComponent(ctx context.Context, ac AuthContext, e *entry) bool {
 	return ok
 }
 
-// allowedByMiddleware runs the middleware checks; on denial it returns the
-// message for the client.
-func (s *Server) allowedByMiddleware(ctx context.Context, ac AuthContext) (bool, string) {
+// allowedByMiddleware runs the middleware checks. On denial it returns the
+// *AuthorizationError a check gave, if any, whose message is for the
+// client; it builds no message itself, since lists discard it.
+func (s *Server) allowedByMiddleware(ctx context.Context, ac AuthContext) (bool, *AuthorizationError) {
 	if len(s.middleware) == 0 {
-		return true, ""
+		return true, nil
 	}
 	ok, err := RunAuthChecks(ctx, ac, s.middleware...)
-	if ok {
-		return true, ""
-	}
 	var authErr *AuthorizationError
-	if errors.As(err, &authErr) {
-		return false, authErr.Message
-	}
-	return false, denialMessage(ac.Component.Kind, ac.Component.label(), reasonInsufficient)
+	errors.As(err, &authErr)
+	return ok, authErr
 }
 
 // visible reports whether the request may see a component in a list: its
@@ -157,21 +153,22 @@ func (s *Server) passes(ctx context.Context, tok *AccessToken, d *decision, kind
 // prepare is the runtime's request entry, run by every authorized
 // transport after the client session is in ctx and before mcp-go handles
 // the message. It decides about the request's target and installs what
-// makes mcp-go answer accordingly. raw is the JSON-RPC message.
-func (s *Server) prepare(ctx context.Context, method string, raw []byte) context.Context {
+// makes mcp-go answer accordingly. targetOf reads the name or URI the
+// request targets; it is called only for methods that need it.
+func (s *Server) prepare(ctx context.Context, method string, targetOf func() target) context.Context {
 	switch mcp.MCPMethod(method) {
 	case mcp.MethodToolsCall:
 		if len(s.middleware) == 0 {
 			return ctx // the tool filter decides, answering as for a missing tool
 		}
-		return s.prepareToolCall(ctx, targetOf(raw).Name)
+		return s.prepareToolCall(ctx, targetOf().Name)
 	case mcp.MethodPromptsGet:
 		if len(s.middleware) == 0 {
 			return ctx // the prompt filter decides
 		}
-		return s.preparePromptGet(ctx, targetOf(raw).Name)
+		return s.preparePromptGet(ctx, targetOf().Name)
 	case mcp.MethodResourcesRead:
-		return s.prepareResourceRead(ctx, targetOf(raw).URI)
+		return s.prepareResourceRead(ctx, targetOf().URI)
 	case mcp.MethodResourcesList:
 		return s.withView(ctx, s.visibleResources(ctx), nil, nil)
 	case mcp.MethodResourcesTemplatesList:
@@ -185,9 +182,10 @@ type target struct {
 	URI  string `json:"uri"`
 }
 
-// targetOf reads the name or URI a request targets. A message that does not
-// parse yields nothing, and mcp-go reports the parse error itself.
-func targetOf(raw []byte) target {
+// targetIn reads the name or URI a JSON-RPC message targets. A message
+// that does not parse yields nothing, and mcp-go reports the parse error
+// itself.
+func targetIn(raw []byte) target {
 	var msg struct {
 		Params target `json:"params"`
 	}
@@ -202,7 +200,7 @@ func (s *Server) prepareToolCall(ctx context.Context, name string) context.Conte
 		comp = &e.comp
 	}
 	exists := e != nil || s.mcp.GetTool(name) != nil
-	msg := s.middlewareVerdict(ctx, comp, e, exists)
+	msg := s.middlewareVerdict(ctx, comp, e, exists, name)
 	ctx = context.WithValue(ctx, decisionKey{}, &decision{kind: KindTool, target: name})
 	if msg == "" {
 		return ctx
@@ -227,7 +225,7 @@ func (s *Server) preparePromptGet(ctx context.Context, name string) context.Cont
 	} else {
 		_, exists = s.mcp.ListPrompts()[name]
 	}
-	msg := s.middlewareVerdict(ctx, comp, e, exists)
+	msg := s.middlewareVerdict(ctx, comp, e, exists, name)
 	return context.WithValue(ctx, decisionKey{}, &decision{kind: KindPrompt, target: name, refusal: msg})
 }
 
@@ -248,12 +246,10 @@ func (s *Server) prepareResourceRead(ctx context.Context, uri string) context.Co
 	} else {
 		_, exists = s.mcp.ListResources()[uri]
 	}
-	msg := s.middlewareVerdict(ctx, comp, e, exists)
+	// The messages name the URI that was asked for, not the template it
+	// matched.
+	msg := s.middlewareVerdict(ctx, comp, e, exists, uri)
 	if msg != "" {
-		// Name the URI that was asked for, not the template it matched.
-		if e != nil && e.comp.Kind == KindResourceTemplate {
-			msg = s.relabel(msg, comp, uri)
-		}
 		return context.WithValue(ctx, decisionKey{}, &decision{kind: KindResource, target: uri, refusal: msg})
 	}
 	if e == nil {
@@ -262,29 +258,23 @@ func (s *Server) prepareResourceRead(ctx context.Context, uri string) context.Co
 	return s.withEntryView(ctx, e)
 }
 
-// relabel rewrites the default denial messages of a template to name the
-// URI read; a check's own AuthorizationError message is left alone.
-func (s *Server) relabel(msg string, comp *Component, uri string) string {
-	for _, reason := range []string{reasonInsufficient, reasonNotFound} {
-		if msg == denialMessage(comp.Kind, comp.label(), reason) {
-			return denialMessage(KindResource, uri, reason)
-		}
-	}
-	return msg
-}
-
 // middlewareVerdict decides a targeted request when middleware is present:
-// "" to allow, else the message to answer with.
-func (s *Server) middlewareVerdict(ctx context.Context, comp *Component, e *entry, exists bool) string {
+// "" to allow, else the message to answer with, naming the target as label.
+func (s *Server) middlewareVerdict(ctx context.Context, comp *Component, e *entry, exists bool, label string) string {
 	if skipChecks(ctx) {
 		return ""
 	}
 	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: comp}
 	if !exists || !allowedByComponent(ctx, ac, e) {
-		return denialMessage(comp.Kind, comp.label(), reasonNotFound)
+		return denialMessage(comp.Kind, label, reasonNotFound)
 	}
-	_, msg := s.allowedByMiddleware(ctx, ac)
-	return msg
+	if ok, authErr := s.allowedByMiddleware(ctx, ac); !ok {
+		if authErr != nil {
+			return authErr.Message
+		}
+		return denialMessage(comp.Kind, label, reasonInsufficient)
+	}
+	return ""
 }
 
 // match finds the component serving uri: a resource with exactly that URI,

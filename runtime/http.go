@@ -118,11 +118,11 @@ type httpHandler struct {
 
 type httpMessageKey struct{}
 
-// httpMessage is the JSON-RPC message of a POST, read before mcp-go reads
-// it, for the request entry.
+// httpMessage is what the request entry needs of a POST's JSON-RPC
+// message, read before mcp-go reads it.
 type httpMessage struct {
 	method string
-	raw    []byte
+	target target
 }
 
 func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -155,7 +155,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		ctx = context.WithValue(ctx, httpMessageKey{}, httpMessage{method: msg.Method, raw: body})
+		ctx = context.WithValue(ctx, httpMessageKey{}, httpMessage{method: msg.Method, target: msg.Params})
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	if h.cfg.stepUp {
@@ -185,7 +185,7 @@ func (s *Server) stepUpScopes(tok *AccessToken, name string) ([]string, bool) {
 // point where the runtime's request entry applies.
 func (h *httpHandler) contextFunc(ctx context.Context, _ *http.Request) context.Context {
 	if m, ok := ctx.Value(httpMessageKey{}).(httpMessage); ok {
-		return h.srv.prepare(ctx, m.method, m.raw)
+		return h.srv.prepare(ctx, m.method, func() target { return m.target })
 	}
 	return ctx
 }

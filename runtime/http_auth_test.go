@@ -43,32 +43,6 @@ func authMust[T any](v T, err error) T {
 	return v
 }
 
-// mintJWT signs claims with key under alg, naming kid when not empty.
-func mintJWT(t testing.TB, alg jose.SignatureAlgorithm, key any, kid string, claims map[string]any) string {
-	t.Helper()
-	sk := jose.SigningKey{Algorithm: alg, Key: key}
-	if kid != "" {
-		sk.Key = jose.JSONWebKey{Key: key, KeyID: kid}
-	}
-	signer, err := jose.NewSigner(sk, (&jose.SignerOptions{}).WithType("JWT"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	payload, err := json.Marshal(claims)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jws, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := jws.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return raw
-}
-
 // authClaims are valid claims for the test server, with extra merged in (a
 // nil value deletes a claim).
 func authClaims(extra map[string]any) map[string]any {
@@ -232,7 +206,7 @@ func TestHTTPAuthBadTokens(t *testing.T) {
 		invalidToken = `Bearer error="invalid_token", error_description="The access token is invalid or expired", resource_metadata="` + meta + `"`
 		missingScope = `Bearer error="insufficient_scope", scope="mcp", resource_metadata="` + meta + `"`
 	)
-	valid := mintJWT(t, jose.RS256, key, "k1", authClaims(nil))
+	valid := runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(nil))
 	parts := strings.Split(valid, ".")
 	escalated, _ := json.Marshal(authClaims(map[string]any{"scope": "mcp read write admin"}))
 	pub := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: authMust(x509.MarshalPKIXPublicKey(&key.PublicKey))})
@@ -253,16 +227,16 @@ func TestHTTPAuthBadTokens(t *testing.T) {
 		{"upper-case bearer", "BEARER " + valid, 200, ""},
 		{"garbage", "Bearer garbage", 401, invalidToken},
 		{"alg none", "Bearer " + noneHeader + "." + parts[1] + ".", 401, invalidToken},
-		{"HS256 with the public key as secret", "Bearer " + mintJWT(t, jose.HS256, pub, "k1", authClaims(nil)), 401, invalidToken},
-		{"expired", "Bearer " + mintJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"exp": now.Add(-time.Hour).Unix(), "iat": now.Add(-2 * time.Hour).Unix()})), 401, invalidToken},
-		{"not yet valid", "Bearer " + mintJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"nbf": now.Add(time.Hour).Unix()})), 401, invalidToken},
-		{"wrong issuer", "Bearer " + mintJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"iss": "https://evil.test"})), 401, invalidToken},
-		{"wrong audience", "Bearer " + mintJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"aud": []string{"https://other.test"}})), 401, invalidToken},
-		{"unknown kid", "Bearer " + mintJWT(t, jose.RS256, other, "k2", authClaims(nil)), 401, invalidToken},
-		{"known kid, other key", "Bearer " + mintJWT(t, jose.RS256, other, "k1", authClaims(nil)), 401, invalidToken},
+		{"HS256 with the public key as secret", "Bearer " + runtime.SignJWT(t, jose.HS256, pub, "k1", authClaims(nil)), 401, invalidToken},
+		{"expired", "Bearer " + runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"exp": now.Add(-time.Hour).Unix(), "iat": now.Add(-2 * time.Hour).Unix()})), 401, invalidToken},
+		{"not yet valid", "Bearer " + runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"nbf": now.Add(time.Hour).Unix()})), 401, invalidToken},
+		{"wrong issuer", "Bearer " + runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"iss": "https://evil.test"})), 401, invalidToken},
+		{"wrong audience", "Bearer " + runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"aud": []string{"https://other.test"}})), 401, invalidToken},
+		{"unknown kid", "Bearer " + runtime.SignJWT(t, jose.RS256, other, "k2", authClaims(nil)), 401, invalidToken},
+		{"known kid, other key", "Bearer " + runtime.SignJWT(t, jose.RS256, other, "k1", authClaims(nil)), 401, invalidToken},
 		{"tampered payload", "Bearer " + parts[0] + "." + base64.RawURLEncoding.EncodeToString(escalated) + "." + parts[2], 401, invalidToken},
 		{"valid", "Bearer " + valid, 200, ""},
-		{"valid, missing required scope", "Bearer " + mintJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"scope": "read write"})), 403, missingScope},
+		{"valid, missing required scope", "Bearer " + runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"scope": "read write"})), 403, missingScope},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -381,7 +355,7 @@ func TestHTTPAuthMCPClient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.scope, func(t *testing.T) {
-			raw := mintJWT(t, jose.RS256, authKey(), "k1", authClaims(map[string]any{"scope": tt.scope}))
+			raw := runtime.SignJWT(t, jose.RS256, authKey(), "k1", authClaims(map[string]any{"scope": tt.scope}))
 			c := connectAs(t, raw)
 			res, err := c.ListTools(ctx, mcp.ListToolsRequest{})
 			if err != nil {
@@ -453,7 +427,7 @@ func BenchmarkHTTPToolCall(b *testing.B) {
 					b.Fatal(err)
 				}
 				opts = append(opts, runtime.WithTokenVerifier(v))
-				headers["Authorization"] = "Bearer " + mintJWT(b, jose.RS256, key, "k1", authClaims(nil))
+				headers["Authorization"] = "Bearer " + runtime.SignJWT(b, jose.RS256, key, "k1", authClaims(nil))
 			}
 			hs := httptest.NewServer(srv.HTTPHandler(opts...))
 			defer hs.Close()

@@ -87,7 +87,7 @@ func (t *inProcessTransport) SendRequest(ctx context.Context, req transport.JSON
 	if session != nil {
 		ctx = t.srv.mcp.WithContext(ctx, session)
 	}
-	ctx = t.srv.prepare(ctx, req.Method, raw)
+	ctx = t.srv.prepare(ctx, req.Method, func() target { return targetIn(raw) })
 	switch resp := t.srv.mcp.HandleMessage(ctx, raw).(type) {
 	case mcp.JSONRPCResponse:
 		result, err := json.Marshal(resp.Result)
