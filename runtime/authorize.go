@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"errors"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -39,16 +38,6 @@ type decisionKey struct{}
 func decisionFrom(ctx context.Context) *decision {
 	d, _ := ctx.Value(decisionKey{}).(*decision)
 	return d
-}
-
-// refuseDenied is the OnRequestInitialization hook: it refuses a request
-// whose target the entry denied with a message (middleware denials of
-// prompts/get and resources/read).
-func refuseDenied(ctx context.Context, _ any, _ any) error {
-	if d := decisionFrom(ctx); d != nil && d.refusal != "" {
-		return errors.New(d.refusal)
-	}
-	return nil
 }
 
 // filterTools is the mcp-go tool filter. It hides the tools the request may
@@ -151,15 +140,7 @@ func (s *Server) enterToolCall(ctx context.Context, name string) context.Context
 	if msg == "" {
 		return ctx
 	}
-	// The denial is a tool result with isError set: the call is routed to a
-	// stand-in tool of the same name that answers with the message.
-	denied := server.ServerTool{
-		Tool: mcp.Tool{Name: name, InputSchema: mcp.ToolInputSchema{Type: "object"}},
-		Handler: func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			return mcp.NewToolResultError(msg), nil
-		},
-	}
-	return s.withView(ctx, nil, nil, map[string]server.ServerTool{name: denied})
+	return s.withDeniedTool(ctx, name, msg)
 }
 
 func (s *Server) enterPromptGet(ctx context.Context, name string) context.Context {

@@ -173,15 +173,6 @@ func (s *Server) stepUpScopes(tok *AccessToken, name string) ([]string, bool) {
 	return s.reg.Load().tools[name].guard().StepUpScopes(tok)
 }
 
-// contextFunc runs inside mcp-go once the request's session is in ctx: the
-// point where the runtime's request entry applies.
-func (h *httpHandler) contextFunc(ctx context.Context, _ *http.Request) context.Context {
-	if m, ok := ctx.Value(httpMessageKey{}).(httpMessage); ok {
-		return h.srv.enter(ctx, m.method, func() target { return m.target })
-	}
-	return ctx
-}
-
 // isPreflight reports whether r is a CORS preflight request, which browsers
 // send without credentials; it goes to mcp-go, which answers it when CORS is
 // configured (server.WithStreamableHTTPCORS) and with 404 otherwise, never
