@@ -22,10 +22,10 @@ func skipChecks(ctx context.Context) bool {
 	return skip
 }
 
-// decision is what the request entry decided about the one component a
+// verdict is what the request entry decided about the one component a
 // request targets (tools/call, prompts/get, resources/read), so that the
 // filters and hooks mcp-go runs later agree with it and no check runs twice.
-type decision struct {
+type verdict struct {
 	kind   Kind
 	target string
 	// refusal, when set, is the message the request is refused with before
@@ -33,10 +33,10 @@ type decision struct {
 	refusal string
 }
 
-type decisionKey struct{}
+type verdictKey struct{}
 
-func decisionFrom(ctx context.Context) *decision {
-	d, _ := ctx.Value(decisionKey{}).(*decision)
+func verdictFrom(ctx context.Context) *verdict {
+	d, _ := ctx.Value(verdictKey{}).(*verdict)
 	return d
 }
 
@@ -48,7 +48,7 @@ func (s *Server) filterTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 	if skipChecks(ctx) {
 		return tools
 	}
-	reg, d, tok := s.reg.Load(), decisionFrom(ctx), AccessTokenFromContext(ctx)
+	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
 	out := tools[:0]
 	for _, t := range tools {
 		if s.keeps(ctx, tok, d, KindTool, t.Name, reg.tools[t.Name]) {
@@ -63,7 +63,7 @@ func (s *Server) filterPrompts(ctx context.Context, prompts []mcp.Prompt) []mcp.
 	if skipChecks(ctx) {
 		return prompts
 	}
-	reg, d, tok := s.reg.Load(), decisionFrom(ctx), AccessTokenFromContext(ctx)
+	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
 	out := prompts[:0]
 	for _, p := range prompts {
 		if s.keeps(ctx, tok, d, KindPrompt, p.Name, reg.prompts[p.Name]) {
@@ -75,7 +75,7 @@ func (s *Server) filterPrompts(ctx context.Context, prompts []mcp.Prompt) []mcp.
 
 // keeps reports whether a filter keeps the tool or prompt name (rec: its
 // record; nil when it was added on MCP() directly).
-func (s *Server) keeps(ctx context.Context, tok *AccessToken, d *decision, kind Kind, name string, rec *record) bool {
+func (s *Server) keeps(ctx context.Context, tok *AccessToken, d *verdict, kind Kind, name string, rec *record) bool {
 	if d != nil && d.kind == kind && d.target == name {
 		// The request entry already decided and, for a denial, arranged
 		// the answer.
@@ -136,7 +136,7 @@ func (s *Server) enterToolCall(ctx context.Context, name string) context.Context
 	}
 	exists := rec != nil || s.mcp.GetTool(name) != nil
 	msg := s.refusal(ctx, comp, rec, exists, name)
-	ctx = context.WithValue(ctx, decisionKey{}, &decision{kind: KindTool, target: name})
+	ctx = context.WithValue(ctx, verdictKey{}, &verdict{kind: KindTool, target: name})
 	if msg == "" {
 		return ctx
 	}
@@ -153,7 +153,7 @@ func (s *Server) enterPromptGet(ctx context.Context, name string) context.Contex
 		_, exists = s.mcp.ListPrompts()[name]
 	}
 	msg := s.refusal(ctx, comp, rec, exists, name)
-	return context.WithValue(ctx, decisionKey{}, &decision{kind: KindPrompt, target: name, refusal: msg})
+	return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindPrompt, target: name, refusal: msg})
 }
 
 func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Context {
@@ -177,7 +177,7 @@ func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Cont
 	// matched.
 	msg := s.refusal(ctx, comp, rec, exists, uri)
 	if msg != "" {
-		return context.WithValue(ctx, decisionKey{}, &decision{kind: KindResource, target: uri, refusal: msg})
+		return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindResource, target: uri, refusal: msg})
 	}
 	if rec == nil {
 		return ctx

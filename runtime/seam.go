@@ -70,10 +70,10 @@ func (s *Server) installRefusals() {
 }
 
 // refuseDenied is the OnRequestInitialization hook: it refuses a request
-// whose target the entry denied with a message (middleware denials of
+// whose target the request entry denied with a message (middleware denials of
 // prompts/get and resources/read).
 func refuseDenied(ctx context.Context, _ any, _ any) error {
-	if d := decisionFrom(ctx); d != nil && d.refusal != "" {
+	if d := verdictFrom(ctx); d != nil && d.refusal != "" {
 		return errors.New(d.refusal)
 	}
 	return nil
@@ -165,7 +165,7 @@ func (s *Server) withView(ctx context.Context, resources map[string]server.Serve
 	return s.mcp.WithContext(ctx, v)
 }
 
-// merged returns the session's own entries overlaid with the runtime's,
+// merged returns the session's own components overlaid with the runtime's,
 // without modifying either.
 func merged[V any](own, add map[string]V) map[string]V {
 	if len(own) == 0 {

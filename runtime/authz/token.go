@@ -128,8 +128,8 @@ type staticVerifier struct {
 func (v *staticVerifier) VerifyToken(_ context.Context, raw string) (*AccessToken, error) {
 	var found *AccessToken
 	given := []byte(raw)
-	// Every entry is compared, so the time taken does not depend on which
-	// entry matched or how much of a wrong token was right.
+	// Every token is compared, so the time taken does not depend on which
+	// one matched or how much of a wrong token was right.
 	for i := range v.tokens {
 		if subtle.ConstantTimeCompare(v.tokens[i].raw, given) == 1 {
 			found = &v.tokens[i].token
