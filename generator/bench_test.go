@@ -172,7 +172,7 @@ func BenchmarkEmit1000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pf, _ := analyze(cfg, pkgs[0], &errs{fset: pkgs[0].Fset})
+	pf := analyzeOne(cfg, pkgs[0])
 	for b.Loop() {
 		if _, err := emit(pf); err != nil {
 			b.Fatal(err)
@@ -189,6 +189,16 @@ func BenchmarkAnalyze1000(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		analyze(cfg, pkgs[0], &errs{fset: pkgs[0].Fset})
+		analyzeOne(cfg, pkgs[0])
 	}
+}
+
+// analyzeOne finds and validates the directives of one loaded package.
+func analyzeOne(cfg Config, pkg *packages.Package) *pkgFile {
+	e := &errs{fset: pkg.Fset}
+	dirs := findDirectives(pkg, cfg.Output, e)
+	var vocab vocabularies
+	vocab.add(dirs)
+	pf, _ := analyze(cfg, pkg, dirs, &vocab, e)
+	return pf
 }

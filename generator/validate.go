@@ -33,37 +33,25 @@ type validator struct {
 	gen         *schemaGen
 	qual        types.Qualifier
 	requireAuth bool // Config.RequireAuth
+	vocab       *vocabularies
 
 	// invalid is set when a component depends on a type the type checker
 	// could not resolve: the package's type errors are then the problem.
 	invalid bool
 }
 
-// analyze validates the annotations of pkg and returns its generated
-// file's model, nil when the package has no components.
-func analyze(cfg Config, pkg *packages.Package, e *errs) (pf *pkgFile, invalid bool) {
+// analyze validates the annotations of pkg, whose directives are dirs,
+// against the vocabularies of the run, and returns its generated file's
+// model, nil when the package has no components.
+func analyze(cfg Config, pkg *packages.Package, dirs []*directive, vocab *vocabularies, e *errs) (pf *pkgFile, invalid bool) {
 	qual := func(p *types.Package) string {
 		if p == pkg.Types {
 			return ""
 		}
 		return p.Name()
 	}
-	v := &validator{pkg: pkg, e: e, qual: qual, requireAuth: cfg.RequireAuth,
+	v := &validator{pkg: pkg, e: e, qual: qual, requireAuth: cfg.RequireAuth, vocab: vocab,
 		gen: &schemaGen{docs: fieldDocs(pkg.Syntax), qual: qual}}
-	dirs := findDirectives(pkg.Fset, pkg.Syntax, cfg.Output, e)
-
-	// The vocabulary is every scope of every //mcp:scopes line of the
-	// package, in source order; a scope may be listed on several lines.
-	var vocab []string
-	for _, d := range dirs {
-		if s, ok := d.line.(*annotations.Scopes); ok {
-			for _, w := range s.Words {
-				if !slices.Contains(vocab, w.Text) {
-					vocab = append(vocab, w.Text)
-				}
-			}
-		}
-	}
 	var comps []*component
 	annotated := map[*ast.FuncDecl]*directive{}
 	for _, d := range dirs {
@@ -87,7 +75,7 @@ func analyze(cfg Config, pkg *packages.Package, e *errs) (pf *pkgFile, invalid b
 			continue
 		}
 		annotated[d.fn] = d
-		if c := v.component(d, dir, vocab); c != nil {
+		if c := v.component(d, dir); c != nil && !d.broken {
 			comps = append(comps, c)
 		}
 	}
@@ -102,7 +90,7 @@ func analyze(cfg Config, pkg *packages.Package, e *errs) (pf *pkgFile, invalid b
 		Types:      pkg.Types,
 		Path:       filepath.Join(pkg.Dir, cfg.Output),
 		Register:   cfg.Register,
-		Vocabulary: vocab,
+		Vocabulary: vocab.scopes,
 		Components: comps,
 	}, v.invalid
 }
@@ -111,15 +99,10 @@ func (v *validator) shortPos(pos token.Pos) string {
 	return shortPosition(v.pkg.Fset.Position(pos))
 }
 
-// tokPos converts a directive position.
-func tokPos(p annotations.Pos) token.Position {
-	return token.Position{Filename: p.Filename, Line: p.Line, Column: p.Column}
-}
-
 // component validates one annotated function. It returns nil when the
 // function cannot be a handler at all; other mistakes are reported and
 // the component is still returned, so that duplicates are found too.
-func (v *validator) component(d *directive, dir *annotations.Directive, vocab []string) *component {
+func (v *validator) component(d *directive, dir *annotations.Directive) *component {
 	fn := d.fn
 	name := fn.Name.Name
 	obj, _ := v.pkg.Types.Scope().Lookup(name).(*types.Func)
@@ -154,13 +137,13 @@ func (v *validator) component(d *directive, dir *annotations.Directive, vocab []
 	}
 	c.namePos = v.pkg.Fset.Position(d.pos)
 	if dir.Name.Set {
-		c.namePos = tokPos(dir.Name.Pos)
+		c.namePos = dir.Name.Pos
 	}
-	c.uriPos = tokPos(dir.URI.Pos)
+	c.uriPos = dir.URI.Pos
 	c.Name = dir.Name.Text
 	if !dir.Name.Set {
 		c.Name = annotations.SnakeCase(name)
-		if err := annotations.CheckName(c.Name); err != nil {
+		if err := annotations.CheckName(c.Name); err != nil && !d.broken {
 			v.e.atPos(d.pos, "default %s name: %v; set name=", c.Kind, err)
 		}
 	}
@@ -170,8 +153,9 @@ func (v *validator) component(d *directive, dir *annotations.Directive, vocab []
 	}
 	for _, t := range dir.Tags {
 		c.Tags = append(c.Tags, t.Text)
+		v.vocab.checkTag(v.e, t)
 	}
-	if dir.Auth == nil && v.requireAuth {
+	if dir.Auth == nil && v.requireAuth && !d.broken {
 		v.e.atPos(d.pos, "%s %q has no auth= (-require-auth): add auth=scopes(...), auth=check(...) or auth=public", c.Kind.label(), c.Name)
 	}
 	if dir.Auth != nil {
@@ -183,13 +167,7 @@ func (v *validator) component(d *directive, dir *annotations.Directive, vocab []
 				var scopes []string
 				for _, s := range t.Scopes {
 					scopes = append(scopes, s.Text)
-					if len(vocab) > 0 && !slices.Contains(vocab, s.Text) {
-						if sg := annotations.Suggest(s.Text, vocab); sg != "" {
-							v.e.at(tokPos(s.Pos), "scope %q is not in the //mcp:scopes vocabulary; did you mean %q?", s.Text, sg)
-						} else {
-							v.e.at(tokPos(s.Pos), "scope %q is not in the //mcp:scopes vocabulary (%s)", s.Text, strings.Join(vocab, " "))
-						}
-					}
+					v.vocab.checkScope(v.e, s)
 				}
 				c.Auth = append(c.Auth, authTerm{Scopes: scopes})
 			case annotations.TermCheck:
@@ -215,7 +193,9 @@ func (v *validator) component(d *directive, dir *annotations.Directive, vocab []
 		v.toolParams(c, params)
 		v.toolResult(c, fn, sig)
 	case kindResource, kindTemplate:
-		v.resourceParams(c, dir, params)
+		if !d.broken { // the uri= the parameters bind to may be wrong
+			v.resourceParams(c, dir, params)
+		}
 		v.resourceResult(c, fn, sig)
 	case kindPrompt:
 		v.promptParams(c, params)
@@ -372,7 +352,7 @@ func (v *validator) toolResult(c *component, fn *ast.FuncDecl, sig *types.Signat
 func (v *validator) resourceParams(c *component, dir *annotations.Directive, params []*types.Var) {
 	if c.Kind == kindTemplate {
 		if _, err := uritemplate.New(c.URI); err != nil {
-			v.e.at(tokPos(dir.URI.Pos), "invalid URI template %q: %v", c.URI, err)
+			v.e.at(dir.URI.Pos, "invalid URI template %q: %v", c.URI, err)
 		}
 	}
 	vars := map[string]bool{}
@@ -398,7 +378,7 @@ func (v *validator) resourceParams(c *component, dir *annotations.Directive, par
 	seen := map[string]bool{}
 	for _, w := range dir.URIVars {
 		if !byName[w.Text] && !seen[w.Text] {
-			v.e.at(tokPos(w.Pos), "URI variable {%s} has no parameter %s in %s", w.Text, w.Text, c.Func)
+			v.e.at(w.Pos, "URI variable {%s} has no parameter %s in %s", w.Text, w.Text, c.Func)
 		}
 		seen[w.Text] = true
 	}
@@ -601,11 +581,11 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 	fset := token.NewFileSet()
 	expr, err := parser.ParseExprFrom(fset, "", w.Text, 0)
 	if err != nil {
-		v.e.at(tokPos(w.Pos), "invalid check expression %s: %v", w.Text, err)
+		v.e.at(w.Pos, "invalid check expression %s: %v", w.Text, err)
 		return nil
 	}
 	offset := func(p token.Pos) token.Position {
-		pos := tokPos(w.Pos)
+		pos := w.Pos
 		if p.IsValid() {
 			pos.Column += fset.Position(p).Offset
 		}
@@ -615,7 +595,7 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 	if err := types.CheckExpr(fset, v.pkg.Types, at, expr, info); err != nil {
 		var te types.Error
 		if !errors.As(err, &te) {
-			v.e.at(tokPos(w.Pos), "check(%s): %v", w.Text, err)
+			v.e.at(w.Pos, "check(%s): %v", w.Text, err)
 			return nil
 		}
 		msg := te.Msg
@@ -630,10 +610,10 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 	tv := info.Types[expr]
 	switch {
 	case tv.IsType():
-		v.e.at(tokPos(w.Pos), "check(%s): %s is a type, not a value", w.Text, w.Text)
+		v.e.at(w.Pos, "check(%s): %s is a type, not a value", w.Text, w.Text)
 		return nil
 	case tv.IsNil():
-		v.e.at(tokPos(w.Pos), "check(nil): nil is not an auth check")
+		v.e.at(w.Pos, "check(nil): nil is not an auth check")
 		return nil
 	}
 	t := tv.Type
@@ -648,7 +628,7 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 	}
 	// runtime.Check takes the shapes, and named types of them, as they are.
 	if sig, _ := t.Underlying().(*types.Signature); !isCheckShape(sig) {
-		v.e.at(tokPos(w.Pos), "check(%s): %s has type %s, which is not an auth check; want runtime.AuthCheck or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error)",
+		v.e.at(w.Pos, "check(%s): %s has type %s, which is not an auth check; want runtime.AuthCheck or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error)",
 			w.Text, w.Text, types.TypeString(t, v.qual))
 		return nil
 	}
