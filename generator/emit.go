@@ -308,6 +308,39 @@ func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
 // the request (resources).
 func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
 	var adapter string
+	switch c.Result {
+	case resultTextPtr:
+		// A nil *string is empty text.
+		adapter = "TextResult"
+		switch c.Kind {
+		case kindPrompt:
+			adapter = "PromptText"
+		case kindResource, kindTemplate:
+			adapter = "TextContents"
+		}
+		args := func(text jen.Code) []jen.Code {
+			if c.Kind == kindResource || c.Kind == kindTemplate {
+				return []jen.Code{jen.Id("req"), jen.Lit(c.MIME), text, jen.Err()}
+			}
+			return []jen.Code{text, jen.Err()}
+		}
+		g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
+		g.If(jen.Id("out").Op("==").Nil()).Block(jen.Return(rt(adapter).Call(args(jen.Lit(""))...)))
+		g.Return(rt(adapter).Call(args(jen.Op("*").Id("out"))...))
+		return
+	case resultToolResultValue:
+		g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
+		g.Return(rt("ToolResult").Call(jen.Op("&").Id("out"), jen.Err()))
+		return
+	case resultPromptValue:
+		g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
+		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		g.Return(jen.Op("&").Id("out"), jen.Nil())
+		return
+	case resultContents, resultPrompt:
+		g.Return(call) // already the wrapper's results
+		return
+	}
 	switch c.Kind {
 	case kindTool:
 		switch c.Result {
@@ -322,11 +355,8 @@ func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
 		switch c.Result {
 		case resultText:
 			adapter = "PromptText"
-		case resultMessages:
-			adapter = "PromptMessages"
 		default:
-			g.Return(call) // already (*mcp.GetPromptResult, error)
-			return
+			adapter = "PromptMessages"
 		}
 	default:
 		switch c.Result {

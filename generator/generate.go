@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -159,6 +160,8 @@ func analyzeAll(cfg *Config, patterns []string) ([]analyzed, ErrorList, error) {
 		return nil, nil, &LoadError{Errs: loadErrs}
 	}
 	e.list.Sort()
+	// A type shared by several handlers gives the same error once.
+	e.list = slices.CompactFunc(e.list, func(a, b *Error) bool { return *a == *b })
 	return out, e.list, nil
 }
 

@@ -136,7 +136,7 @@ func findDirectives(pkg *packages.Package, output string, e *errs) []*directive 
 			for _, c := range g.List {
 				if !annotations.IsDirective(c.Text) {
 					if want, ok := annotations.NearMiss(c.Text); ok {
-						e.atPos(c.Slash, "%q is not a directive; did you mean %s? (no blank after //, lower case)", firstWords(c.Text), want)
+						e.atPos(c.Slash, "%q is not a directive; did you mean %s? (no blank after //, lower case)", nearMissText(c.Text, want), want)
 					}
 					continue
 				}
@@ -175,10 +175,13 @@ func findDirectives(pkg *packages.Package, output string, e *errs) []*directive 
 	return out
 }
 
-// firstWords returns the start of a comment, for messages.
-func firstWords(text string) string {
-	if f := strings.Fields(text); len(f) > 2 {
-		return strings.Join(f[:2], " ")
+// nearMissText returns the text of a near-miss directive up to its kind,
+// for messages: "//MCP:tool" of "//MCP:tool auth=public".
+func nearMissText(text, want string) string {
+	colon := strings.IndexByte(text, ':')
+	kind := strings.TrimPrefix(want, "//mcp:")
+	if i := strings.Index(strings.ToLower(text[colon:]), kind); colon >= 0 && i >= 0 {
+		return text[:colon+i+len(kind)]
 	}
 	return text
 }
@@ -365,7 +368,7 @@ func unreadFiles(pkg *packages.Package, output string, e *errs) {
 					kind, _, _ := strings.Cut(strings.TrimPrefix(c.Text, "//mcp:"), " ")
 					e.atPos(c.Slash, "//mcp:%s is in %s", kind, why)
 				case near:
-					e.atPos(c.Slash, "%q is not a directive; did you mean %s? (no blank after //, lower case)", firstWords(c.Text), want)
+					e.atPos(c.Slash, "%q is not a directive; did you mean %s? (no blank after //, lower case)", nearMissText(c.Text, want), want)
 				}
 			}
 		}

@@ -118,6 +118,10 @@ const (
 	resultBlob                             // resources: []byte
 	resultMessages                         // prompts: []mcp.PromptMessage
 	resultPrompt                           // prompts: *mcp.GetPromptResult, as is
+	resultTextPtr                          // *string: text content, "" when nil
+	resultToolResultValue                  // tools: mcp.CallToolResult, as is
+	resultPromptValue                      // prompts: mcp.GetPromptResult, as is
+	resultContents                         // resources: []mcp.ResourceContents, as is
 )
 
 // authTerm is one term of auth=: a scope set or a check expression.

@@ -219,6 +219,8 @@ func (v *validator) params(c *component, sig *types.Signature) []*types.Var {
 			continue
 		case sig.Variadic() && i == sig.Params().Len()-1:
 			v.e.atPos(p.Pos(), "variadic parameter %s: a %s handler takes fixed parameters", p.Name(), c.Kind)
+		case v.trustBoundary(c, p):
+			continue
 		}
 		ps = append(ps, p)
 	}
@@ -282,6 +284,9 @@ func (v *validator) toolParams(c *component, params []*types.Var) {
 	}
 	if st, ptr, ok := argStruct(params); ok {
 		c.Params, c.Struct, c.StructPtr = paramStruct, st, ptr
+		if v.inputStruct(params[0], st) {
+			return
+		}
 		props, required, err := v.gen.arguments(st)
 		if err != nil {
 			v.schemaErr(params[0], err)
@@ -293,6 +298,11 @@ func (v *validator) toolParams(c *component, params []*types.Var) {
 	}
 	c.Params = paramNamed
 	c.Args = v.named(c, params)
+	for _, p := range params {
+		if st := nestedStruct(p.Type()); st != nil && !implements(p.Type(), jsonUnmarshaler) && !implements(p.Type(), textUnmarshaler) {
+			v.structFields(st, map[*types.Struct]bool{})
+		}
+	}
 	props := properties{}
 	for i, a := range c.Args {
 		s, err := v.gen.schema(a.Type, a.Name)
@@ -341,8 +351,13 @@ func (v *validator) toolResult(c *component, fn *ast.FuncDecl, sig *types.Signat
 	case r == nil:
 	case isPointerTo(r, mcpPath, "CallToolResult"):
 		c.Result = resultToolResult
+	case isNamed(r, mcpPath, "CallToolResult"):
+		c.Result = resultToolResultValue
 	case isString(r):
 		c.Result = resultText
+	case isStringPtr(r):
+		c.Result = resultTextPtr
+	case v.mcpResult(c, fn, r, "string, *string, a JSON-encodable type of your own, *mcp.CallToolResult or mcp.CallToolResult"):
 	default:
 		c.Result = resultJSON
 		v.encodable(fn, r)
@@ -391,8 +406,13 @@ func (v *validator) resourceResult(c *component, fn *ast.FuncDecl, sig *types.Si
 	case r == nil:
 	case isString(r):
 		c.Result, mime = resultText, "text/plain"
+	case isStringPtr(r):
+		c.Result, mime = resultTextPtr, "text/plain"
 	case isBytes(r):
 		c.Result, mime = resultBlob, "application/octet-stream"
+	case isSliceOf(r, mcpPath, "ResourceContents"):
+		c.Result = resultContents
+	case v.mcpResult(c, fn, r, "string, *string, []byte, a JSON-encodable type of your own or []mcp.ResourceContents"):
 	default:
 		c.Result, mime = resultJSON, "application/json"
 		v.encodable(fn, r)
@@ -408,6 +428,9 @@ func (v *validator) promptParams(c *component, params []*types.Var) {
 	}
 	if st, ptr, ok := argStruct(params); ok {
 		c.Params, c.Struct, c.StructPtr = paramStruct, st, ptr
+		if v.inputStruct(params[0], st) {
+			return
+		}
 		for _, f := range jsonFields(st.Underlying().(*types.Struct)) {
 			if !isStringOrPtr(f.v.Type()) {
 				v.e.atPos(params[0].Pos(), "prompt argument %q (field %s) must be a string or *string, not %s", f.name, f.v.Name(), types.TypeString(f.v.Type(), v.qual))
@@ -439,13 +462,17 @@ func (v *validator) promptResult(c *component, fn *ast.FuncDecl, sig *types.Sign
 	case r == nil:
 	case isString(r):
 		c.Result = resultText
+	case isStringPtr(r):
+		c.Result = resultTextPtr
 	case isPointerTo(r, mcpPath, "GetPromptResult"):
 		c.Result = resultPrompt
+	case isNamed(r, mcpPath, "GetPromptResult"):
+		c.Result = resultPromptValue
 	case isSliceOf(r, mcpPath, "PromptMessage"):
 		c.Result = resultMessages
 	default:
 		pos := fn.Type.Results.List[0].Type.Pos()
-		v.e.atPos(pos, "prompt handler %s must return string, []mcp.PromptMessage or *mcp.GetPromptResult, not %s", fn.Name.Name, types.TypeString(r, v.qual))
+		v.e.atPos(pos, "prompt handler %s must return string, *string, []mcp.PromptMessage, *mcp.GetPromptResult or mcp.GetPromptResult, not %s", fn.Name.Name, types.TypeString(r, v.qual))
 	}
 }
 
@@ -550,6 +577,7 @@ func isSliceOf(t types.Type, path, name string) bool {
 func (v *validator) duplicates(comps []*component) {
 	names := map[string]*component{}
 	uris := map[string]*component{}
+	shapes := map[string]*component{}
 	for _, c := range comps {
 		key := c.Kind.String() + " " + c.Name
 		if first, ok := names[key]; ok {
@@ -562,9 +590,18 @@ func (v *validator) duplicates(comps []*component) {
 		}
 		if first, ok := uris[c.URI]; ok {
 			v.e.at(c.uriPos, "duplicate resource uri %q; %s uses it at %s", c.URI, first.Func, shortPosition(first.uriPos))
-		} else {
-			uris[c.URI] = c
+			continue
 		}
+		uris[c.URI] = c
+		if c.Kind != kindTemplate {
+			continue
+		}
+		shape := templateShape(c.URI)
+		if first, ok := shapes[shape]; ok {
+			v.e.at(c.uriPos, "resource template %q matches the same URIs as %q (%s at %s): a read could go to either; merge them or change the fixed text", c.URI, first.URI, first.Func, shortPosition(first.uriPos))
+			continue
+		}
+		shapes[shape] = c
 	}
 }
 
@@ -621,6 +658,7 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 		v.invalid = true
 		return nil
 	}
+	v.vocab.checkLiterals(v.e, expr, info, offset)
 	ce := &checkExpr{Text: w.Text, Parts: v.exprParts(w.Text, fset, expr, info)}
 	if isNamed(t, runtimePath, "AuthCheck") {
 		ce.Direct = true

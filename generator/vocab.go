@@ -1,7 +1,11 @@
 package generator
 
 import (
+	"go/ast"
+	"go/token"
+	"go/types"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mcpauthgen/mcpauthgen/annotations"
@@ -57,4 +61,53 @@ func check(e *errs, what, line string, vocab []string, w annotations.Word) {
 		return
 	}
 	e.at(w.Pos, "%s %q is not in the %s vocabulary (%s)", what, w.Text, line, strings.Join(vocab, " "))
+}
+
+// checkLiterals checks the string literals passed to runtime.RequireScopes
+// and runtime.RestrictTag within a check(…) expression against the
+// vocabularies: RequireScopes takes scopes; RestrictTag a tag, then
+// scopes. at converts a position of expr to one in the directive.
+func (v *vocabularies) checkLiterals(e *errs, expr ast.Expr, info *types.Info, at func(token.Pos) token.Position) {
+	ast.Inspect(expr, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		var id *ast.Ident
+		switch f := ast.Unparen(call.Fun).(type) {
+		case *ast.Ident:
+			id = f
+		case *ast.SelectorExpr:
+			id = f.Sel
+		}
+		fn, _ := info.Uses[id].(*types.Func)
+		if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != runtimePath {
+			return true
+		}
+		var tags int // leading arguments that are tags
+		switch fn.Name() {
+		case "RequireScopes":
+		case "RestrictTag":
+			tags = 1
+		default:
+			return true
+		}
+		for i, a := range call.Args {
+			lit, ok := ast.Unparen(a).(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				continue
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				continue
+			}
+			w := annotations.Word{Text: s, Pos: at(lit.Pos())}
+			if i < tags {
+				v.checkTag(e, w)
+			} else {
+				v.checkScope(e, w)
+			}
+		}
+		return true
+	})
 }
