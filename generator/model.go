@@ -112,16 +112,16 @@ type arg struct {
 type resultKind int
 
 const (
-	resultText       resultKind = iota + 1 // string: text content
-	resultJSON                             // any other type: JSON (tools: structured content plus its text)
-	resultToolResult                       // *mcp.CallToolResult, as is
-	resultBlob                             // resources: []byte
-	resultMessages                         // prompts: []mcp.PromptMessage
-	resultPrompt                           // prompts: *mcp.GetPromptResult, as is
-	resultTextPtr                          // *string: text content, "" when nil
-	resultToolResultValue                  // tools: mcp.CallToolResult, as is
-	resultPromptValue                      // prompts: mcp.GetPromptResult, as is
-	resultContents                         // resources: []mcp.ResourceContents, as is
+	resultText            resultKind = iota + 1 // string: text content
+	resultJSON                                  // any other type: JSON (tools: structured content plus its text)
+	resultToolResult                            // *mcp.CallToolResult, as is
+	resultBlob                                  // resources: []byte
+	resultMessages                              // prompts: []mcp.PromptMessage
+	resultPrompt                                // prompts: *mcp.GetPromptResult, as is
+	resultTextPtr                               // *string: text content, "" when nil
+	resultToolResultValue                       // tools: mcp.CallToolResult, as is
+	resultPromptValue                           // prompts: mcp.GetPromptResult, as is
+	resultContents                              // resources: []mcp.ResourceContents, as is
 )
 
 // authTerm is one term of auth=: a scope set or a check expression.
