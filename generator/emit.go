@@ -14,6 +14,8 @@ type emitter struct {
 	f        *jen.File
 	pkg      *types.Package
 	wrappers map[*component]string // the wrapper function of each component
+	imports  map[string]string     // import name by path
+	l        locals                // of the wrapper being emitted
 }
 
 // emit renders the generated file of pf.
@@ -22,6 +24,7 @@ func emit(pf *pkgFile) ([]byte, error) {
 		f:        jen.NewFilePathName(pf.Types.Path(), pf.Types.Name()),
 		pkg:      pf.Types,
 		wrappers: map[*component]string{},
+		imports:  map[string]string{},
 	}
 	e.f.HeaderComment(Header)
 	for _, path := range []string{"context", "encoding/json", mcpPath, runtimePath} {
@@ -34,14 +37,27 @@ func emit(pf *pkgFile) ([]byte, error) {
 		if taken[name] { // Ping and ping
 			name = "mcpauth" + exported(c.Kind.String()) + "_" + c.Func
 		}
+		for taken[name] || e.pkg.Scope().Lookup(name) != nil {
+			name += "_"
+		}
 		taken[name] = true
 		e.wrappers[c] = name
 	}
-	// The server parameter must not hide a package-level name that a
-	// check expression may use.
+	// The server parameter must not hide a package-level name or an
+	// imported package that a check expression may use.
+	used := map[string]bool{"mcp": true, "runtime": true}
+	for _, c := range pf.Components {
+		for _, t := range c.Auth {
+			if t.Check != nil {
+				for _, p := range t.Check.Parts {
+					used[p.Pkg] = true
+				}
+			}
+		}
+	}
 	srv := "s"
 	for _, name := range []string{"srv", "mcpauthServer"} {
-		if e.pkg.Scope().Lookup(srv) == nil {
+		if e.pkg.Scope().Lookup(srv) == nil && !used[srv] {
 			break
 		}
 		srv = name
@@ -69,11 +85,33 @@ func emit(pf *pkgFile) ([]byte, error) {
 // importName records the name under which path is imported: its package
 // name, unless the annotated package declares that name itself.
 func (e *emitter) importName(path, name string) {
-	if e.pkg.Scope().Lookup(name) != nil {
-		e.f.ImportAlias(path, "mcpauth"+name)
+	if _, ok := e.imports[path]; ok {
 		return
 	}
-	e.f.ImportName(path, name)
+	taken := func(n string) bool {
+		if e.pkg.Scope().Lookup(n) != nil {
+			return true
+		}
+		for _, other := range e.imports {
+			if other == n {
+				return true
+			}
+		}
+		return false
+	}
+	alias := name
+	if taken(alias) {
+		alias = "mcpauth" + name
+	}
+	for i := 2; taken(alias); i++ {
+		alias = "mcpauth" + name + strconv.Itoa(i)
+	}
+	e.imports[path] = alias
+	if alias == name {
+		e.f.ImportName(path, name)
+		return
+	}
+	e.f.ImportAlias(path, alias)
 }
 
 // qual refers to a package-level name of package p.
@@ -234,24 +272,25 @@ func wrapperName(c *component) string {
 // wrapper emits the handler mcp-go calls for c: it decodes the request,
 // calls the annotated function and encodes its result.
 func (e *emitter) wrapper(c *component) {
-	ctx := jen.Id("ctx").Qual("context", "Context")
+	e.l = e.localsFor(c)
+	ctx := jen.Id(e.l.ctx).Qual("context", "Context")
 	var req, result jen.Code
 	switch c.Kind {
 	case kindTool:
-		req = jen.Id("req").Qual(mcpPath, "CallToolRequest")
+		req = jen.Id(e.l.req).Qual(mcpPath, "CallToolRequest")
 		result = jen.Params(jen.Op("*").Qual(mcpPath, "CallToolResult"), jen.Error())
 	case kindResource, kindTemplate:
-		req = jen.Id("req").Qual(mcpPath, "ReadResourceRequest")
+		req = jen.Id(e.l.req).Qual(mcpPath, "ReadResourceRequest")
 		result = jen.Params(jen.Index().Qual(mcpPath, "ResourceContents"), jen.Error())
 	case kindPrompt:
-		req = jen.Id("req").Qual(mcpPath, "GetPromptRequest")
+		req = jen.Id(e.l.req).Qual(mcpPath, "GetPromptRequest")
 		result = jen.Params(jen.Op("*").Qual(mcpPath, "GetPromptResult"), jen.Error())
 	}
 	e.f.Commentf("%s serves the %s %s with %s.", e.wrappers[c], c.Kind, c.Name, c.Func)
 	e.f.Func().Id(e.wrappers[c]).Params(ctx, req).Add(result).BlockFunc(func(g *jen.Group) {
 		callArgs := e.decode(g, c)
 		if c.Ctx {
-			callArgs = append([]jen.Code{jen.Id("ctx")}, callArgs...)
+			callArgs = append([]jen.Code{jen.Id(e.l.ctx)}, callArgs...)
 		}
 		e.result(g, c, jen.Id(c.Func).Call(callArgs...))
 	})
@@ -263,7 +302,7 @@ func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
 	if c.Kind == kindResource || c.Kind == kindTemplate {
 		var args []jen.Code
 		for _, a := range c.Args {
-			args = append(args, rt("TemplateVar").Call(jen.Id("req"), jen.Lit(a.Name)))
+			args = append(args, rt("TemplateVar").Call(jen.Id(e.l.req), jen.Lit(a.Name)))
 		}
 		return args
 	}
@@ -278,25 +317,25 @@ func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
 		if c.StructPtr {
 			call = []jen.Code{jen.Op("&").Id("in")}
 		} else {
-			call = []jen.Code{jen.Id("in")}
+			call = []jen.Code{jen.Id(e.l.in)}
 		}
 	case paramNamed:
 		var fields []jen.Code
 		for _, a := range c.Args {
 			fields = append(fields, jen.Id(a.Field).Add(e.typ(a.Type)).Tag(map[string]string{"json": a.Name}))
-			call = append(call, jen.Id("args").Dot(a.Field))
+			call = append(call, jen.Id(e.l.args).Dot(a.Field))
 		}
 		g.Var().Id("args").Struct(fields...)
 		dst = jen.Op("&").Id("args")
 	}
-	bindArgs := append([]jen.Code{jen.Id("req"), dst}, lits(c.Required)...)
+	bindArgs := append([]jen.Code{jen.Id(e.l.req), dst}, lits(c.Required)...)
 	if c.Kind == kindTool {
-		g.If(jen.Id("res").Op(":=").Add(rt("BindArguments")).Call(bindArgs...), jen.Id("res").Op("!=").Nil()).Block(
-			jen.Return(jen.Id("res"), jen.Nil()),
+		g.If(jen.Id(e.l.res).Op(":=").Add(rt("BindArguments")).Call(bindArgs...), jen.Id(e.l.res).Op("!=").Nil()).Block(
+			jen.Return(jen.Id(e.l.res), jen.Nil()),
 		)
 	} else {
-		g.If(jen.Err().Op(":=").Add(rt("BindPromptArguments")).Call(bindArgs...), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Nil(), jen.Err()),
+		g.If(jen.Id(e.l.err).Op(":=").Add(rt("BindPromptArguments")).Call(bindArgs...), jen.Id(e.l.err).Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Id(e.l.err)),
 		)
 	}
 	return call
@@ -320,21 +359,21 @@ func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
 		}
 		args := func(text jen.Code) []jen.Code {
 			if c.Kind == kindResource || c.Kind == kindTemplate {
-				return []jen.Code{jen.Id("req"), jen.Lit(c.MIME), text, jen.Err()}
+				return []jen.Code{jen.Id(e.l.req), jen.Lit(c.MIME), text, jen.Id(e.l.err)}
 			}
-			return []jen.Code{text, jen.Err()}
+			return []jen.Code{text, jen.Id(e.l.err)}
 		}
-		g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
-		g.If(jen.Id("out").Op("==").Nil()).Block(jen.Return(rt(adapter).Call(args(jen.Lit(""))...)))
+		g.List(jen.Id(e.l.out), jen.Id(e.l.err)).Op(":=").Add(call)
+		g.If(jen.Id(e.l.out).Op("==").Nil()).Block(jen.Return(rt(adapter).Call(args(jen.Lit(""))...)))
 		g.Return(rt(adapter).Call(args(jen.Op("*").Id("out"))...))
 		return
 	case resultToolResultValue:
-		g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
-		g.Return(rt("ToolResult").Call(jen.Op("&").Id("out"), jen.Err()))
+		g.List(jen.Id(e.l.out), jen.Id(e.l.err)).Op(":=").Add(call)
+		g.Return(rt("ToolResult").Call(jen.Op("&").Id("out"), jen.Id(e.l.err)))
 		return
 	case resultPromptValue:
-		g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
-		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		g.List(jen.Id(e.l.out), jen.Id(e.l.err)).Op(":=").Add(call)
+		g.If(jen.Id(e.l.err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id(e.l.err)))
 		g.Return(jen.Op("&").Id("out"), jen.Nil())
 		return
 	case resultContents, resultPrompt:
@@ -367,8 +406,8 @@ func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
 		default:
 			adapter = "JSONContents"
 		}
-		g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
-		g.Return(rt(adapter).Call(jen.Id("req"), jen.Lit(c.MIME), jen.Id("out"), jen.Err()))
+		g.List(jen.Id(e.l.out), jen.Id(e.l.err)).Op(":=").Add(call)
+		g.Return(rt(adapter).Call(jen.Id(e.l.req), jen.Lit(c.MIME), jen.Id(e.l.out), jen.Id(e.l.err)))
 		return
 	}
 	g.Return(rt(adapter).Call(call))

@@ -136,18 +136,23 @@ func analyzeAll(cfg *Config, patterns []string) ([]analyzed, ErrorList, error) {
 	}
 	e := &errs{}
 	found := make([][]*directive, len(pkgs))
-	var vocab vocabularies
 	for i, pkg := range pkgs {
 		e.fset = pkg.Fset
 		if cfg.reverse {
 			reverse(pkg)
 		}
 		found[i] = findDirectives(pkg, cfg.Output, e)
-		vocab.add(found[i])
 	}
 	var out []analyzed
 	var loadErrs []error
 	for i, pkg := range pkgs {
+		// A vocabulary serves its package and the packages below it.
+		var vocab vocabularies
+		for j, decl := range pkgs {
+			if within(pkg.Dir, decl.Dir) {
+				vocab.add(found[j])
+			}
+		}
 		e.fset = pkg.Fset
 		pf, invalid := analyze(*cfg, pkg, found[i], &vocab, e)
 		if invalid {
@@ -163,6 +168,12 @@ func analyzeAll(cfg *Config, patterns []string) ([]analyzed, ErrorList, error) {
 	// A type shared by several handlers gives the same error once.
 	e.list = slices.CompactFunc(e.list, func(a, b *Error) bool { return *a == *b })
 	return out, e.list, nil
+}
+
+// within reports whether directory dir is root or below it.
+func within(dir, root string) bool {
+	rel, err := filepath.Rel(root, dir)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func (cfg Config) validate() error {

@@ -1,6 +1,6 @@
-// Package decl declares the vocabularies that package use, generated in
-// the same run, is checked against.
-package decl
+// Package sharedvocab declares the vocabularies that the packages below
+// it, generated in the same run, are checked against.
+package sharedvocab
 
 //mcp:scopes read write
 //mcp:tags admin
