@@ -312,10 +312,10 @@ func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
 	case paramNone:
 		return nil
 	case paramStruct:
-		g.Var().Id("in").Add(e.typ(c.Struct))
-		dst = jen.Op("&").Id("in")
+		g.Var().Id(e.l.in).Add(e.typ(c.Struct))
+		dst = jen.Op("&").Id(e.l.in)
 		if c.StructPtr {
-			call = []jen.Code{jen.Op("&").Id("in")}
+			call = []jen.Code{jen.Op("&").Id(e.l.in)}
 		} else {
 			call = []jen.Code{jen.Id(e.l.in)}
 		}
@@ -325,8 +325,8 @@ func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
 			fields = append(fields, jen.Id(a.Field).Add(e.typ(a.Type)).Tag(map[string]string{"json": a.Name}))
 			call = append(call, jen.Id(e.l.args).Dot(a.Field))
 		}
-		g.Var().Id("args").Struct(fields...)
-		dst = jen.Op("&").Id("args")
+		g.Var().Id(e.l.args).Struct(fields...)
+		dst = jen.Op("&").Id(e.l.args)
 	}
 	bindArgs := append([]jen.Code{jen.Id(e.l.req), dst}, lits(c.Required)...)
 	if c.Kind == kindTool {
@@ -365,16 +365,16 @@ func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
 		}
 		g.List(jen.Id(e.l.out), jen.Id(e.l.err)).Op(":=").Add(call)
 		g.If(jen.Id(e.l.out).Op("==").Nil()).Block(jen.Return(rt(adapter).Call(args(jen.Lit(""))...)))
-		g.Return(rt(adapter).Call(args(jen.Op("*").Id("out"))...))
+		g.Return(rt(adapter).Call(args(jen.Op("*").Id(e.l.out))...))
 		return
 	case resultToolResultValue:
 		g.List(jen.Id(e.l.out), jen.Id(e.l.err)).Op(":=").Add(call)
-		g.Return(rt("ToolResult").Call(jen.Op("&").Id("out"), jen.Id(e.l.err)))
+		g.Return(rt("ToolResult").Call(jen.Op("&").Id(e.l.out), jen.Id(e.l.err)))
 		return
 	case resultPromptValue:
 		g.List(jen.Id(e.l.out), jen.Id(e.l.err)).Op(":=").Add(call)
 		g.If(jen.Id(e.l.err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id(e.l.err)))
-		g.Return(jen.Op("&").Id("out"), jen.Nil())
+		g.Return(jen.Op("&").Id(e.l.out), jen.Nil())
 		return
 	case resultContents, resultPrompt:
 		g.Return(call) // already the wrapper's results
