@@ -280,10 +280,10 @@ func TestPrompts(t *testing.T) {
 func TestAdvanced(t *testing.T) {
 	c := connect(t, advanced.Register)
 	staffOwner := as([]string{"admin", "read"}, map[string]any{"owner": true, "group": "staff"})
-	if got, want := toolNames(t, c, as(nil, map[string]any{"owner": true})), []string{"big", "full_result", "maybe_text", "numbers", "ping"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, c, as(nil, map[string]any{"owner": true})), []string{"audit", "big", "full_result", "maybe_text", "numbers", "ping"}; !slices.Equal(got, want) {
 		t.Errorf("owner outside staff sees %v, want %v", got, want)
 	}
-	if got, want := toolNames(t, c, staffOwner), []string{"big", "full_result", "maybe_text", "numbers", "ping", "ping_lower", "query", "shout"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, c, staffOwner), []string{"audit", "big", "full_result", "maybe_text", "numbers", "ping", "ping_lower", "query", "shout"}; !slices.Equal(got, want) {
 		t.Errorf("staff owner sees %v, want %v", got, want)
 	}
 

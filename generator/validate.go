@@ -621,10 +621,11 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 		v.e.at(w.Pos, "invalid check expression %s: %v", w.Text, err)
 		return nil
 	}
+	base := 0 // offset of the expression in its file
 	offset := func(p token.Pos) token.Position {
 		pos := w.Pos
 		if p.IsValid() {
-			pos.Column += fset.Position(p).Offset
+			pos.Column += fset.Position(p).Offset - base
 		}
 		return pos
 	}
@@ -636,7 +637,12 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 			return nil
 		}
 		msg := te.Msg
-		if name, ok := strings.CutPrefix(msg, "undefined: "); ok {
+		name, undefined := strings.CutPrefix(msg, "undefined: ")
+		if undefined {
+			if x, i, ok := v.checkImporting(w.Text, at, name); ok {
+				expr, info, fset, base = x, i, v.pkg.Fset, v.pkg.Fset.Position(x.Pos()).Offset
+				goto checked
+			}
 			if sg := v.suggestIdent(name, at); sg != "" {
 				msg += "; did you mean " + sg + "?"
 			}
@@ -644,6 +650,7 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 		v.e.at(offset(te.Pos), "%s", msg)
 		return nil
 	}
+checked:
 	tv := info.Types[expr]
 	switch {
 	case tv.IsType():
@@ -659,7 +666,7 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 		return nil
 	}
 	v.vocab.checkLiterals(v.e, expr, info, offset)
-	ce := &checkExpr{Text: w.Text, Parts: v.exprParts(w.Text, fset, expr, info)}
+	ce := &checkExpr{Text: w.Text, Parts: v.exprParts(w.Text, fset, base, expr, info)}
 	if isNamed(t, runtimePath, "AuthCheck") {
 		ce.Direct = true
 		return ce
@@ -737,13 +744,13 @@ func isCheckShape(sig *types.Signature) bool {
 // package-level object of another package (through an import of the
 // annotated file, or a dot import) becomes a part of its own, for the
 // generated file to qualify with its own imports.
-func (v *validator) exprParts(text string, fset *token.FileSet, expr ast.Expr, info *types.Info) []exprPart {
+func (v *validator) exprParts(text string, fset *token.FileSet, base int, expr ast.Expr, info *types.Info) []exprPart {
 	type span struct {
 		start, end int
 		part       exprPart
 	}
 	var spans []span
-	off := func(p token.Pos) int { return fset.Position(p).Offset }
+	off := func(p token.Pos) int { return fset.Position(p).Offset - base }
 	ast.Inspect(expr, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:

@@ -152,6 +152,12 @@ func Register(srv *runtime.Server) {
 		Description:    "Ping shares ping's wrapper name but for case.",
 		RawInputSchema: mcpauthjson.RawMessage(`{"type":"object","properties":{}}`),
 	}, mcpauthTool_Ping)
+	// audit: elsewhere.go:6
+	srv.AddTool(mcp.Tool{
+		Name:           "audit",
+		Description:    "Audit names a check of a package that this file does not import (no\ncode here uses it): the generated file imports it.",
+		RawInputSchema: mcpauthjson.RawMessage(`{"type":"object","properties":{}}`),
+	}, mcpauthToolAudit, runtime.WithAuth(runtime.Check(policy.IsOwner)))
 	// full_result: results.go:14
 	srv.AddTool(mcp.Tool{
 		Name:        "full_result",
@@ -269,6 +275,11 @@ func mcpauthToolPing(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToo
 // mcpauthTool_Ping serves the tool ping with Ping.
 func mcpauthTool_Ping(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	return runtime.TextResult(Ping())
+}
+
+// mcpauthToolAudit serves the tool audit with Audit.
+func mcpauthToolAudit(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return runtime.TextResult(Audit())
 }
 
 // mcpauthToolFullResult serves the tool full_result with FullResult.
