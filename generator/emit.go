@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+	"golang.org/x/tools/imports"
 )
 
 // emitter prints one package's model as Go source.
@@ -79,7 +80,8 @@ func emit(pf *pkgFile) ([]byte, error) {
 	if err := e.f.Render(&b); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	// Group the imports as goimports does: the standard library first.
+	return imports.Process(pf.Path, b.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
 }
 
 // importName records the name under which path is imported: its package

@@ -5,6 +5,7 @@ package advanced
 import (
 	"context"
 	mcpauthjson "encoding/json"
+
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 	"github.com/mcpauthgen/mcpauthgen/testdata/policy"

@@ -5,9 +5,10 @@ package basic
 import (
 	"context"
 	"encoding/json"
+	"time"
+
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
-	"time"
 )
 
 // Register registers the package's MCP components on s, each with
