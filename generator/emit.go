@@ -250,10 +250,14 @@ func (e *emitter) check(ce *checkExpr) jen.Code {
 		}
 		x.Add(e.qualPath(p.Path, p.Pkg, p.Text))
 	}
-	if ce.Direct {
-		return x
+	if !ce.Direct {
+		x = rt("Check").Call(x)
 	}
-	return rt("Check").Call(x)
+	if ce.MayPanic {
+		// Evaluated once, when Register runs; a panic names the annotation.
+		return rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(rt("AuthCheck")).Block(jen.Return(x)))
+	}
+	return x
 }
 
 func (e *emitter) qualPath(path, pkgName, name string) *jen.Statement {

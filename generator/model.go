@@ -139,6 +139,11 @@ type checkExpr struct {
 	// Direct is set when the expression is a runtime.AuthCheck, which
 	// WithAuth takes without runtime.Check.
 	Direct bool
+	// MayPanic is set when evaluating the expression may panic (it is
+	// more than a possibly qualified identifier); Pos, "file.go:line:col"
+	// of the expression, then names it in the panic.
+	MayPanic bool
+	Pos      string
 }
 
 // exprPart is verbatim source text, or a package-level object of another

@@ -666,7 +666,8 @@ checked:
 		return nil
 	}
 	v.vocab.checkLiterals(v.e, expr, info, offset)
-	ce := &checkExpr{Text: w.Text, Parts: v.exprParts(w.Text, fset, base, expr, info)}
+	ce := &checkExpr{Text: w.Text, Parts: v.exprParts(w.Text, fset, base, expr, info),
+		MayPanic: mayPanic(expr, info), Pos: shortPosition(w.Pos)}
 	if isNamed(t, runtimePath, "AuthCheck") {
 		ce.Direct = true
 		return ce
@@ -678,6 +679,23 @@ checked:
 		return nil
 	}
 	return ce
+}
+
+// mayPanic reports whether evaluating a check expression may panic: it
+// is more than an identifier or a package-qualified one.
+func mayPanic(expr ast.Expr, info *types.Info) bool {
+	switch x := ast.Unparen(expr).(type) {
+	case *ast.Ident:
+		return false
+	case *ast.SelectorExpr:
+		id, ok := x.X.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		_, pkg := info.Uses[id].(*types.PkgName)
+		return !pkg
+	}
+	return true
 }
 
 // invalidIn reports whether t refers to a type the type checker could not

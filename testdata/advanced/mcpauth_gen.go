@@ -78,7 +78,9 @@ func Register(srv *runtime.Server) {
 				"weights"
 			]
 		}`),
-	}, mcpauthToolRunQuery, runtime.WithAuth(runtime.Check(policy.IsOwner)), runtime.WithAuth(runtime.Check(policy.InGroup("staff"))), runtime.WithTags("data", "read"))
+	}, mcpauthToolRunQuery, runtime.WithAuth(runtime.Check(policy.IsOwner)), runtime.WithAuth(runtime.CheckAt("advanced.go:47:53", "pol.InGroup(\"staff\")", func() runtime.AuthCheck {
+		return runtime.Check(policy.InGroup("staff"))
+	})), runtime.WithTags("data", "read"))
 	// shout: advanced.go:57
 	srv.AddTool(mcp.Tool{
 		Name:        "shout",
@@ -97,14 +99,18 @@ func Register(srv *runtime.Server) {
 				"text"
 			]
 		}`),
-	}, mcpauthToolShout, runtime.WithAuth(runtime.Check(isAdmin)))
+	}, mcpauthToolShout, runtime.WithAuth(runtime.CheckAt("advanced.go:57:23", "Check(isAdmin)", func() runtime.AuthCheck {
+		return runtime.Check(isAdmin)
+	})))
 	// avatar: advanced.go:69
 	srv.AddResourceTemplate(mcp.NewResourceTemplate(
 		"avatars://{user}/{size}",
 		"avatar",
 		mcp.WithTemplateDescription("Avatar returns an avatar."),
 		mcp.WithTemplateMIMEType("application/octet-stream"),
-	), mcpauthResourceAvatar, runtime.WithAuth(runtime.RequireScopes("read")))
+	), mcpauthResourceAvatar, runtime.WithAuth(runtime.CheckAt("advanced.go:69:55", "RequireScopes(\"read\")", func() runtime.AuthCheck {
+		return runtime.RequireScopes("read")
+	})))
 	// numbers: advanced.go:76
 	srv.AddTool(mcp.Tool{
 		Name:        "numbers",

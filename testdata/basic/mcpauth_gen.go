@@ -143,7 +143,9 @@ func Register(s *runtime.Server) {
 				"mode"
 			]
 		}`),
-	}, mcpauthToolRaw, runtime.WithAuth(minLevel(5)))
+	}, mcpauthToolRaw, runtime.WithAuth(runtime.CheckAt("tools.go:75:23", "minLevel(5)", func() runtime.AuthCheck {
+		return minLevel(5)
+	})))
 }
 
 // mcpauthPromptAdminPrompt serves the prompt admin_prompt with AdminPrompt.
