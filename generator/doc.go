@@ -35,9 +35,9 @@
 // omitempty or omitzero. The input schema lists properties in declaration
 // order and required arguments in the same order.
 //
-// A tool returns (R, error). R is a string type (text content),
-// *mcp.CallToolResult (returned as it is), or any other type encoding/json
-// can encode: its JSON text plus structured content, which is the value
+// A tool returns (R, error). R is a string type or a pointer to one (text
+// content; nil is empty text), *mcp.CallToolResult or mcp.CallToolResult
+// (returned as it is), or any other type encoding/json can encode: its JSON text plus structured content, which is the value
 // when its JSON is an object and {"result": value} otherwise (structured
 // content is an object, as FastMCP wraps non-object results).
 //
@@ -45,13 +45,19 @@
 // parameter per variable of its URI, named like the variable. It returns
 // (string | []byte | T, error): a string type gives text contents (MIME
 // type text/plain unless mime= says otherwise), a byte slice type a base64
-// blob (application/octet-stream), any other type its JSON text
-// (application/json; json.RawMessage included).
+// blob (application/octet-stream), []mcp.ResourceContents the contents as
+// they are, any other type its JSON text (application/json;
+// json.RawMessage included). A *string is text, nil empty.
 //
 // A prompt takes named string or *string parameters, or one struct whose
 // fields are all string or *string; they are its arguments, named as for
 // tools, required unless pointers (or omitempty). It returns a string (one
-// user message), []mcp.PromptMessage or *mcp.GetPromptResult.
+// user message; a nil *string is empty), []mcp.PromptMessage, or
+// *mcp.GetPromptResult or mcp.GetPromptResult (as it is). Any other mcp-go
+// type as a result is an error, as is a parameter whose type is a
+// server-side value (runtime.AccessToken, runtime.AuthContext, a
+// context.Context other than the first parameter, an mcp-go request),
+// even inside an input struct: clients would supply it.
 //
 // Unexported handlers are fine: the generated file belongs to the same
 // package.
