@@ -2,6 +2,8 @@ package generator
 
 import (
 	"bytes"
+	"go/parser"
+	"go/token"
 	"go/types"
 	"strconv"
 	"strings"
@@ -80,8 +82,28 @@ func emit(pf *pkgFile) ([]byte, error) {
 	if err := e.f.Render(&b); err != nil {
 		return nil, err
 	}
-	// Group the imports as goimports does: the standard library first.
-	return imports.Process(pf.Path, b.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
+	return groupImports(pf.Path, b.Bytes())
+}
+
+// groupImports groups the imports of src, gofmt'ed Go source, as
+// goimports does: the standard library first, then the rest. Only the
+// part of the file up to the imports goes through goimports: the rest is
+// already formatted, and formatting a large file twice would double the
+// generator's own work.
+func groupImports(filename string, src []byte) ([]byte, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), filename, src, parser.ImportsOnly|parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Decls) == 0 {
+		return src, nil
+	}
+	end := int(f.Decls[len(f.Decls)-1].End()) - 1 // the file's base is 1
+	head, err := imports.Process(filename, src[:end], &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
+	if err != nil {
+		return nil, err
+	}
+	return append(bytes.TrimSuffix(head, []byte("\n")), src[end:]...), nil
 }
 
 // importName records the name under which path is imported: its package
