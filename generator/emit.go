@@ -2,11 +2,17 @@ package generator
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
+	goruntime "runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/imports"
@@ -14,22 +20,21 @@ import (
 
 // emitter prints one package's model as Go source.
 type emitter struct {
-	f        *jen.File
 	pkg      *types.Package
 	wrappers map[*component]string // the wrapper function of each component
 	imports  map[string]string     // import name by path
+	aliased  map[string]bool       // the import name is not the package's name
 	l        locals                // of the wrapper being emitted
 }
 
 // emit renders the generated file of pf.
 func emit(pf *pkgFile) ([]byte, error) {
 	e := &emitter{
-		f:        jen.NewFilePathName(pf.Types.Path(), pf.Types.Name()),
 		pkg:      pf.Types,
 		wrappers: map[*component]string{},
 		imports:  map[string]string{},
+		aliased:  map[string]bool{},
 	}
-	e.f.HeaderComment(Header)
 	for _, path := range []string{"context", "encoding/json", mcpPath, runtimePath} {
 		e.importName(path, path[strings.LastIndex(path, "/")+1:])
 	}
@@ -66,44 +71,99 @@ func emit(pf *pkgFile) ([]byte, error) {
 		srv = name
 	}
 
-	e.f.Commentf("%s registers the package's MCP components on %s, each with", pf.Register, srv)
-	e.f.Comment("its authorization checks, which run in the order they are written.")
-	e.f.Func().Id(pf.Register).Params(jen.Id(srv).Op("*").Qual(runtimePath, "Server")).BlockFunc(func(g *jen.Group) {
-		for _, c := range pf.Components {
-			g.Commentf("%s: %s", c.Name, c.Source)
-			e.register(g, srv, c)
-		}
-	})
+	// The declarations are built first, which settles every import,
+	// then rendered (and gofmt'ed by jennifer) in chunks, in parallel.
+	decls := []jen.Code{
+		jen.Commentf("%s registers the package's MCP components on %s, each with", pf.Register, srv).Line().
+			Comment("its authorization checks, which run in the order they are written.").Line().
+			Func().Id(pf.Register).Params(jen.Id(srv).Op("*").Qual(runtimePath, "Server")).BlockFunc(func(g *jen.Group) {
+			for _, c := range pf.Components {
+				g.Commentf("%s: %s", c.Name, c.Source)
+				e.register(g, srv, c)
+			}
+		}),
+	}
 	for _, c := range pf.Components {
-		e.f.Line()
-		e.wrapper(c)
+		decls = append(decls, e.wrapper(c))
 	}
-	var b bytes.Buffer
-	if err := e.f.Render(&b); err != nil {
-		return nil, err
-	}
-	return groupImports(pf.Path, b.Bytes())
+	return e.render(pf, decls)
 }
 
-// groupImports groups the imports of src, gofmt'ed Go source, as
-// goimports does: the standard library first, then the rest. Only the
-// part of the file up to the imports goes through goimports: the rest is
-// already formatted, and formatting a large file twice would double the
-// generator's own work.
-func groupImports(filename string, src []byte) ([]byte, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), filename, src, parser.ImportsOnly|parser.ParseComments)
+// render renders decls, in order, as the generated file of pf: the
+// declarations in chunks on as many goroutines as there are processors
+// (each chunk a jennifer file with the same imports), then the header
+// with the union of the chunks' imports, grouped as goimports does.
+// Formatting declarations apart gives what formatting them together
+// would, and formatting a large file is most of the generator's own work.
+func (e *emitter) render(pf *pkgFile, decls []jen.Code) ([]byte, error) {
+	n := max(1, min(goruntime.GOMAXPROCS(0), len(decls)/minChunk))
+	chunks := make([][]byte, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		lo, hi := i*len(decls)/n, (i+1)*len(decls)/n
+		wg.Go(func() { chunks[i], errs[i] = e.renderChunk(pf, decls[lo:hi]) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	// Split each chunk into its import specs and its declarations.
+	specs := map[string]string{} // spec text by import path
+	var bodies [][]byte
+	for _, src := range chunks {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, "", src, parser.ImportsOnly)
+		if err != nil {
+			return nil, err
+		}
+		end := f.Name.End()
+		for _, imp := range f.Imports {
+			specs[imp.Path.Value] = string(src[fset.Position(imp.Pos()).Offset:fset.Position(imp.End()).Offset])
+		}
+		if len(f.Decls) > 0 {
+			end = f.Decls[len(f.Decls)-1].End()
+		}
+		bodies = append(bodies, bytes.TrimSpace(src[fset.Position(end).Offset:]))
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s\n\npackage %s\n\nimport (\n", Header, pf.Types.Name())
+	for _, path := range slices.Sorted(maps.Keys(specs)) {
+		b.WriteString(specs[path] + "\n")
+	}
+	b.WriteString(")\n")
+	head, err := imports.Process(pf.Path, b.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
 	if err != nil {
 		return nil, err
 	}
-	if len(f.Decls) == 0 {
-		return src, nil
+	out := append(head, '\n')
+	out = append(out, bytes.Join(bodies, []byte("\n\n"))...)
+	return append(out, '\n'), nil
+}
+
+// minChunk is the fewest declarations worth a goroutine of their own.
+const minChunk = 32
+
+func (e *emitter) renderChunk(pf *pkgFile, decls []jen.Code) ([]byte, error) {
+	f := jen.NewFilePathName(pf.Types.Path(), pf.Types.Name())
+	for _, path := range slices.Sorted(maps.Keys(e.imports)) {
+		if e.aliased[path] {
+			f.ImportAlias(path, e.imports[path])
+		} else {
+			f.ImportName(path, e.imports[path])
+		}
 	}
-	end := int(f.Decls[len(f.Decls)-1].End()) - 1 // the file's base is 1
-	head, err := imports.Process(filename, src[:end], &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
-	if err != nil {
+	for i, d := range decls {
+		if i > 0 {
+			f.Line()
+		}
+		f.Add(d)
+	}
+	var b bytes.Buffer
+	if err := f.Render(&b); err != nil {
 		return nil, err
 	}
-	return append(bytes.TrimSuffix(head, []byte("\n")), src[end:]...), nil
+	return b.Bytes(), nil
 }
 
 // importName records the name under which path is imported: its package
@@ -131,11 +191,7 @@ func (e *emitter) importName(path, name string) {
 		alias = "mcpauth" + name + strconv.Itoa(i)
 	}
 	e.imports[path] = alias
-	if alias == name {
-		e.f.ImportName(path, name)
-		return
-	}
-	e.f.ImportAlias(path, alias)
+	e.aliased[path] = alias != name
 }
 
 // qual refers to a package-level name of package p.
@@ -299,7 +355,7 @@ func wrapperName(c *component) string {
 
 // wrapper emits the handler mcp-go calls for c: it decodes the request,
 // calls the annotated function and encodes its result.
-func (e *emitter) wrapper(c *component) {
+func (e *emitter) wrapper(c *component) *jen.Statement {
 	e.l = e.localsFor(c)
 	ctx := jen.Id(e.l.ctx).Qual("context", "Context")
 	var req, result jen.Code
@@ -314,8 +370,8 @@ func (e *emitter) wrapper(c *component) {
 		req = jen.Id(e.l.req).Qual(mcpPath, "GetPromptRequest")
 		result = jen.Params(jen.Op("*").Qual(mcpPath, "GetPromptResult"), jen.Error())
 	}
-	e.f.Commentf("%s serves the %s %s with %s.", e.wrappers[c], c.Kind, c.Name, c.Func)
-	e.f.Func().Id(e.wrappers[c]).Params(ctx, req).Add(result).BlockFunc(func(g *jen.Group) {
+	return jen.Commentf("%s serves the %s %s with %s.", e.wrappers[c], c.Kind, c.Name, c.Func).Line().
+		Func().Id(e.wrappers[c]).Params(ctx, req).Add(result).BlockFunc(func(g *jen.Group) {
 		callArgs := e.decode(g, c)
 		if c.Ctx {
 			callArgs = append([]jen.Code{jen.Id(e.l.ctx)}, callArgs...)

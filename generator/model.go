@@ -103,6 +103,7 @@ type arg struct {
 	Name        string     // MCP argument name (or template variable)
 	Field       string     // field of the generated argument struct
 	Type        types.Type // the parameter's type
+	Param       *types.Var // the handler's parameter, for named parameters
 	Required    bool
 	Description string // prompts
 }

@@ -255,9 +255,9 @@ func (v *validator) named(c *component, params []*types.Var) []arg {
 			v.e.atPos(p.Pos(), "%s parameter of type %s needs a name: it names the argument", c.Kind, types.TypeString(p.Type(), v.qual))
 			continue
 		}
-		a := arg{Name: annotations.SnakeCase(p.Name()), Type: p.Type()}
+		a := arg{Name: annotations.SnakeCase(p.Name()), Type: p.Type(), Param: p}
 		if i := slices.IndexFunc(args, func(o arg) bool { return o.Name == a.Name }); i >= 0 {
-			v.e.atPos(p.Pos(), "parameters %s and %s both name the argument %q", params[i].Name(), p.Name(), a.Name)
+			v.e.atPos(p.Pos(), "parameters %s and %s both name the argument %q", args[i].Param.Name(), p.Name(), a.Name)
 			continue
 		}
 		_, ptr := types.Unalias(p.Type()).(*types.Pointer)
@@ -304,10 +304,10 @@ func (v *validator) toolParams(c *component, params []*types.Var) {
 		}
 	}
 	props := properties{}
-	for i, a := range c.Args {
+	for _, a := range c.Args {
 		s, err := v.gen.schema(a.Type, a.Name)
 		if err != nil {
-			v.schemaErr(params[i], err)
+			v.schemaErr(a.Param, err)
 			continue
 		}
 		props = append(props, property{Name: a.Name, Schema: s})
@@ -446,9 +446,9 @@ func (v *validator) promptParams(c *component, params []*types.Var) {
 	}
 	c.Params = paramNamed
 	c.Args = v.named(c, params)
-	for i, a := range c.Args {
+	for _, a := range c.Args {
 		if !isStringOrPtr(a.Type) {
-			v.e.atPos(params[i].Pos(), "prompt parameter %s must be a string or *string, not %s", params[i].Name(), types.TypeString(a.Type, v.qual))
+			v.e.atPos(a.Param.Pos(), "prompt parameter %s must be a string or *string, not %s", a.Param.Name(), types.TypeString(a.Type, v.qual))
 		}
 		if a.Required {
 			c.Required = append(c.Required, a.Name)

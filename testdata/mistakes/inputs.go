@@ -40,3 +40,13 @@ func Clashing(in Clash) (string, error) { return "", nil }
 //
 //mcp:tool auth=public
 func NestedClash(filter *Clash, n int) (string, error) { return "", nil }
+
+// An unnamed parameter does not shift the position of the next one's error.
+//
+//mcp:tool auth=public
+func Positions(_ int, bad chan int) (string, error) { return "", nil }
+
+// Nor in a prompt.
+//
+//mcp:prompt auth=public
+func PromptPositions(_ string, n int) (string, error) { return "", nil }
