@@ -131,9 +131,8 @@
 // With a scope vocabulary, every scope of scopes(…), and every string
 // literal passed to runtime.RequireScopes or as a scope to
 // runtime.RestrictTag inside check(…), must be in it. A package's
-// vocabulary is the scopes of all the //mcp:scopes lines of the package
-// and of the packages of the run in directories above it (a scope may be
-// listed on several lines). A scope outside it is an error at the scope,
+// vocabulary is the scopes of all the //mcp:scopes lines of the packages
+// of its module in the run (a scope may be listed on several lines). A scope outside it is an error at the scope,
 // suggesting the closest one (annotations.Suggest) or listing the
 // vocabulary. Without one, any scope goes. Tags and //mcp:tags lines, and
 // the tag passed to runtime.RestrictTag, follow the same rules.

@@ -47,9 +47,6 @@ type Config struct {
 	// reverse processes each package's files in reverse order, for the
 	// determinism tests.
 	reverse bool
-	// module asks the loader for each package's module, which the
-	// report needs to name files relative to the module root.
-	module bool
 }
 
 // File is the outcome for one package: the generated file's content, or,
@@ -171,16 +168,19 @@ func analyzeAll(cfg *Config, patterns []string) ([]analyzed, ErrorList, error) {
 	}
 	var out []analyzed
 	var loadErrs []error
+	// A vocabulary serves every package of its module in the run.
+	vocabs := map[string]*vocabularies{}
 	for i, pkg := range pkgs {
-		// A vocabulary serves its package and the packages below it.
-		var vocab vocabularies
-		for j, decl := range pkgs {
-			if within(pkg.Dir, decl.Dir) {
-				vocab.add(found[j])
-			}
+		v := vocabs[moduleOf(pkg)]
+		if v == nil {
+			v = &vocabularies{}
+			vocabs[moduleOf(pkg)] = v
 		}
+		v.add(found[i])
+	}
+	for i, pkg := range pkgs {
 		e.fset = pkg.Fset
-		pf, invalid := analyze(*cfg, pkg, found[i], &vocab, e)
+		pf, invalid := analyze(*cfg, pkg, found[i], vocabs[moduleOf(pkg)], e)
 		if invalid {
 			loadErrs = append(loadErrs, typeErrors(pkg)...)
 			continue
@@ -196,10 +196,12 @@ func analyzeAll(cfg *Config, patterns []string) ([]analyzed, ErrorList, error) {
 	return out, e.list, nil
 }
 
-// within reports whether directory dir is root or below it.
-func within(dir, root string) bool {
-	rel, err := filepath.Rel(root, dir)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+// moduleOf returns the path of the module of pkg, or "" outside modules.
+func moduleOf(pkg *packages.Package) string {
+	if pkg.Module == nil {
+		return ""
+	}
+	return pkg.Module.Path
 }
 
 func (cfg Config) validate() error {

@@ -172,9 +172,9 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// TestSharedVocabulary generates two packages in one run: the vocabularies
-// the upper one declares apply to the one below it, which declares none.
-// Generated alone, the lower one has no vocabulary to break.
+// TestSharedVocabulary generates two sibling packages of the module in one
+// run: the vocabularies one declares apply to the other, which declares
+// none. Generated alone, the other has no vocabulary to break.
 func TestSharedVocabulary(t *testing.T) {
 	dir, _ := filepath.Abs(filepath.Join("..", "testdata", "sharedvocab"))
 	_, err := Generate(Config{Dir: ".."}, "./testdata/sharedvocab/...")

@@ -23,7 +23,7 @@ import (
 // names and files to place the output, syntax for the directives and doc
 // comments, types to validate handlers and checks. Dependencies come from
 // export data.
-const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes
+const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedModule
 
 // load loads the packages matching patterns, once.
 func load(cfg Config, patterns []string) ([]*packages.Package, error) {
@@ -32,9 +32,6 @@ func load(cfg Config, patterns []string) ([]*packages.Package, error) {
 	}
 	header := []byte(Header + "\n")
 	mode := loadMode
-	if cfg.module {
-		mode |= packages.NeedModule
-	}
 	pcfg := &packages.Config{
 		Mode: mode,
 		Dir:  cfg.Dir,

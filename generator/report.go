@@ -110,7 +110,6 @@ var reportNotes = []string{
 // It writes nothing. Mistakes in annotations give an ErrorList, and
 // packages that cannot be loaded a *LoadError, as for Generate.
 func Report(cfg Config, patterns ...string) (*AuthReport, error) {
-	cfg.module = true
 	r := &AuthReport{Version: ReportVersion, Packages: []PackageReport{}, Notes: slices.Clone(reportNotes)}
 	pkgs, list, err := analyzeAll(&cfg, patterns)
 	if err != nil {

@@ -12,10 +12,9 @@ import (
 )
 
 // vocabularies are the scopes and tags a package is checked against: those
-// declared by the //mcp:scopes and //mcp:tags lines of the package and of
-// the packages of the run in the directories above it. A vocabulary
-// declared once in the module's root package serves every package that a
-// "mcpauthgen ./..." run at the root generates.
+// declared by the //mcp:scopes and //mcp:tags lines of every package of
+// its module in the run. A vocabulary declared once serves every package
+// that a "mcpauthgen ./..." run at the module root generates.
 type vocabularies struct {
 	scopes []string // in the order found; nil when none is declared
 	tags   []string

@@ -56,8 +56,8 @@
 //
 // Mistakes in annotations and handler signatures are reported as
 // file:line:col: message, all of them, and nothing is written. A package
-// with //mcp:scopes (or //mcp:tags) lines, or below a package of the run
-// that has them, accepts only the scopes (or tags) they list.
+// of a run whose module has //mcp:scopes (or //mcp:tags) lines in any of
+// the run's packages accepts only the scopes (or tags) they list.
 //
 // The report cannot see middleware (runtime.WithMiddleware), which is
 // configured at run time: it may deny more than the report shows. -report

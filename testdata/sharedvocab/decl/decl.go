@@ -1,6 +1,6 @@
-// Package sharedvocab declares the vocabularies that the packages below
-// it, generated in the same run, are checked against.
-package sharedvocab
+// Package decl declares the vocabularies that its sibling package use,
+// generated in the same run, is checked against.
+package decl
 
 //mcp:scopes read write
 //mcp:tags admin
