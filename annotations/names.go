@@ -86,6 +86,17 @@ func checkScope(s string) string {
 	return ""
 }
 
+// checkRole returns why s is not a valid role, or "". A role follows the
+// rules of a scope.
+func checkRole(s string) string {
+	for _, r := range s {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune("\"\\(),'`", r) {
+			return fmt.Sprintf("invalid role %q: character %q not allowed", s, r)
+		}
+	}
+	return ""
+}
+
 // checkTag returns why s is not a valid tag, or "". A tag follows the
 // rules of a scope: visible ASCII without quotes, backslash, parentheses
 // and comma, so that a blank can never make one tag of two.
