@@ -79,6 +79,7 @@ type Option func(*serverConfig)
 type serverConfig struct {
 	middleware []Middleware
 	mcpOptions []server.ServerOption
+	roleClaims []string // WithRoleClaims
 }
 
 // WithMiddleware adds server-wide authorization layers. Their checks apply
@@ -101,6 +102,9 @@ func NewServer(name, version string, opts ...Option) *Server {
 		opt(&cfg)
 	}
 	s := &Server{policy: authz.NewPolicy(cfg.middleware...)}
+	if len(cfg.roleClaims) > 0 {
+		s.policy.SetRoleClaims(authz.NewRoleClaims(cfg.roleClaims...))
+	}
 	s.reg.Store(&registry{
 		tools:     map[string]*record{},
 		prompts:   map[string]*record{},

@@ -70,6 +70,10 @@ func (c *Component) label() string {
 type AuthContext struct {
 	Token     *AccessToken
 	Component *Component
+
+	// roles is where the serving server reads roles (HasRole); nil for
+	// the default mapping.
+	roles *RoleClaims
 }
 
 // AuthCheck decides whether a request may see and use a component. It

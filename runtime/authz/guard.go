@@ -24,6 +24,8 @@ type Guard struct {
 	// require nothing else (every check is RequireScopes or RestrictTag).
 	required  []string
 	scopeOnly bool
+
+	roles *RoleClaims // the Policy's role claim mapping
 }
 
 // ComponentOption configures one component at registration.
@@ -63,6 +65,9 @@ func (g *Guard) Permits(ctx context.Context, ac AuthContext) bool {
 	if g == nil || len(g.checks) == 0 {
 		return true
 	}
+	if ac.roles == nil {
+		ac.roles = g.roles
+	}
 	ok, _ := RunAuthChecks(ctx, ac, g.checks...)
 	return ok
 }
@@ -93,6 +98,20 @@ func (g *Guard) StepUpScopes(tok *AccessToken) ([]string, bool) {
 // apply to every component on top of the component's own.
 type Policy struct {
 	middleware []AuthCheck // every middleware's checks, in order
+	roles      *RoleClaims // where checks read roles; nil: the default
+}
+
+// SetRoleClaims makes the checks of p, and of the guards it builds
+// afterwards, read roles through rc (RequireRoles, AuthContext.HasRole).
+// It is meant for configuration, before p serves requests.
+func (p *Policy) SetRoleClaims(rc RoleClaims) { p.roles = &rc }
+
+// RoleClaims returns where p's checks read roles.
+func (p *Policy) RoleClaims() RoleClaims {
+	if p.roles == nil {
+		return RoleClaims{}
+	}
+	return *p.roles
 }
 
 // NewPolicy returns the policy of a server with the given middleware,
@@ -112,7 +131,7 @@ func (p *Policy) HasMiddleware() bool { return len(p.middleware) > 0 }
 
 // Guard builds the guard of comp, configured by opts.
 func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
-	g := &Guard{Component: comp, scopeOnly: true}
+	g := &Guard{Component: comp, scopeOnly: true, roles: p.roles}
 	for _, opt := range opts {
 		opt(g)
 	}
@@ -140,6 +159,7 @@ func (p *Policy) middlewarePermits(ctx context.Context, ac AuthContext) (bool, *
 	if len(p.middleware) == 0 {
 		return true, nil
 	}
+	ac.roles = p.roles
 	ok, err := RunAuthChecks(ctx, ac, p.middleware...)
 	var authErr *AuthorizationError
 	errors.As(err, &authErr)
