@@ -55,11 +55,9 @@ func emit(pf *pkgFile) ([]byte, error) {
 	// imported package that a check expression may use.
 	used := map[string]bool{"mcp": true, "runtime": true}
 	for _, c := range pf.Components {
-		for _, t := range c.Auth {
-			if t.Check != nil {
-				for _, p := range t.Check.Parts {
-					used[p.Pkg] = true
-				}
+		for _, ce := range checkExprs(c.Auth) {
+			for _, p := range ce.Parts {
+				used[p.Pkg] = true
 			}
 		}
 	}
@@ -292,11 +290,11 @@ func (e *emitter) register(g *jen.Group, srv string, c *component) {
 	}
 	args := []jen.Code{def, jen.Id(e.wrappers[c])}
 	for _, t := range c.Auth {
-		if t.Check == nil {
+		if t.Scopes != nil {
 			args = append(args, rt("WithScopes").Call(lits(t.Scopes)...))
 			continue
 		}
-		args = append(args, rt("WithAuth").Call(e.check(t.Check)))
+		args = append(args, rt("WithAuth").Call(e.authCheck(t)))
 	}
 	if len(c.Tags) > 0 {
 		args = append(args, rt("WithTags").Call(lits(c.Tags)...))

@@ -36,6 +36,8 @@ var (
 		// tags, near misses, files left out of the build, duplicates by
 		// meaning, inputs that cannot work, quotes, broken directives.
 		{"mistakes", Config{}, 30},
+		// roles(…), any(…) and the role vocabulary.
+		{"roles", Config{}, 11},
 	}
 )
 
