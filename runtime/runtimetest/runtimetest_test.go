@@ -44,6 +44,7 @@ func TestClientHandlers(t *testing.T) {
 		}, runtime.WithScopes("ask"))
 	}
 	ask("sample", func(ctx context.Context) (string, error) {
+		//lint:ignore SA1019 sampling is deprecated from protocol 2026-07-28 on, but mcp-go's in-process transport still offers it, and so does runtimetest
 		res, err := srv.MCP().RequestSampling(ctx, mcp.CreateMessageRequest{})
 		if err != nil {
 			return "", err
