@@ -202,7 +202,8 @@ func isPreflight(r *http.Request) bool {
 // the verifier refuses it, it answers the request and returns false: 401
 // with a challenge (error="invalid_token" when a token was sent), or 403
 // with error="insufficient_scope" when the verifier said the token lacks
-// scopes it requires. The verifier's error is logged, never sent.
+// scopes it requires, or 503 when the verifier could not judge the token
+// (ErrVerifierUnavailable). The verifier's error is logged, never sent.
 func (h *httpHandler) authenticate(w http.ResponseWriter, r *http.Request) (*AccessToken, bool) {
 	raw, ok := bearerToken(r.Header.Get("Authorization"))
 	if !ok {
@@ -215,6 +216,10 @@ func (h *httpHandler) authenticate(w http.ResponseWriter, r *http.Request) (*Acc
 	}
 	if err == nil {
 		err = errors.New("verifier returned no token and no error")
+	}
+	if errors.Is(err, ErrVerifierUnavailable) {
+		verifierUnavailable(w, r, err)
+		return nil, false
 	}
 	slog.Default().InfoContext(r.Context(), "mcpauthgen: bearer token refused", slog.Any("error", err))
 	var scopeErr *InsufficientScopeError
