@@ -23,11 +23,14 @@
 //
 // When the endpoint cannot answer (connection refused, timeout, a status
 // other than 200, a body that is not an introspection response), the error
-// wraps runtime.ErrVerifierUnavailable, which runtime.HTTPHandler answers
-// with 503 rather than 401: the token may be good. Such failures are never
-// cached. Errors never contain the token; they are meant for logs.
+// wraps authz.ErrVerifierUnavailable (runtime.ErrVerifierUnavailable), which
+// runtime.HTTPHandler answers with 503 rather than 401: the token may be
+// good. Such failures are never cached. Errors never contain the token; they
+// are meant for logs.
 //
-// The package depends on the standard library and the runtime package only.
+// The package depends on the standard library and runtime/authz only: it
+// links no MCP SDK and no JOSE library. Its types are runtime's
+// (runtime.AccessToken is authz.AccessToken).
 package introspect
 
 import (
@@ -45,7 +48,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // AuthMethod is how the verifier authenticates to the introspection
@@ -109,7 +112,7 @@ type Config struct {
 	AllowAnyAudience bool
 
 	// RequiredScopes are scopes every token must grant (all of them). A
-	// token that lacks one is refused with a *runtime.InsufficientScopeError
+	// token that lacks one is refused with a *authz.InsufficientScopeError
 	// (HTTP 403 insufficient_scope). List them in
 	// runtime.WithScopesSupported too, so that clients learn them.
 	RequiredScopes []string
@@ -151,7 +154,7 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Verifier is a runtime.TokenVerifier that asks an introspection endpoint.
+// Verifier is a authz.TokenVerifier that asks an introspection endpoint.
 // It is safe for concurrent use.
 type Verifier struct {
 	cfg         Config
@@ -168,7 +171,7 @@ type Verifier struct {
 	inflight map[[sha256.Size]byte]*call
 }
 
-var _ runtime.TokenVerifier = (*Verifier)(nil)
+var _ authz.TokenVerifier = (*Verifier)(nil)
 
 // New returns a Verifier for cfg, or an error naming the first setting that
 // is missing or wrong. It sends no request.
@@ -234,18 +237,18 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // errInactive is the error of a token the endpoint called inactive.
-var errInactive = fmt.Errorf("%w: the introspection endpoint reports the token inactive (unknown, expired or revoked)", runtime.ErrInvalidToken)
+var errInactive = fmt.Errorf("%w: the introspection endpoint reports the token inactive (unknown, expired or revoked)", authz.ErrInvalidToken)
 
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", runtime.ErrInvalidToken, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", authz.ErrInvalidToken, fmt.Sprintf(format, args...))
 }
 
 func unavailable(format string, args ...any) error {
-	return fmt.Errorf("introspect: %w: %s", runtime.ErrVerifierUnavailable, fmt.Sprintf(format, args...))
+	return fmt.Errorf("introspect: %w: %s", authz.ErrVerifierUnavailable, fmt.Sprintf(format, args...))
 }
 
-// VerifyToken implements runtime.TokenVerifier.
-func (v *Verifier) VerifyToken(ctx context.Context, raw string) (*runtime.AccessToken, error) {
+// VerifyToken implements authz.TokenVerifier.
+func (v *Verifier) VerifyToken(ctx context.Context, raw string) (*authz.AccessToken, error) {
 	if raw == "" {
 		return nil, invalid("empty token")
 	}
@@ -264,7 +267,7 @@ func (v *Verifier) VerifyToken(ctx context.Context, raw string) (*runtime.Access
 
 // result hands out a copy of a verified token that grants the required
 // scopes, or the error.
-func (v *Verifier) result(tok *runtime.AccessToken, err error) (*runtime.AccessToken, error) {
+func (v *Verifier) result(tok *authz.AccessToken, err error) (*authz.AccessToken, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +278,7 @@ func (v *Verifier) result(tok *runtime.AccessToken, err error) (*runtime.AccessT
 		}
 	}
 	if len(missing) > 0 {
-		return nil, &runtime.InsufficientScopeError{Required: slices.Clone(v.cfg.RequiredScopes), Missing: missing}
+		return nil, &authz.InsufficientScopeError{Required: slices.Clone(v.cfg.RequiredScopes), Missing: missing}
 	}
 	return clone(tok), nil
 }
@@ -284,14 +287,14 @@ func (v *Verifier) result(tok *runtime.AccessToken, err error) (*runtime.AccessT
 // same token wait for.
 type call struct {
 	done chan struct{}
-	tok  *runtime.AccessToken
+	tok  *authz.AccessToken
 	err  error
 }
 
 // shared introspects raw once for all the verifications of it that are
 // under way, and caches the outcome. A caller whose context ends stops
 // waiting; the request goes on for the others, bounded by the timeout.
-func (v *Verifier) shared(ctx context.Context, key [sha256.Size]byte, raw string) (*runtime.AccessToken, error) {
+func (v *Verifier) shared(ctx context.Context, key [sha256.Size]byte, raw string) (*authz.AccessToken, error) {
 	v.mu.Lock()
 	c, ok := v.inflight[key]
 	if !ok {
@@ -317,8 +320,8 @@ func (v *Verifier) shared(ctx context.Context, key [sha256.Size]byte, raw string
 
 // store caches an outcome: accepted tokens until the earlier of their
 // expiry and CacheTTL, refused ones for NegativeCacheTTL, outages never.
-func (v *Verifier) store(key [sha256.Size]byte, tok *runtime.AccessToken, err error) {
-	if v.cache == nil || errors.Is(err, runtime.ErrVerifierUnavailable) {
+func (v *Verifier) store(key [sha256.Size]byte, tok *authz.AccessToken, err error) {
+	if v.cache == nil || errors.Is(err, authz.ErrVerifierUnavailable) {
 		return
 	}
 	now := v.now()
@@ -338,7 +341,7 @@ func (v *Verifier) store(key [sha256.Size]byte, tok *runtime.AccessToken, err er
 }
 
 // introspect asks the endpoint about raw and judges the answer.
-func (v *Verifier) introspect(ctx context.Context, raw string) (*runtime.AccessToken, error) {
+func (v *Verifier) introspect(ctx context.Context, raw string) (*authz.AccessToken, error) {
 	ctx, cancel := context.WithTimeout(ctx, v.timeout)
 	defer cancel()
 	form := url.Values{"token": {raw}, "token_type_hint": {"access_token"}}
@@ -383,7 +386,7 @@ func (v *Verifier) introspect(ctx context.Context, raw string) (*runtime.AccessT
 
 // judge turns an introspection response into an AccessToken, or refuses
 // the token.
-func (v *Verifier) judge(raw string, claims map[string]any) (*runtime.AccessToken, error) {
+func (v *Verifier) judge(raw string, claims map[string]any) (*authz.AccessToken, error) {
 	active, ok := claims["active"].(bool)
 	if _, present := claims["active"]; present && !ok {
 		return nil, unavailable(`the response's "active" is not a boolean`)
@@ -430,7 +433,7 @@ func (v *Verifier) judge(raw string, claims map[string]any) (*runtime.AccessToke
 	if len(aud) == 1 {
 		resource = aud[0]
 	}
-	return &runtime.AccessToken{
+	return &authz.AccessToken{
 		Token:     raw,
 		ClientID:  clientIDOf(claims),
 		Scopes:    scopesOf(claims),
@@ -476,7 +479,7 @@ func stringList(c any) ([]string, bool) {
 	return nil, false
 }
 
-// clientIDOf reads the client of a token as runtime's JWT verifier does:
+// clientIDOf reads the client of a token as runtime/jwtauth does:
 // client_id (RFC 7662), else azp, else sub.
 func clientIDOf(claims map[string]any) string {
 	for _, name := range []string{"client_id", "azp", "sub"} {
@@ -509,7 +512,7 @@ func scopesOf(claims map[string]any) []string {
 
 // clone copies t with its own Scopes and top-level Claims, so that a
 // request changing its token does not change what the cache hands out.
-func clone(t *runtime.AccessToken) *runtime.AccessToken {
+func clone(t *authz.AccessToken) *authz.AccessToken {
 	c := *t
 	c.Scopes = slices.Clone(t.Scopes)
 	c.Claims = maps.Clone(t.Claims)
@@ -526,8 +529,8 @@ type cache struct {
 
 type entry struct {
 	until time.Time
-	token *runtime.AccessToken // accepted: never handed out, only copies
-	err   error                // refused
+	token *authz.AccessToken // accepted: never handed out, only copies
+	err   error              // refused
 }
 
 func (c *cache) get(key [sha256.Size]byte, now time.Time) (entry, bool) {

@@ -1,9 +1,11 @@
-package runtime
+package authz
 
 import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -127,8 +129,8 @@ type staticVerifier struct {
 func (v *staticVerifier) VerifyToken(_ context.Context, raw string) (*AccessToken, error) {
 	var found *AccessToken
 	given := []byte(raw)
-	// Every entry is compared, so the time taken does not depend on which
-	// entry matched or how much of a wrong token was right.
+	// Every token is compared, so the time taken does not depend on which
+	// one matched or how much of a wrong token was right.
 	for i := range v.tokens {
 		if subtle.ConstantTimeCompare(v.tokens[i].raw, given) == 1 {
 			found = &v.tokens[i].token
@@ -138,4 +140,14 @@ func (v *staticVerifier) VerifyToken(_ context.Context, raw string) (*AccessToke
 		return nil, ErrInvalidToken
 	}
 	return found.clone(), nil
+}
+
+// clone copies t, with its own Scopes and top-level Claims, so that one
+// request changing its token does not change what a verifier hands out
+// next.
+func (t *AccessToken) clone() *AccessToken {
+	c := *t
+	c.Scopes = slices.Clone(t.Scopes)
+	c.Claims = maps.Clone(t.Claims)
+	return &c
 }

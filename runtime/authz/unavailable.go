@@ -1,4 +1,4 @@
-package runtime
+package authz
 
 import (
 	"errors"
@@ -9,12 +9,11 @@ import (
 // ErrVerifierUnavailable is returned, wrapped with the reason, by a
 // TokenVerifier that could not decide whether a token is valid: the
 // authorization server it asks did not answer in time, answered with an
-// error, or answered something it could not read. HTTPHandler answers such a
-// request with 503 Service Unavailable and a Retry-After header, without a
-// WWW-Authenticate challenge: the token may well be valid, so the client
-// should retry later rather than fetch a new one. Verifiers outside this
-// package (runtime/introspect) use it to tell an outage from a bad token;
-// any other error is a bad token (401).
+// error, or answered something it could not read. Authenticate answers such
+// a request with 503 Service Unavailable and a Retry-After header, without
+// a WWW-Authenticate challenge: the token may well be valid, so the client
+// should retry later rather than fetch a new one. Any other error is a bad
+// token (401).
 var ErrVerifierUnavailable = errors.New("token verifier unavailable")
 
 // verifierRetryAfter is the Retry-After, in seconds, of a 503 answered for
