@@ -6,6 +6,18 @@
 // Usage:
 //
 //	node client.mjs --url URL [--token TOKEN] [--ops JSON]
+//	node client.mjs --url URL --client-id ID --client-secret SECRET --issuer ISSUER
+//	                [--scope "a b"] [--follow-scope-challenge] [--ops JSON]
+//
+// With --client-id the client authorizes itself as the MCP specification
+// has it, with the SDK's ClientCredentialsProvider (OAuth client_credentials,
+// client_secret_basic): on the first 401 the SDK reads the protected resource
+// metadata, discovers the authorization server (--issuer is the one its
+// credentials are for), asks it for a token for the server's resource (RFC
+// 8707) with --scope, and retries; on a 403 insufficient_scope it asks for a
+// new token and retries once. The SDK's provider asks again for --scope,
+// whatever scope the challenge named; --follow-scope-challenge uses a
+// provider that adds the challenged scope to its request instead.
 //
 // Without --ops the operations are read from standard input. They are a JSON
 // array; each element is an object with an "op" field:
@@ -29,6 +41,10 @@
 //	{"connect": {"ok": true, "serverInfo": …, "protocolVersion": …} | {"ok": false, "error": ERR},
 //	 "results": [{"op": …, "id": …, "result": …} | {"op": …, "id": …, "error": ERR}, …]}
 //
+// plus "requests": every HTTP request the client made (MCP, metadata,
+// discovery, token), in order: {"method", "url", "status", "form"?} where
+// "form" holds the grant_type, scope and resource parameters of a form body.
+//
 // where ERR is {"name", "message", "code"?, "data"?, "http"?}; "http" is
 // present when the error comes from an HTTP response that was not 2xx:
 // {"status", "wwwAuthenticate", "wwwAuthenticateParams"} (the parameters as
@@ -47,6 +63,7 @@ import {
     discoverOAuthProtectedResourceMetadata,
     extractWWWAuthenticateParams
 } from '@modelcontextprotocol/sdk/client/auth.js';
+import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 
 function usage(msg) {
     process.stderr.write(`client.mjs: ${msg}\nusage: node client.mjs --url URL [--token TOKEN] [--ops JSON]\n`);
@@ -59,7 +76,12 @@ try {
         options: {
             url: { type: 'string' },
             token: { type: 'string' },
-            ops: { type: 'string' }
+            ops: { type: 'string' },
+            'client-id': { type: 'string' },
+            'client-secret': { type: 'string' },
+            issuer: { type: 'string' },
+            scope: { type: 'string' },
+            'follow-scope-challenge': { type: 'boolean' }
         },
         strict: true
     }).values;
@@ -68,6 +90,9 @@ try {
 }
 if (!args.url) {
     usage('--url is required');
+}
+if (args['client-id'] !== undefined && (args.token !== undefined || !args['client-secret'] || !args.issuer)) {
+    usage('--client-id needs --client-secret and --issuer, and excludes --token');
 }
 const serverUrl = new URL(args.url);
 
@@ -86,10 +111,29 @@ if (!Array.isArray(ops)) {
 // WWW-Authenticate header the SDK saw (its errors carry only the status).
 let lastHTTPFailure;
 
+// requests is the log of every HTTP request, for the "requests" output.
+const requests = [];
+
+// lastChallengeScope is the scope of the last insufficient_scope challenge.
+let lastChallengeScope;
+
 async function recordingFetch(input, init) {
     const response = await fetch(input, init);
+    const entry = { method: init?.method ?? 'GET', url: String(input instanceof Request ? input.url : input), status: response.status };
+    if (init?.body instanceof URLSearchParams) {
+        entry.form = {};
+        for (const name of ['grant_type', 'scope', 'resource']) {
+            if (init.body.has(name)) {
+                entry.form[name] = init.body.getAll(name).join(' ');
+            }
+        }
+    }
+    requests.push(entry);
     if (!response.ok) {
         const params = extractWWWAuthenticateParams(response);
+        if (params.error === 'insufficient_scope') {
+            lastChallengeScope = params.scope;
+        }
         lastHTTPFailure = {
             status: response.status,
             wwwAuthenticate: response.headers.get('www-authenticate'),
@@ -101,6 +145,21 @@ async function recordingFetch(input, init) {
         };
     }
     return response;
+}
+
+// ScopeChallengeProvider is the SDK's ClientCredentialsProvider, except
+// that a token request after an insufficient_scope challenge asks for the
+// challenged scope too. The SDK's client_credentials path passes only
+// clientMetadata.scope to prepareTokenRequest, not the scope the challenge
+// named, so the provider has to learn it from the response itself.
+class ScopeChallengeProvider extends ClientCredentialsProvider {
+    prepareTokenRequest(scope) {
+        const scopes = new Set((scope ?? '').split(' ').filter(Boolean));
+        for (const s of (lastChallengeScope ?? '').split(' ').filter(Boolean)) {
+            scopes.add(s);
+        }
+        return super.prepareTokenRequest([...scopes].join(' ') || undefined);
+    }
 }
 
 function describeError(err) {
@@ -122,7 +181,18 @@ const headers = {};
 if (args.token !== undefined) {
     headers.Authorization = `Bearer ${args.token}`;
 }
+let authProvider;
+if (args['client-id'] !== undefined) {
+    const Provider = args['follow-scope-challenge'] ? ScopeChallengeProvider : ClientCredentialsProvider;
+    authProvider = new Provider({
+        clientId: args['client-id'],
+        clientSecret: args['client-secret'],
+        expectedIssuer: args.issuer,
+        scope: args.scope
+    });
+}
 const transport = new StreamableHTTPClientTransport(serverUrl, {
+    authProvider,
     requestInit: { headers },
     fetch: recordingFetch,
     // A failed standalone SSE stream must not keep the process alive.
@@ -131,7 +201,7 @@ const transport = new StreamableHTTPClientTransport(serverUrl, {
 const client = new Client({ name: 'mcpauthgen-e2e', version: '0.0.0' });
 client.onerror = () => {}; // transport-level noise (e.g. the SSE stream closing) is not a result
 
-const output = { connect: undefined, results: [] };
+const output = { connect: undefined, results: [], requests };
 let connected = false;
 try {
     lastHTTPFailure = undefined;
