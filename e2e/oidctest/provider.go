@@ -12,6 +12,12 @@
 //   - the token endpoint, /oauth/token, with the client_credentials grant
 //     (client_secret_basic or client_secret_post) and RFC 8707 resource
 //     indicators: the token's audience is the requested resource;
+//   - the authorization code flow with PKCE (S256) for public clients with
+//     loopback redirect URIs: /authorize sends the browser to /login, which
+//     signs Config.Subject in without asking anything and sends it back
+//     with a code, so that a client can run the flow headless by following
+//     redirects; the token's audience is the resources of the authorization
+//     request, and the client (the ID token needs it);
 //   - RFC 7662 introspection, /oauth/introspect (client_secret_basic);
 //   - RFC 7009 revocation, /revoke.
 //
@@ -21,9 +27,6 @@
 // receives and can be made to fail (SetAvailable) or closed, so that tests
 // can observe a verifier's traffic and its behaviour when the provider is
 // down.
-//
-// The authorization code flow is not served: there are no users and no
-// login (CreateAuthRequest refuses).
 package oidctest
 
 import (
@@ -52,6 +55,8 @@ import (
 const (
 	DiscoveryPath     = "/.well-known/openid-configuration"
 	TokenPath         = "/oauth/token"
+	AuthorizationPath = "/authorize"
+	LoginPath         = "/login"
 	IntrospectionPath = "/oauth/introspect"
 	RevocationPath    = "/revoke"
 	JWKSPath          = "/keys"
@@ -67,6 +72,11 @@ type Client struct {
 	// Opaque makes the client's access tokens opaque (readable only through
 	// introspection) instead of JWTs.
 	Opaque bool
+	// RedirectURIs, when set, make the client a public native client of the
+	// authorization code flow (no secret, PKCE required; a loopback
+	// redirect URI matches on any port, RFC 8252) instead of a confidential
+	// client of the client_credentials grant.
+	RedirectURIs []string
 }
 
 // Config configures New.
@@ -77,6 +87,9 @@ type Config struct {
 	// Now is the provider's clock for token expiry; nil means time.Now.
 	// Tests move it forward to make tokens expire.
 	Now func() time.Time
+	// Subject is the user the login page signs in, at once, in the
+	// authorization code flow. Default "alice".
+	Subject string
 }
 
 // Provider is a running OpenID Provider.
@@ -98,6 +111,9 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Subject == "" {
+		cfg.Subject = "alice"
+	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -105,6 +121,9 @@ func New(cfg Config) (*Provider, error) {
 	st := &storage{
 		clients:  map[string]Client{},
 		tokens:   map[string]*token{},
+		requests: map[string]*authRequest{},
+		codes:    map[string]string{},
+		subject:  cfg.Subject,
 		lifetime: cfg.TokenLifetime,
 		now:      cfg.Now,
 		key:      key,
@@ -157,12 +176,16 @@ func (p *Provider) wrap(h http.Handler) http.Handler {
 			writeError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the provider is unavailable")
 			return
 		}
-		if r.URL.Path == TokenPath && r.Method == http.MethodPost {
+		if r.URL.Path == LoginPath {
+			p.login(w, r)
+			return
+		}
+		if r.URL.Path == TokenPath && r.Method == http.MethodPost || r.URL.Path == AuthorizationPath {
 			if err := r.ParseForm(); err != nil {
 				writeError(w, http.StatusBadRequest, "invalid_request", "cannot parse the form")
 				return
 			}
-			resources := r.PostForm["resource"]
+			resources := r.Form["resource"]
 			for _, res := range resources {
 				// RFC 8707 section 2: an absolute URI without a fragment.
 				u, err := url.Parse(res)
@@ -175,6 +198,18 @@ func (p *Provider) wrap(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// login signs the configured subject in for an authorization request and
+// sends the browser on to the op package's callback, which redirects it to
+// the client with a code.
+func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("id")
+	if !p.store.signIn(id) {
+		writeError(w, http.StatusBadRequest, "invalid_request", "unknown authorization request")
+		return
+	}
+	http.Redirect(w, r, p.issuer+AuthorizationPath+"/callback?id="+url.QueryEscape(id), http.StatusFound)
 }
 
 func writeError(w http.ResponseWriter, status int, code, description string) {
@@ -278,6 +313,7 @@ func randomID() string {
 
 type token struct {
 	id, clientID string
+	subject      string
 	audience     []string
 	scopes       []string
 	issuedAt     time.Time
@@ -287,7 +323,10 @@ type token struct {
 type storage struct {
 	mu       sync.Mutex
 	clients  map[string]Client
-	tokens   map[string]*token // by token ID
+	tokens   map[string]*token       // by token ID
+	requests map[string]*authRequest // authorization requests by ID
+	codes    map[string]string       // code -> authorization request ID
+	subject  string
 	lifetime time.Duration
 	now      func() time.Time
 	key      *ecdsa.PrivateKey
@@ -300,34 +339,115 @@ var (
 	_ op.CanGetPrivateClaimsFromRequest = (*storage)(nil)
 )
 
-// errNoAuthCode answers every part of the authorization code flow.
-var errNoAuthCode = oidc.ErrUnsupportedGrantType().WithDescription("oidctest serves the client_credentials grant only")
+// authRequest is an authorization request of the code flow.
+type authRequest struct {
+	id        string
+	req       *oidc.AuthRequest
+	resources []string // its RFC 8707 resource parameters
+	subject   string   // set at login
+	authTime  time.Time
+}
 
-func (s *storage) CreateAuthRequest(context.Context, *oidc.AuthRequest, string) (op.AuthRequest, error) {
-	return nil, errNoAuthCode
-}
-func (s *storage) AuthRequestByID(context.Context, string) (op.AuthRequest, error) {
-	return nil, errNoAuthCode
-}
-func (s *storage) AuthRequestByCode(context.Context, string) (op.AuthRequest, error) {
-	return nil, errNoAuthCode
-}
-func (s *storage) SaveAuthCode(context.Context, string, string) error { return errNoAuthCode }
-func (s *storage) DeleteAuthRequest(context.Context, string) error    { return errNoAuthCode }
+func (a *authRequest) GetID() string                      { return a.id }
+func (a *authRequest) GetACR() string                     { return "" }
+func (a *authRequest) GetAMR() []string                   { return []string{"pwd"} }
+func (a *authRequest) GetAuthTime() time.Time             { return a.authTime }
+func (a *authRequest) GetClientID() string                { return a.req.ClientID }
+func (a *authRequest) GetNonce() string                   { return a.req.Nonce }
+func (a *authRequest) GetRedirectURI() string             { return a.req.RedirectURI }
+func (a *authRequest) GetResponseType() oidc.ResponseType { return a.req.ResponseType }
+func (a *authRequest) GetResponseMode() oidc.ResponseMode { return a.req.ResponseMode }
+func (a *authRequest) GetScopes() []string                { return a.req.Scopes }
+func (a *authRequest) GetState() string                   { return a.req.State }
+func (a *authRequest) GetSubject() string                 { return a.subject }
+func (a *authRequest) Done() bool                         { return a.subject != "" }
 
-func (s *storage) CreateAccessToken(_ context.Context, req op.TokenRequest) (string, time.Time, error) {
-	cc, ok := req.(*ccRequest)
-	if !ok {
-		return "", time.Time{}, oidc.ErrUnsupportedGrantType()
+// GetAudience is the audience of the access token and of the ID token: the
+// requested resources, and the client, which an ID token must name.
+func (a *authRequest) GetAudience() []string {
+	return append(slices.Clone(a.resources), a.req.ClientID)
+}
+
+func (a *authRequest) GetCodeChallenge() *oidc.CodeChallenge {
+	if a.req.CodeChallenge == "" {
+		return nil
 	}
+	return &oidc.CodeChallenge{Challenge: a.req.CodeChallenge, Method: a.req.CodeChallengeMethod}
+}
+
+func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, _ string) (op.AuthRequest, error) {
+	resources, _ := ctx.Value(resourceKey{}).([]string)
+	a := &authRequest{id: randomID(), req: req, resources: resources}
+	s.mu.Lock()
+	s.requests[a.id] = a
+	s.mu.Unlock()
+	return a, nil
+}
+
+// signIn completes the login of an authorization request.
+func (s *storage) signIn(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.requests[id]
+	if ok {
+		a.subject = s.subject
+		a.authTime = s.now()
+	}
+	return ok
+}
+
+func (s *storage) AuthRequestByID(_ context.Context, id string) (op.AuthRequest, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok := s.requests[id]; ok {
+		return a, nil
+	}
+	return nil, errors.New("unknown authorization request")
+}
+
+func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
+	s.mu.Lock()
+	id, ok := s.codes[code]
+	s.mu.Unlock()
+	if !ok {
+		return nil, errors.New("unknown or used code")
+	}
+	return s.AuthRequestByID(ctx, id)
+}
+
+func (s *storage) SaveAuthCode(_ context.Context, id, code string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.codes[code] = id
+	return nil
+}
+
+// DeleteAuthRequest forgets a request once its code is exchanged, so that
+// a code works once.
+func (s *storage) DeleteAuthRequest(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.requests, id)
+	for code, rid := range s.codes {
+		if rid == id {
+			delete(s.codes, code)
+		}
+	}
+	return nil
+}
+
+// CreateAccessToken records a token for a client_credentials request or a
+// completed authorization request.
+func (s *storage) CreateAccessToken(_ context.Context, req op.TokenRequest) (string, time.Time, error) {
 	now := s.now()
-	t := &token{
-		id:       randomID(),
-		clientID: cc.clientID,
-		audience: cc.audience,
-		scopes:   cc.scopes,
-		issuedAt: now,
-		expires:  now.Add(s.lifetime),
+	t := &token{id: randomID(), issuedAt: now, expires: now.Add(s.lifetime)}
+	switch req := req.(type) {
+	case *ccRequest:
+		t.clientID, t.subject, t.audience, t.scopes = req.clientID, req.clientID, req.audience, req.scopes
+	case *authRequest:
+		t.clientID, t.subject, t.audience, t.scopes = req.GetClientID(), req.subject, req.GetAudience(), slices.Clone(req.GetScopes())
+	default:
+		return "", time.Time{}, oidc.ErrUnsupportedGrantType()
 	}
 	s.mu.Lock()
 	s.tokens[t.id] = t
@@ -403,7 +523,7 @@ func (s *storage) GetClientByClientID(_ context.Context, id string) (op.Client, 
 }
 
 func (s *storage) AuthorizeClientIDSecret(_ context.Context, id, secret string) error {
-	if c, ok := s.client(id); ok && c.Secret == secret {
+	if c, ok := s.client(id); ok && !c.public() && c.Secret == secret {
 		return nil
 	}
 	return errors.New("wrong client ID or secret")
@@ -470,7 +590,7 @@ func (s *storage) SetIntrospectionFromToken(ctx context.Context, resp *oidc.Intr
 	}
 	resp.Scope = slices.Clone(t.scopes)
 	resp.ClientID = t.clientID
-	resp.Subject = t.clientID
+	resp.Subject = t.subject
 	resp.Audience = slices.Clone(t.audience)
 	resp.Expiration = oidc.FromTime(t.expires)
 	resp.IssuedAt = oidc.FromTime(t.issuedAt)
@@ -501,34 +621,64 @@ func (s *storage) ValidateJWTProfileScopes(context.Context, string, []string) ([
 	return nil, errors.New("no JWT profile grant")
 }
 
+// public reports whether c is a public client of the code flow.
+func (c Client) public() bool { return len(c.RedirectURIs) > 0 }
+
 // opClient is a Client as the op package sees it: a confidential service
-// client of the client_credentials grant.
+// client of the client_credentials grant, or a public native client of the
+// authorization code flow.
 type opClient struct{ c Client }
 
-func (c opClient) GetID() string                       { return c.c.ID }
-func (c opClient) RedirectURIs() []string              { return nil }
-func (c opClient) PostLogoutRedirectURIs() []string    { return nil }
-func (c opClient) ApplicationType() op.ApplicationType { return op.ApplicationTypeWeb }
-func (c opClient) AuthMethod() oidc.AuthMethod         { return oidc.AuthMethodBasic }
-func (c opClient) ResponseTypes() []oidc.ResponseType  { return nil }
+func (c opClient) GetID() string                    { return c.c.ID }
+func (c opClient) RedirectURIs() []string           { return c.c.RedirectURIs }
+func (c opClient) PostLogoutRedirectURIs() []string { return nil }
+func (c opClient) LoginURL(id string) string        { return LoginPath + "?id=" + url.QueryEscape(id) }
+func (c opClient) IDTokenLifetime() time.Duration   { return time.Hour }
+func (c opClient) DevMode() bool                    { return false }
+func (c opClient) ClockSkew() time.Duration         { return 0 }
+
+func (c opClient) ApplicationType() op.ApplicationType {
+	if c.c.public() {
+		return op.ApplicationTypeNative
+	}
+	return op.ApplicationTypeWeb
+}
+
+func (c opClient) AuthMethod() oidc.AuthMethod {
+	if c.c.public() {
+		return oidc.AuthMethodNone
+	}
+	return oidc.AuthMethodBasic
+}
+
+func (c opClient) ResponseTypes() []oidc.ResponseType {
+	if c.c.public() {
+		return []oidc.ResponseType{oidc.ResponseTypeCode}
+	}
+	return nil
+}
+
 func (c opClient) GrantTypes() []oidc.GrantType {
+	if c.c.public() {
+		return []oidc.GrantType{oidc.GrantTypeCode}
+	}
 	return []oidc.GrantType{oidc.GrantTypeClientCredentials}
 }
-func (c opClient) LoginURL(string) string { return "" }
+
 func (c opClient) AccessTokenType() op.AccessTokenType {
 	if c.c.Opaque {
 		return op.AccessTokenTypeBearer
 	}
 	return op.AccessTokenTypeJWT
 }
-func (c opClient) IDTokenLifetime() time.Duration { return time.Hour }
-func (c opClient) DevMode() bool                  { return false }
+
 func (c opClient) RestrictAdditionalIdTokenScopes() func([]string) []string {
 	return func(s []string) []string { return s }
 }
+
 func (c opClient) RestrictAdditionalAccessTokenScopes() func([]string) []string {
 	return func(s []string) []string { return s }
 }
+
 func (c opClient) IsScopeAllowed(scope string) bool     { return slices.Contains(c.c.Scopes, scope) }
 func (c opClient) IDTokenUserinfoClaimsAssertion() bool { return false }
-func (c opClient) ClockSkew() time.Duration             { return 0 }

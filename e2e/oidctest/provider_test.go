@@ -2,6 +2,8 @@ package oidctest_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -205,4 +207,90 @@ func asStrings(v any) []string {
 		return out
 	}
 	return nil
+}
+
+// TestAuthorizationCodeFlow runs the code flow with PKCE as a headless
+// client does: follow the redirects of /authorize to the redirect URI, then
+// exchange the code with the verifier.
+func TestAuthorizationCodeFlow(t *testing.T) {
+	p := start(t, oidctest.Config{Clients: []oidctest.Client{
+		{ID: "native-app", Scopes: []string{"read", "write"}, RedirectURIs: []string{"http://127.0.0.1/callback"}},
+	}})
+	const resource = "http://127.0.0.1:9/mcp"
+	const verifier = "a-verifier-of-at-least-forty-three-characters-0123456789"
+	sum := sha256.Sum256([]byte(verifier))
+	challenge := base64.RawURLEncoding.EncodeToString(sum[:])
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	code := func(t *testing.T) string {
+		t.Helper()
+		next := p.URL(oidctest.AuthorizationPath) + "?" + url.Values{
+			"response_type": {"code"}, "client_id": {"native-app"}, "redirect_uri": {"http://127.0.0.1:5555/callback"},
+			"scope": {"read"}, "state": {"st"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"},
+			"resource": {resource},
+		}.Encode()
+		for range 5 {
+			resp, err := noRedirect.Get(next)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			loc, err := resp.Location()
+			if err != nil {
+				t.Fatalf("%s answered %s without a redirect", next, resp.Status)
+			}
+			if strings.HasPrefix(loc.String(), "http://127.0.0.1:5555/callback") {
+				if loc.Query().Get("state") != "st" {
+					t.Errorf("state %q", loc.Query().Get("state"))
+				}
+				return loc.Query().Get("code")
+			}
+			next = loc.String()
+		}
+		t.Fatal("no redirect to the client")
+		return ""
+	}
+	exchange := func(code, verifier string) (map[string]any, int) {
+		resp, err := http.PostForm(p.URL(oidctest.TokenPath), url.Values{
+			"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {"http://127.0.0.1:5555/callback"},
+			"client_id": {"native-app"}, "code_verifier": {verifier}, "resource": {resource},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return out, resp.StatusCode
+	}
+
+	c := code(t)
+	if out, status := exchange(c, "a-wrong-verifier-of-at-least-forty-three-characters-000"); status == http.StatusOK {
+		t.Fatalf("a wrong PKCE verifier got a token: %v", out)
+	}
+	c = code(t)
+	out, status := exchange(c, verifier)
+	if status != http.StatusOK {
+		t.Fatalf("code exchange: %d %v", status, out)
+	}
+	var jwks jose.JSONWebKeySet
+	getJSON(t, p.URL(oidctest.JWKSPath), &jwks)
+	parsed, err := jwt.ParseSigned(out["access_token"].(string), []jose.SignatureAlgorithm{jose.ES256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims map[string]any
+	if err := parsed.Claims(jwks.Keys[0].Key, &claims); err != nil {
+		t.Fatal(err)
+	}
+	if claims["sub"] != "alice" || claims["client_id"] != "native-app" || claims["scope"] != "read" ||
+		!cmp.Equal(asStrings(claims["aud"]), []string{resource, "native-app"}) {
+		t.Errorf("claims %v", claims)
+	}
+	if _, status := exchange(c, verifier); status == http.StatusOK {
+		t.Error("a code worked twice")
+	}
+	if _, err := p.ClientCredentials(context.Background(), "native-app", "", "read", resource); err == nil {
+		t.Error("a public client got a client_credentials token without a secret")
+	}
 }
