@@ -3,8 +3,10 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -22,6 +24,7 @@ var oauthClients = []oidctest.Client{
 	{ID: "agent", Secret: "agent-secret", Scopes: []string{"read", "write"}},
 	{ID: "opaque-agent", Secret: "opaque-secret", Scopes: []string{"read"}, Opaque: true},
 	{ID: "mcp-server", Secret: "server-secret"}, // the MCP server's own, for introspection
+	{ID: "native-app", Scopes: []string{"read", "write"}, RedirectURIs: []string{"http://127.0.0.1/callback"}},
 }
 
 // oauthServer serves srv at /mcp of a local server whose tokens
@@ -72,6 +75,11 @@ func runOAuthClient(t *testing.T, node, url string, p *oidctest.Provider, id, se
 	if followChallenge {
 		args = append(args, "--follow-scope-challenge")
 	}
+	return runOAuthArgs(t, node, url, args, ops)
+}
+
+func runOAuthArgs(t *testing.T, node, url string, args []string, ops []op) oauthOutput {
+	t.Helper()
 	var out oauthOutput
 	raw := runClientArgs(t, node, url, args, ops)
 	if err := json.Unmarshal(raw, &out); err != nil {
@@ -360,5 +368,95 @@ func TestOAuthOpaqueTokens(t *testing.T) {
 	}
 	if got := tokenRequests(out.Requests, p); !cmp.Equal(got, []string{"read"}) {
 		t.Errorf("token requests: %q", got)
+	}
+}
+
+// TestOAuthCodeFlow runs the authorization code flow with PKCE through the
+// SDK, headless: the SDK discovers the authorization server, builds the
+// authorization URL (S256 challenge, resource, state) and hands it to the
+// client's provider, which follows the provider's redirects (its login
+// signs a user in without a page) back to the redirect URI; the client
+// passes the code to transport.finishAuth, and the SDK exchanges it with
+// the verifier. On a 403 insufficient_scope the SDK starts a new
+// authorization for the challenged scope, and the call succeeds with the
+// token it gets.
+//
+// The SDK asks the first authorization for the metadata's scopes_supported
+// (SEP-835: the challenge's scope, else scopes_supported, else the
+// client's configured scope), so the server here publishes read only, as a
+// server does whose other scopes are for step-up.
+func TestOAuthCodeFlow(t *testing.T) {
+	node := requireNode(t)
+	ensureNodeModules(t, clientDir(t))
+	p := startOAuthProvider(t)
+	srv := fixture(runtime.WithMiddleware(runtime.AuthMiddleware(runtime.RestrictTag("admin", "admin"))))
+	url := oauthServer(t, p, srv, false, runtime.WithStepUp(), runtime.WithScopesSupported("read"))
+	const redirect = "http://127.0.0.1:8976/callback"
+	out := runOAuthArgs(t, node, url, []string{
+		"--client-id", "native-app", "--redirect-url", redirect, "--issuer", p.Issuer(), "--scope", "read",
+	}, []op{
+		{"op": "callTool", "name": "whoami"},
+		{"op": "callTool", "name": "write_tool", "args": map[string]any{"text": "hi"}},
+		{"op": "callTool", "name": "whoami"},
+	})
+	if !out.Connect.OK {
+		t.Fatalf("the SDK did not connect: %+v\nrequests: %+v", out.Connect.Error, out.Requests)
+	}
+	for i, want := range []string{"client=native-app scopes=[read]", "write_tool ok: hi", "client=native-app scopes=[write]"} {
+		if got := resultText(t, out.Results[i]); got != want {
+			t.Errorf("op %d: %q, want %q", i, got, want)
+		}
+	}
+
+	// The requests of the first authorization, in order.
+	var flow []string
+	for _, r := range out.Requests {
+		u := r.URL
+		if i := strings.IndexByte(u, '?'); i >= 0 {
+			u = u[:i]
+		}
+		step := r.Method + " " + strings.TrimPrefix(strings.TrimPrefix(u, p.Issuer()), strings.TrimSuffix(url, "/mcp")) + " " + fmt.Sprint(r.Status)
+		if r.Form["grant_type"] != "" {
+			step += " " + r.Form["grant_type"] + " resource=" + r.Form["resource"]
+		}
+		flow = append(flow, step)
+	}
+	wantStart := []string{
+		"POST /mcp 401",
+		"GET /.well-known/oauth-protected-resource/mcp 200",
+		"GET /.well-known/oauth-authorization-server 404",
+		"GET /.well-known/openid-configuration 200",
+		"GET /authorize 302",
+		"GET /login 302",
+		"GET /authorize/callback 302",
+		// transport.finishAuth runs discovery again: the provider keeps no
+		// discovery state (OAuthClientProvider.saveDiscoveryState).
+		"GET /.well-known/oauth-protected-resource/mcp 200",
+		"GET /.well-known/oauth-authorization-server 404",
+		"GET /.well-known/openid-configuration 200",
+		"POST /oauth/token 200 authorization_code resource=" + url,
+		"POST /mcp 200",
+	}
+	if len(flow) < len(wantStart) || !cmp.Equal(flow[:len(wantStart)], wantStart) {
+		t.Errorf("requests:\n%s\nwant them to start with:\n%s", strings.Join(flow, "\n"), strings.Join(wantStart, "\n"))
+	}
+	// The authorization requests: PKCE S256, the resource, the scope
+	// asked for, then the challenged one.
+	var authorizations []string
+	for _, r := range out.Requests {
+		if strings.HasPrefix(r.URL, p.URL(oidctest.AuthorizationPath)+"?") {
+			q, err := neturl.ParseQuery(r.URL[strings.IndexByte(r.URL, '?')+1:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 || q.Get("resource") != url ||
+				q.Get("client_id") != "native-app" || q.Get("redirect_uri") != redirect || q.Get("state") == "" {
+				t.Errorf("authorization request %v", q)
+			}
+			authorizations = append(authorizations, q.Get("scope"))
+		}
+	}
+	if !cmp.Equal(authorizations, []string{"read", "write"}) {
+		t.Errorf("scopes of the authorization requests: %q, want read, then the challenged write", authorizations)
 	}
 }

@@ -8,6 +8,8 @@
 //	node client.mjs --url URL [--token TOKEN] [--ops JSON]
 //	node client.mjs --url URL --client-id ID --client-secret SECRET --issuer ISSUER
 //	                [--scope "a b"] [--follow-scope-challenge] [--ops JSON]
+//	node client.mjs --url URL --client-id ID --redirect-url URL --issuer ISSUER
+//	                [--scope "a b"] [--ops JSON]
 //
 // With --client-id the client authorizes itself as the MCP specification
 // has it, with the SDK's ClientCredentialsProvider (OAuth client_credentials,
@@ -18,6 +20,16 @@
 // new token and retries once. The SDK's provider asks again for --scope,
 // whatever scope the challenge named; --follow-scope-challenge uses a
 // provider that adds the challenged scope to its request instead.
+//
+// With --redirect-url instead of --client-secret it runs the authorization
+// code flow with PKCE as a public client pre-registered at --issuer: the
+// SDK builds the authorization URL and hands it to the provider's
+// redirectToAuthorization, which plays the user agent (it follows the
+// redirects up to --redirect-url, expecting an authorization server that
+// signs its user in without a page) and keeps the code; the SDK's request
+// then fails with UnauthorizedError, so the client calls
+// transport.finishAuth(code) and connects or retries the operation once, as
+// an application does when its redirect URI is called.
 //
 // Without --ops the operations are read from standard input. They are a JSON
 // array; each element is an object with an "op" field:
@@ -64,6 +76,7 @@ import {
     extractWWWAuthenticateParams
 } from '@modelcontextprotocol/sdk/client/auth.js';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 
 function usage(msg) {
     process.stderr.write(`client.mjs: ${msg}\nusage: node client.mjs --url URL [--token TOKEN] [--ops JSON]\n`);
@@ -81,7 +94,8 @@ try {
             'client-secret': { type: 'string' },
             issuer: { type: 'string' },
             scope: { type: 'string' },
-            'follow-scope-challenge': { type: 'boolean' }
+            'follow-scope-challenge': { type: 'boolean' },
+            'redirect-url': { type: 'string' }
         },
         strict: true
     }).values;
@@ -91,8 +105,8 @@ try {
 if (!args.url) {
     usage('--url is required');
 }
-if (args['client-id'] !== undefined && (args.token !== undefined || !args['client-secret'] || !args.issuer)) {
-    usage('--client-id needs --client-secret and --issuer, and excludes --token');
+if (args['client-id'] !== undefined && (args.token !== undefined || !args['client-secret'] === !args['redirect-url'] || !args.issuer)) {
+    usage('--client-id needs --issuer and one of --client-secret and --redirect-url, and excludes --token');
 }
 const serverUrl = new URL(args.url);
 
@@ -177,12 +191,94 @@ function describeError(err) {
     return out;
 }
 
+// HeadlessCodeProvider is an OAuthClientProvider for the authorization code
+// flow whose "browser" is fetch: it follows the authorization server's
+// redirects to the redirect URL and keeps the code it carries.
+class HeadlessCodeProvider {
+    constructor({ clientId, issuer, redirectUrl, scope }) {
+        this._clientInfo = { client_id: clientId, issuer };
+        this._redirectUrl = redirectUrl;
+        this._scope = scope;
+        this.code = undefined;
+    }
+    get redirectUrl() {
+        return this._redirectUrl;
+    }
+    get clientMetadata() {
+        return {
+            client_name: 'mcpauthgen-e2e',
+            redirect_uris: [this._redirectUrl],
+            grant_types: ['authorization_code'],
+            response_types: ['code'],
+            token_endpoint_auth_method: 'none',
+            scope: this._scope
+        };
+    }
+    state() {
+        this._state = crypto.randomUUID();
+        return this._state;
+    }
+    clientInformation() {
+        return this._clientInfo;
+    }
+    saveClientInformation(info) {
+        this._clientInfo = info;
+    }
+    tokens() {
+        return this._tokens;
+    }
+    saveTokens(tokens) {
+        this._tokens = tokens;
+    }
+    saveCodeVerifier(v) {
+        this._verifier = v;
+    }
+    codeVerifier() {
+        return this._verifier;
+    }
+    async redirectToAuthorization(authorizationUrl) {
+        let next = authorizationUrl.href;
+        for (let i = 0; i < 10; i++) {
+            const res = await recordingFetch(next, { redirect: 'manual' });
+            const location = res.headers.get('location');
+            if (!location) {
+                throw new Error(`authorization stopped at ${next} with status ${res.status}`);
+            }
+            const to = new URL(location, next);
+            if (to.href.startsWith(this._redirectUrl)) {
+                if (to.searchParams.get('state') !== this._state) {
+                    throw new Error('authorization answered another state');
+                }
+                if (!to.searchParams.get('code')) {
+                    throw new Error(`authorization failed: ${to.searchParams.get('error')}`);
+                }
+                this.code = to.searchParams.get('code');
+                return;
+            }
+            next = to.href;
+        }
+        throw new Error('authorization redirected more than 10 times');
+    }
+    takeCode() {
+        const code = this.code;
+        this.code = undefined;
+        return code;
+    }
+}
+
 const headers = {};
 if (args.token !== undefined) {
     headers.Authorization = `Bearer ${args.token}`;
 }
 let authProvider;
-if (args['client-id'] !== undefined) {
+if (args['redirect-url'] !== undefined) {
+    authProvider = new HeadlessCodeProvider({
+        clientId: args['client-id'],
+        issuer: args.issuer,
+        redirectUrl: args['redirect-url'],
+        scope: args.scope
+    });
+} else if (args['client-id'] !== undefined) {
     const Provider = args['follow-scope-challenge'] ? ScopeChallengeProvider : ClientCredentialsProvider;
     authProvider = new Provider({
         clientId: args['client-id'],
@@ -191,21 +287,45 @@ if (args['client-id'] !== undefined) {
         scope: args.scope
     });
 }
-const transport = new StreamableHTTPClientTransport(serverUrl, {
-    authProvider,
-    requestInit: { headers },
-    fetch: recordingFetch,
-    // A failed standalone SSE stream must not keep the process alive.
-    reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 }
-});
-const client = new Client({ name: 'mcpauthgen-e2e', version: '0.0.0' });
-client.onerror = () => {}; // transport-level noise (e.g. the SSE stream closing) is not a result
+function newTransport() {
+    return new StreamableHTTPClientTransport(serverUrl, {
+        authProvider,
+        requestInit: { headers },
+        fetch: recordingFetch,
+        // A failed standalone SSE stream must not keep the process alive.
+        reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 }
+    });
+}
+function newClient() {
+    const c = new Client({ name: 'mcpauthgen-e2e', version: '0.0.0' });
+    c.onerror = () => {}; // transport-level noise (e.g. the SSE stream closing) is not a result
+    return c;
+}
+let transport = newTransport();
+let client = newClient();
+
+// pendingCode returns the code of an authorization code flow the SDK just
+// started, when err is how the SDK said so.
+function pendingCode(err) {
+    return err instanceof UnauthorizedError && authProvider instanceof HeadlessCodeProvider ? authProvider.takeCode() : undefined;
+}
 
 const output = { connect: undefined, results: [], requests };
 let connected = false;
 try {
     lastHTTPFailure = undefined;
-    await client.connect(transport);
+    try {
+        await client.connect(transport);
+    } catch (err) {
+        const code = pendingCode(err);
+        if (code === undefined) {
+            throw err;
+        }
+        await transport.finishAuth(code);
+        transport = newTransport();
+        client = newClient();
+        await client.connect(transport);
+    }
     connected = true;
     output.connect = {
         ok: true,
@@ -276,7 +396,17 @@ for (const op of ops) {
         } else if (!connected) {
             throw new Error('not connected');
         } else {
-            entry.result = await handlers[op.op](op);
+            try {
+                entry.result = await handlers[op.op](op);
+            } catch (err) {
+                const code = pendingCode(err);
+                if (code === undefined) {
+                    throw err;
+                }
+                await transport.finishAuth(code);
+                lastHTTPFailure = undefined;
+                entry.result = await handlers[op.op](op);
+            }
         }
     } catch (err) {
         entry.error = describeError(err);
