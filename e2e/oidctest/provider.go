@@ -21,8 +21,8 @@
 //   - RFC 7662 introspection, /oauth/introspect (client_secret_basic);
 //   - RFC 7009 revocation, /revoke.
 //
-// Each client gets either JWT access tokens (RFC 9068 style: iss, sub, aud,
-// exp, iat, nbf, jti, client_id, scope) or opaque ones that only
+// Each client gets either JWT access tokens (with the claims RFC 9068 lists:
+// iss, sub, aud, exp, iat, nbf, jti, client_id, scope) or opaque ones that only
 // introspection can read. The provider counts the requests each endpoint
 // receives and can be made to fail (SetAvailable) or closed, so that tests
 // can observe a verifier's traffic and its behaviour when the provider is
@@ -164,9 +164,10 @@ func New(cfg Config) (*Provider, error) {
 	return p, nil
 }
 
-// wrap counts requests, answers 503 while the provider is unavailable, and
-// reads the RFC 8707 resource parameters of token requests into the
-// request's context, where the storage finds them.
+// wrap counts requests, answers 503 while the provider is unavailable,
+// serves the login page, and reads the RFC 8707 resource parameters of
+// token and authorization requests into the request's context, where the
+// storage finds them.
 func (p *Provider) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
