@@ -59,8 +59,8 @@ func WithAuthorizationServers(urls ...string) HTTPOption {
 // metadata. By default it is the sorted union of the scopes the registered
 // components declare, those the middleware's RequireScopes and RestrictTag
 // checks name, and those the token verifier requires of every token
-// (jwtauth.Config.RequiredScopes, through authz.ScopeRequirer). Scopes that custom checks look for are not
-// known to the runtime: list them here.
+// (authz.ScopeRequirer, as jwtauth.Config.RequiredScopes). Scopes that
+// custom checks look for are not known to the runtime: list them here.
 func WithScopesSupported(scopes ...string) HTTPOption {
 	return func(c *httpConfig) { c.scopesSupported = append(c.scopesSupported, scopes...) }
 }
@@ -128,7 +128,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if h.cfg.verifier != nil && !isPreflight(r) {
-		tok, ok := authz.Authenticate(w, r, h.cfg.verifier, h.metadataURL(r))
+		tok, ok := authz.Authenticate(w, r, h.cfg.verifier, func() string { return h.metadataURL(r) })
 		if !ok {
 			return
 		}

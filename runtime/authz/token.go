@@ -76,13 +76,14 @@ type TokenVerifier interface {
 }
 
 // ErrInvalidToken is returned, or wrapped with the reason, by the verifiers
-// of this package for a token they do not accept. HTTPHandler answers any
-// verifier error other than *InsufficientScopeError with 401 and
-// error="invalid_token", whatever its text.
+// of this module for a token they do not accept. Authenticate (and so
+// runtime.HTTPHandler) answers any verifier error other than
+// *InsufficientScopeError with 401 and error="invalid_token", whatever its
+// text.
 var ErrInvalidToken = errors.New("invalid token")
 
 // InsufficientScopeError is returned by a TokenVerifier for a token that is
-// valid but lacks scopes the verifier requires. HTTPHandler answers it with
+// valid but lacks scopes the verifier requires. Authenticate answers it with
 // 403 and WWW-Authenticate: Bearer error="insufficient_scope", naming
 // Required (RFC 6750 section 3.1).
 type InsufficientScopeError struct {
