@@ -11,15 +11,16 @@
 //	node client.mjs --url URL --client-id ID --redirect-url URL --issuer ISSUER
 //	                [--scope "a b"] [--ops JSON]
 //
-// With --client-id the client authorizes itself as the MCP specification
-// has it, with the SDK's ClientCredentialsProvider (OAuth client_credentials,
-// client_secret_basic): on the first 401 the SDK reads the protected resource
-// metadata, discovers the authorization server (--issuer is the one its
-// credentials are for), asks it for a token for the server's resource (RFC
-// 8707) with --scope, and retries; on a 403 insufficient_scope it asks for a
-// new token and retries once. The SDK's provider asks again for --scope,
-// whatever scope the challenge named; --follow-scope-challenge uses a
-// provider that adds the challenged scope to its request instead.
+// With --client-id and --client-secret the client authorizes itself as the
+// MCP specification has it, with the SDK's ClientCredentialsProvider (OAuth
+// client_credentials): on the first 401 the SDK reads the protected
+// resource metadata, discovers the authorization server (--issuer is the
+// one its credentials are for), asks it for a token for the server's
+// resource (RFC 8707) with --scope, and retries; on a 403
+// insufficient_scope it asks for a new token and retries once. The SDK's
+// provider asks again for --scope, whatever scope the challenge named;
+// --follow-scope-challenge uses a provider that adds the challenged scope
+// to its request instead.
 //
 // With --redirect-url instead of --client-secret it runs the authorization
 // code flow with PKCE as a public client pre-registered at --issuer: the
@@ -51,13 +52,12 @@
 // The output is one JSON document on standard output:
 //
 //	{"connect": {"ok": true, "serverInfo": …, "protocolVersion": …} | {"ok": false, "error": ERR},
-//	 "results": [{"op": …, "id": …, "result": …} | {"op": …, "id": …, "error": ERR}, …]}
+//	 "results": [{"op": …, "id": …, "result": …} | {"op": …, "id": …, "error": ERR}, …],
+//	 "requests": [{"method", "url", "status", "form"?}, …]}
 //
-// plus "requests": every HTTP request the client made (MCP, metadata,
-// discovery, token), in order: {"method", "url", "status", "form"?} where
-// "form" holds the grant_type, scope and resource parameters of a form body.
-//
-// where ERR is {"name", "message", "code"?, "data"?, "http"?}; "http" is
+// "requests" lists every HTTP request the client made (MCP, metadata,
+// discovery, authorization, token), in order; "form" holds the grant_type,
+// scope and resource parameters of a form body. ERR is {"name", "message", "code"?, "data"?, "http"?}; "http" is
 // present when the error comes from an HTTP response that was not 2xx:
 // {"status", "wwwAuthenticate", "wwwAuthenticateParams"} (the parameters as
 // the SDK itself parses them). When connecting fails, operations that need a
