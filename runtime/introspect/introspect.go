@@ -301,12 +301,19 @@ func (v *Verifier) shared(ctx context.Context, key [sha256.Size]byte, raw string
 		c = &call{done: make(chan struct{})}
 		v.inflight[key] = c
 		go func() {
+			defer func() {
+				// A panic here (in a custom HTTPClient, say) would end the
+				// process: it is an outage of this request instead.
+				if p := recover(); p != nil {
+					c.tok, c.err = nil, unavailable("panic during introspection: %v", p)
+				}
+				v.mu.Lock()
+				delete(v.inflight, key)
+				v.mu.Unlock()
+				close(c.done)
+			}()
 			c.tok, c.err = v.introspect(context.WithoutCancel(ctx), raw)
 			v.store(key, c.tok, c.err)
-			v.mu.Lock()
-			delete(v.inflight, key)
-			v.mu.Unlock()
-			close(c.done)
 		}()
 	}
 	v.mu.Unlock()

@@ -434,3 +434,21 @@ func TestConfigErrors(t *testing.T) {
 		t.Errorf("valid config: %v", err)
 	}
 }
+
+type panickingTransport struct{}
+
+func (panickingTransport) RoundTrip(*http.Request) (*http.Response, error) { panic("transport bug") }
+
+// A panic while introspecting is an outage of that request, not the end of
+// the process, and later requests are asked about again.
+func TestPanicIsAnOutage(t *testing.T) {
+	clk := newFakeNow()
+	v := fake(t, &endpoint{answer: serveJSON(`{"active":true}`)}, clk, func(c *introspect.Config) {
+		c.HTTPClient = &http.Client{Transport: panickingTransport{}}
+	})
+	for range 2 {
+		if got, err := v.VerifyToken(context.Background(), "tok"); got != nil || !errors.Is(err, runtime.ErrVerifierUnavailable) {
+			t.Fatalf("got %+v, %v; want ErrVerifierUnavailable", got, err)
+		}
+	}
+}
