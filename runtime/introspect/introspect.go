@@ -113,8 +113,8 @@ type Config struct {
 
 	// RequiredScopes are scopes every token must grant (all of them). A
 	// token that lacks one is refused with a *authz.InsufficientScopeError
-	// (HTTP 403 insufficient_scope). List them in
-	// runtime.WithScopesSupported too, so that clients learn them.
+	// (HTTP 403 insufficient_scope). The runtime publishes them in
+	// scopes_supported (authz.ScopeRequirer).
 	RequiredScopes []string
 
 	// HTTPClient sends the introspection requests. Default: a client of its
@@ -235,6 +235,13 @@ func orDefault(d, def time.Duration) time.Duration {
 	}
 	return d
 }
+
+// RequiredScopes returns Config.RequiredScopes, which a server publishes
+// in scopes_supported (authz.ScopeRequirer). The caller must not modify
+// the slice.
+func (v *Verifier) RequiredScopes() []string { return v.cfg.RequiredScopes }
+
+var _ authz.ScopeRequirer = (*Verifier)(nil)
 
 // errInactive is the error of a token the endpoint called inactive.
 var errInactive = fmt.Errorf("%w: the introspection endpoint reports the token inactive (unknown, expired or revoked)", authz.ErrInvalidToken)

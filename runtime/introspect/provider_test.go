@@ -3,6 +3,7 @@ package introspect_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -291,5 +292,23 @@ func TestOneRequestPerToken(t *testing.T) {
 	p.SetAvailable(true)
 	if _, err := v.VerifyToken(ctx, fresh); err != nil {
 		t.Errorf("after the outage: %v", err)
+	}
+}
+
+// The scopes the verifier requires of every token are published in the
+// protected resource metadata, beside those the components declare.
+func TestRequiredScopesPublished(t *testing.T) {
+	p, _ := startProvider(t)
+	h := mcpServer(t, newVerifier(t, p, func(c *introspect.Config) { c.RequiredScopes = []string{"mcp"} }))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1/.well-known/oauth-protected-resource/mcp", nil))
+	var doc struct {
+		ScopesSupported []string `json:"scopes_supported"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("%d %s: %v", rec.Code, rec.Body.String(), err)
+	}
+	if !cmp.Equal(doc.ScopesSupported, []string{"mcp", "read"}) {
+		t.Errorf("scopes_supported = %v, want [mcp read]", doc.ScopesSupported)
 	}
 }
