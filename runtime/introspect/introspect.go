@@ -112,7 +112,7 @@ type Config struct {
 	AllowAnyAudience bool
 
 	// RequiredScopes are scopes every token must grant (all of them). A
-	// token that lacks one is refused with a *authz.InsufficientScopeError
+	// token that lacks one is refused with an *authz.InsufficientScopeError
 	// (HTTP 403 insufficient_scope). The runtime publishes them in
 	// scopes_supported (authz.ScopeRequirer).
 	RequiredScopes []string
@@ -154,7 +154,8 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Verifier is a authz.TokenVerifier that asks an introspection endpoint.
+// Verifier is a runtime.TokenVerifier (authz.TokenVerifier) that asks an
+// introspection endpoint.
 // It is safe for concurrent use.
 type Verifier struct {
 	cfg         Config
