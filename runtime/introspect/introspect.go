@@ -155,8 +155,7 @@ type Config struct {
 }
 
 // Verifier is a runtime.TokenVerifier (authz.TokenVerifier) that asks an
-// introspection endpoint.
-// It is safe for concurrent use.
+// introspection endpoint. It is safe for concurrent use.
 type Verifier struct {
 	cfg         Config
 	endpoint    string
