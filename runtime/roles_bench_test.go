@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -92,4 +93,58 @@ func median(xs []float64) float64 {
 	xs = slices.Clone(xs)
 	slices.Sort(xs)
 	return xs[len(xs)/2]
+}
+
+// BenchmarkRolesToolsList lists 1,000 tools guarded by scopes(admin) and
+// the same tools guarded by roles(admin) (Keycloak-shaped token), in turn
+// within one loop: roles/scopes is the median of per-round time ratios.
+// Roles are read from the claims by every check, without allocating, so
+// this is where reading them per check rather than once per request
+// would show.
+func BenchmarkRolesToolsList(b *testing.B) {
+	tok := &runtime.AccessToken{
+		ClientID: "c", Scopes: []string{"admin"},
+		Claims: map[string]any{
+			"realm_access":    map[string]any{"roles": []any{"offline_access", "admin"}},
+			"resource_access": map[string]any{"mcp": map[string]any{"roles": []any{"editor"}}},
+		},
+	}
+	ctx := as(tok)
+	start := func(opt runtime.ComponentOption) *client.Client {
+		srv := runtime.NewServer("bench", "1", runtime.WithRoleClaims(runtime.KeycloakRoleClaims("mcp")...))
+		for i := range 1000 {
+			srv.AddTool(mcp.NewTool(fmt.Sprintf("tool_%04d", i)), echo, opt)
+		}
+		c := runtimetest.NewClient(srv)
+		startClient(b, c)
+		return c
+	}
+	// The roles server's tools also require the scope, so that both
+	// publish the same _meta and the answers are the same bytes: the
+	// lists differ only in the roles check that runs.
+	clients := []*client.Client{
+		start(runtime.WithScopes("admin")),
+		start(runtime.WithAuth(runtime.RequireRoles("admin"), runtime.RequireScopes("admin"))),
+	}
+	list := func(c *client.Client) {
+		res, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+		if err != nil || len(res.Tools) != 1000 {
+			b.Fatal(err)
+		}
+	}
+	var ratios []float64
+	took := make([]time.Duration, 2)
+	round := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		for k := range clients {
+			i := (round + k) % 2
+			t0 := time.Now()
+			list(clients[i])
+			took[i] = time.Since(t0)
+		}
+		round++
+		ratios = append(ratios, float64(took[1])/float64(took[0]))
+	}
+	b.ReportMetric(median(ratios), "roles+scopes/scopes")
 }
