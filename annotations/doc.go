@@ -114,7 +114,9 @@
 //
 // A scope is an RFC 6749 scope-token that auth= can hold: one or more
 // printable ASCII characters other than space, quotes (double, single and
-// back), backslash, parentheses and comma. A role follows the same rules. EXPR must be a single Go
+// back), backslash, parentheses, comma and '|' (which reads as OR: the
+// error for scopes(read|write) shows any(scopes(read),scopes(write))). A
+// role follows the same rules. EXPR must be a single Go
 // expression without comments; commas and parentheses inside its own
 // brackets belong to it:
 //

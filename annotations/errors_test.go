@@ -113,6 +113,11 @@ func TestParseErrors(t *testing.T) {
 		{`//mcp:tool auth=check(f(x]))`, `x.go:3:26: unbalanced brackets in check(...): unexpected "]"`},
 		{`//mcp:tool auth="check(f(\"\\q\"))"`, `x.go:3:30: invalid check expression: unknown escape sequence`},
 
+		// auth=: "|" is not OR.
+		{`//mcp:tool auth=scopes(read|write)`, `x.go:3:24: invalid scope "read|write": character '|' not allowed; scopes(...) needs every scope it names; for one of several, write any(scopes(read),scopes(write))`},
+		{`//mcp:tool auth=roles(admin|ops)`, `x.go:3:23: invalid role "admin|ops": character '|' not allowed; roles(...) needs every role it names; for one of several, write any(roles(admin),roles(ops))`},
+		{`//mcp:scopes a|`, `x.go:3:14: invalid scope "a|": character '|' not allowed; scopes(...) needs every scope it names`},
+
 		// auth=: roles.
 		{`//mcp:tool auth=roles()`, `x.go:3:17: roles() needs at least one role`},
 		{`//mcp:tool auth=roles`, `x.go:3:17: "roles" needs a list of roles: roles(...)`},
