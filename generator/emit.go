@@ -53,8 +53,9 @@ func emit(pf *pkgFile) ([]byte, error) {
 	}
 	// The server parameter must not hide a package-level name or an
 	// imported package that a check expression may use.
-	used := map[string]bool{"mcp": true, "runtime": true}
+	used := map[string]bool{"mcp": true, "runtime": true, "json": true}
 	for _, c := range pf.Components {
+		used[e.wrappers[c]] = true
 		for _, t := range c.Auth {
 			if t.Check != nil {
 				for _, p := range t.Check.Parts {
@@ -63,12 +64,16 @@ func emit(pf *pkgFile) ([]byte, error) {
 			}
 		}
 	}
+	free := func(name string) bool { return e.pkg.Scope().Lookup(name) == nil && !used[name] }
 	srv := "s"
 	for _, name := range []string{"srv", "mcpauthServer"} {
-		if e.pkg.Scope().Lookup(srv) == nil && !used[srv] {
+		if free(srv) {
 			break
 		}
 		srv = name
+	}
+	for !free(srv) {
+		srv += "_"
 	}
 
 	// The declarations are built first, which settles every import,
