@@ -128,6 +128,7 @@ func TestParseErrors(t *testing.T) {
 		{`//mcp:tool tags="admin write"`, `x.go:3:18: invalid tag "admin write": tags cannot contain blanks; separate tags with commas: tags=admin,write`},
 		{`//mcp:tool tags="a, b c"`, `x.go:3:21: invalid tag "b c": tags cannot contain blanks; separate tags with commas: tags=b,c`},
 		{`//mcp:tool tags=a,(b)`, `x.go:3:19: invalid tag "(b)": character '(' not allowed`},
+		{`//mcp:tool tags=a‘b`, `x.go:3:17: invalid tag "a‘b": character '‘' not allowed`},
 
 		// Conflicting hints.
 		{`//mcp:tool readonly destructive`, `x.go:3:21: "destructive" contradicts "readonly": a read-only tool modifies nothing; keep one`},
@@ -183,6 +184,16 @@ func TestParseErrors(t *testing.T) {
 
 // errorLines returns the errors of l one per line, as the generator
 // prints them.
+func TestTagsBeyondASCII(t *testing.T) {
+	l, errs := Parse(`//mcp:tool tags=données,π`, base)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if got := l.(*Directive).Tags; len(got) != 2 || got[0].Text != "données" || got[1].Text != "π" {
+		t.Errorf("tags %v", got)
+	}
+}
+
 func TestNearMiss(t *testing.T) {
 	for _, tt := range []struct{ text, want string }{
 		{"// mcp:tool auth=public", "//mcp:tool"},
