@@ -187,7 +187,6 @@ func BenchmarkGenerateVsLoad30x10(b *testing.B) {
 	generateVsLoad(b, benchPackages(b), 30)
 }
 
-//
 // Besides wall time it reports the ratio of CPU time (this process and the
 // go list processes it waits for), which other work on a busy machine
 // disturbs less.
