@@ -187,9 +187,10 @@ func BenchmarkGenerateVsLoad30x10(b *testing.B) {
 	generateVsLoad(b, benchPackages(b), 30)
 }
 
-// Besides wall time it reports the ratio of CPU time (this process and the
-// go list processes it waits for), which other work on a busy machine
-// disturbs less.
+// generateVsLoad alternates loading and generating the packages of
+// pattern. Besides the ratio of wall times it reports the ratio of CPU
+// times (this process and the go list processes it waits for), which
+// other work on a busy machine disturbs less.
 func generateVsLoad(b *testing.B, pattern string, n int) {
 	var gen, load, genCPU, loadCPU time.Duration
 	for b.Loop() {
