@@ -8,14 +8,14 @@ GO ?= go
 EXAMPLES = ./examples/...
 GOLDENS = ./testdata/basic ./testdata/advanced
 
-.PHONY: test lint vet fmt check-generated generate demo bench e2e-deps e2e
+.PHONY: test lint vet fmt staticcheck check-generated generate demo bench e2e-deps e2e
 
 # test is what CI runs: static checks, generated code current, then every
 # test with the race detector.
 test: lint check-generated
 	$(GO) test -race -count=1 ./...
 
-lint: vet fmt
+lint: vet fmt staticcheck
 
 vet:
 	$(GO) vet ./... ./testdata/basic ./testdata/advanced
@@ -23,6 +23,13 @@ vet:
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>&1); \
 	if [ -n "$$out" ]; then echo "gofmt -l reports unformatted files:"; echo "$$out"; exit 1; fi
+
+# staticcheck is pinned; .ci/run installs it (go install, into GOPATH/bin).
+STATICCHECK_VERSION = v0.8.2
+STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
+staticcheck:
+	@test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	$(STATICCHECK) ./...
 
 # check-generated fails, with a diff, when generated code is stale.
 check-generated:

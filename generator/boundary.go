@@ -24,9 +24,9 @@ func serverSide(t types.Type, path string, at *string, seen map[types.Type]bool)
 	seen[t] = true
 	*at = path
 	switch {
-	case isNamed(t, runtimePath, "AccessToken"):
+	case isNamed(t, authzPath, "AccessToken"):
 		return "the access token is not client input: read it with runtime.AccessTokenFromContext(ctx)"
-	case isNamed(t, runtimePath, "AuthContext"), isNamed(t, runtimePath, "Component"):
+	case isNamed(t, authzPath, "AuthContext"), isNamed(t, authzPath, "Component"):
 		return "the auth context is given to checks, not to handlers: in a handler, read the token with runtime.AccessTokenFromContext(ctx)"
 	case isNamed(t, "context", "Context"):
 		return "a context is not client input: take ctx context.Context as the first parameter"

@@ -23,6 +23,10 @@ import (
 const (
 	runtimePath = "github.com/mcpauthgen/mcpauthgen/runtime"
 	mcpPath     = "github.com/mark3labs/mcp-go/mcp"
+	// authzPath is the authorization core, where the types package
+	// runtime re-exports as aliases (runtime.AuthCheck, runtime.AuthContext)
+	// are defined.
+	authzPath = "github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // validator turns the directives of one package into components,
@@ -668,7 +672,7 @@ checked:
 	v.vocab.checkLiterals(v.e, expr, info, offset)
 	ce := &checkExpr{Text: w.Text, Parts: v.exprParts(w.Text, fset, base, expr, info),
 		MayPanic: mayPanic(expr, info), Pos: shortPosition(w.Pos)}
-	if isNamed(t, runtimePath, "AuthCheck") {
+	if isNamed(t, authzPath, "AuthCheck") {
 		ce.Direct = true
 		return ce
 	}
@@ -748,8 +752,8 @@ func isCheckShape(sig *types.Signature) bool {
 	}
 	ps, rs := sig.Params(), sig.Results()
 	switch {
-	case ps.Len() == 1 && isNamed(ps.At(0).Type(), runtimePath, "AuthContext"):
-	case ps.Len() == 2 && isNamed(ps.At(0).Type(), "context", "Context") && isNamed(ps.At(1).Type(), runtimePath, "AuthContext"):
+	case ps.Len() == 1 && isNamed(ps.At(0).Type(), authzPath, "AuthContext"):
+	case ps.Len() == 2 && isNamed(ps.At(0).Type(), "context", "Context") && isNamed(ps.At(1).Type(), authzPath, "AuthContext"):
 	default:
 		return false
 	}

@@ -82,7 +82,7 @@ func (v *vocabularies) checkLiterals(e *errs, expr ast.Expr, info *types.Info, a
 			id = f.Sel
 		}
 		fn, _ := info.Uses[id].(*types.Func)
-		if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != runtimePath {
+		if fn == nil || fn.Pkg() == nil || (fn.Pkg().Path() != runtimePath && fn.Pkg().Path() != authzPath) {
 			return true
 		}
 		var tags int // leading arguments that are tags
