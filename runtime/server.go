@@ -24,6 +24,7 @@ import (
 type Server struct {
 	mcp        *server.MCPServer
 	middleware []AuthCheck // every middleware's checks, in order
+	tags       tagSwitch   // which components exist (WithIncludeTags, WithExcludeTags)
 
 	mu  sync.Mutex               // serialises registration
 	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
@@ -63,6 +64,8 @@ type Option func(*serverConfig)
 type serverConfig struct {
 	middleware []Middleware
 	mcpOptions []server.ServerOption
+
+	includeTags, excludeTags []string
 }
 
 // WithMiddleware adds server-wide authorization layers. Their checks apply
@@ -84,7 +87,7 @@ func NewServer(name, version string, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	s := &Server{}
+	s := &Server{tags: tagSwitch{include: cfg.includeTags, exclude: cfg.excludeTags}}
 	for _, m := range cfg.middleware {
 		s.middleware = append(s.middleware, m.checks...)
 	}
@@ -204,6 +207,9 @@ func authorizationMeta(scopes []string) json.RawMessage {
 // answer as for a tool that does not exist.
 func (s *Server) AddTool(tool mcp.Tool, handler server.ToolHandlerFunc, opts ...ComponentOption) {
 	e := s.newEntry(Component{Kind: KindTool, Name: tool.Name}, opts)
+	if !s.tags.exists(e.comp.Tags) {
+		return
+	}
 	if len(e.required) > 0 {
 		tool.Meta = withAuthorizationMeta(tool.Meta, e.required)
 	}
@@ -214,6 +220,9 @@ func (s *Server) AddTool(tool mcp.Tool, handler server.ToolHandlerFunc, opts ...
 // AddPrompt registers a prompt with its handler, as AddTool does a tool.
 func (s *Server) AddPrompt(prompt mcp.Prompt, handler server.PromptHandlerFunc, opts ...ComponentOption) {
 	e := s.newEntry(Component{Kind: KindPrompt, Name: prompt.Name}, opts)
+	if !s.tags.exists(e.comp.Tags) {
+		return
+	}
 	s.update(func(r *registry) { r.prompts = withEntry(r.prompts, prompt.Name, e) })
 	s.mcp.AddPrompt(prompt, handler)
 }
@@ -223,6 +232,9 @@ func (s *Server) AddPrompt(prompt mcp.Prompt, handler server.PromptHandlerFunc, 
 // for a URI that no resource has.
 func (s *Server) AddResource(resource mcp.Resource, handler server.ResourceHandlerFunc, opts ...ComponentOption) {
 	e := s.newEntry(Component{Kind: KindResource, Name: resource.Name, URI: resource.URI}, opts)
+	if !s.tags.exists(e.comp.Tags) {
+		return
+	}
 	e.resource = server.ServerResource{Resource: resource, Handler: s.restoreSession(handler)}
 	s.update(func(r *registry) { r.resources = withEntry(r.resources, resource.URI, e) })
 	s.advertiseResources()
@@ -237,6 +249,9 @@ func (s *Server) AddResourceTemplate(tmpl mcp.ResourceTemplate, handler server.R
 	}
 	raw := tmpl.URITemplate.Raw()
 	e := s.newEntry(Component{Kind: KindResourceTemplate, Name: tmpl.Name, URI: raw}, opts)
+	if !s.tags.exists(e.comp.Tags) {
+		return
+	}
 	e.template = server.ServerResourceTemplate{Template: tmpl, Handler: server.ResourceTemplateHandlerFunc(s.restoreSession(server.ResourceHandlerFunc(handler)))}
 	s.update(func(r *registry) {
 		r.templates = slices.DeleteFunc(slices.Clone(r.templates), func(o *entry) bool { return o.comp.URI == raw })
