@@ -49,6 +49,9 @@
 //	tags       = tag { "," tag } .
 //
 //	scopesline = "//mcp:scopes" blank scope { blank scope } [ blank comment ] [ blank ] .
+//	schemaline = "//mcp:schema" blank convention { blank schemaopt } [ blank comment ] [ blank ] .
+//	convention = "invopop" | "gosdk" .
+//	schemaopt  = "required=" ( "shape" | "json" | "tags" ) | "additionalProperties=" ( "false" | "true" ) .
 //
 // Keys and flags are lower case; terms may come in any order but each at
 // most once. A trailing comment starts with "//" where a term could start:
@@ -119,6 +122,14 @@
 // //mcp:scopes lists the scopes of a package's vocabulary, one bare word
 // each, at least one, no duplicates. Once a package declares one, the
 // generator rejects other scopes, suggesting the closest with [Suggest].
+//
+// //mcp:schema, in any file of a package (once), names the conventions by
+// which the generator turns the package's argument structs into input
+// schemas: the struct tags of github.com/invopop/jsonschema or of the
+// official Go SDK (github.com/google/jsonschema-go), which fields are
+// required, and whether objects refuse additional properties. required=tags
+// needs invopop, the only convention with a "required" tag. The generator
+// documents what each choice means.
 //
 // # Errors
 //

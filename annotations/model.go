@@ -60,7 +60,8 @@ func (p Pos) String() string {
 }
 
 // Line is the result of parsing one directive line: a *Directive for
-// //mcp:tool, //mcp:resource and //mcp:prompt, or a *Scopes for //mcp:scopes.
+// //mcp:tool, //mcp:resource and //mcp:prompt, a *Scopes for //mcp:scopes,
+// or a *Schema for //mcp:schema.
 // Callers tell them apart with a type switch.
 type Line interface {
 	// String returns the line in canonical form; parsing it gives back
