@@ -32,6 +32,9 @@ var (
 		// Components without auth= under RequireAuth, in a package
 		// without a vocabulary (whose odd scopes pass).
 		{"requireauth", Config{RequireAuth: true}, 6},
+		// Malformed schema tags, invopop and go-sdk conventions.
+		{"schematags", Config{}, 17},
+		{"schemasdk", Config{}, 2},
 	}
 )
 

@@ -226,10 +226,10 @@ func (g *schemaGen) apply(s *schema, f jsonField, ft fieldTags) {
 			s.Items.Pattern = it.value
 		default:
 			items, _ := s.Items.Type.(string)
-			if items == "array" || items == "object" {
-				items = "an " + items + " of items"
-			}
 			msg = applyScalar(s.Items, items, it)
+			if msg != "" && (items == "array" || items == "object" || items == "") {
+				msg = fmt.Sprintf("jsonschema keyword %s applies to an array's items, and they are not strings, numbers or booleans", it.key)
+			}
 		}
 		if msg != "" {
 			g.tagError(f, it.tag, it.off, msg)
@@ -266,14 +266,12 @@ func applyScalar(s *schema, kind string, it tagItem) string {
 		known = booleanKeywords
 	}
 	if !slices.Contains(known, it.key) {
-		what := kind
+		what := "a " + kind
 		switch kind {
 		case "":
 			what = "a value of any type"
-		case "object":
-			what = "an object"
-		case "string", "integer", "number", "boolean":
-			what = "a " + kind
+		case "object", "integer":
+			what = "an " + kind
 		}
 		return fmt.Sprintf("jsonschema keyword %s does not apply to %s", it.key, what)
 	}
@@ -428,6 +426,14 @@ func (g *schemaGen) promptArg(f jsonField) (description string, required, ok boo
 	ft := g.fieldTags(f)
 	if ft.omit {
 		return "", false, false
+	}
+	for _, it := range slices.Concat(ft.keywords, ft.extras) {
+		if it.key != "title" {
+			g.tagError(f, it.tag, it.off, fmt.Sprintf("jsonschema keyword %s has no effect on a prompt argument, which has no schema", it.key))
+		}
+	}
+	if ft.nullable {
+		g.tagError(f, "jsonschema", 0, "jsonschema keyword nullable has no effect on a prompt argument, which has no schema")
 	}
 	description = ft.description
 	if !ft.hasDescription {

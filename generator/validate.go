@@ -54,8 +54,13 @@ func analyze(cfg Config, pkg *packages.Package, e *errs) (pf *pkgFile, invalid b
 		gen: &schemaGen{docs: fieldDocs(pkg.Syntax), qual: qual}}
 	dirs := findDirectives(pkg.Fset, pkg.Syntax, cfg.Output, e)
 	v.gen.conv = v.schemaConvention(dirs)
+	reported := map[string]bool{} // a struct used twice has its mistakes once
 	v.gen.tagError = func(f jsonField, key string, off int, msg string) {
-		v.e.at(v.tagPosition(f, key, off), "field %s: %s", f.v.Name(), msg)
+		pos := v.tagPosition(f, key, off)
+		if k := pos.String() + msg; !reported[k] {
+			reported[k] = true
+			v.e.at(pos, "field %s: %s", f.v.Name(), msg)
+		}
 	}
 
 	// The vocabulary is every scope of every //mcp:scopes line of the

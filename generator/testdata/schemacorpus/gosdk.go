@@ -9,21 +9,21 @@ import (
 // description; pointers and slices may be null; sized integers have
 // bounds.
 type SDKArgs struct {
-	Query     string            `json:"query" jsonschema:"the search query"`
-	Limit     int               `json:"limit,omitempty" jsonschema:"max results, default 10"`
-	Ptr       *int              `json:"ptr,omitempty"`
-	PtrReq    *string           `json:"ptr_req"`
-	I8        int8              `json:"i8"`
-	I16       int16             `json:"i16"`
-	I32       int32             `json:"i32"`
-	I64       int64             `json:"i64"`
-	U         uint              `json:"u"`
-	U8        uint8             `json:"u8"`
-	U16       uint16            `json:"u16"`
-	U32       uint32            `json:"u32"`
-	U64       uint64            `json:"u64"`
-	F         float64           `json:"f"`
-	B         bool              `json:"b,omitzero"`
+	Query     string  `json:"query" jsonschema:"the search query"`
+	Limit     int     `json:"limit,omitempty" jsonschema:"max results, default 10"`
+	Ptr       *int    `json:"ptr,omitempty"`
+	PtrReq    *string `json:"ptr_req"`
+	I8        int8    `json:"i8"`
+	I16       int16   `json:"i16"`
+	I32       int32   `json:"i32"`
+	I64       int64   `json:"i64"`
+	U         uint    `json:"u"`
+	U8        uint8   `json:"u8"`
+	U16       uint16  `json:"u16"`
+	U32       uint32  `json:"u32"`
+	U64       uint64  `json:"u64"`
+	F         float64 `json:"f"`
+	B         bool    `json:"b,omitzero"`
 	NoTag     string
 	Skipped   string            `json:"-"`
 	List      []string          `json:"list"`
