@@ -140,6 +140,7 @@ func sdkModes() []schemaMode {
 				"/properties/blob/type": bytesAsString, "/properties/blob/items": bytesAsString, "/properties/blob/contentEncoding": bytesAsString,
 				"/properties/raw/type": raw, "/properties/raw/items": raw,
 				"/properties/number/type": number,
+				"/properties/count/type":  "a ,string field is a string, as encoding/json decodes it (jsonschema-go keeps the Go type)",
 			},
 		},
 	}}

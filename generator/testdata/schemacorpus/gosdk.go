@@ -56,4 +56,5 @@ type SDKDeliberate struct {
 	Blob   []byte          `json:"blob"`
 	Raw    json.RawMessage `json:"raw"`
 	Number json.Number     `json:"number"`
+	Count  int             `json:"count,string"`
 }
