@@ -1,0 +1,76 @@
+package sdkport
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
+)
+
+var reader = mcptest.Token("reader", "read")
+
+// TestSchemaAsBefore checks that tools/list publishes the schema
+// jsonschema-go infers for SearchArgs, as the go-sdk server did.
+func TestSchemaAsBefore(t *testing.T) {
+	c, _ := mcptest.Start(t, New())
+	resp, err := c.GetTransport().SendRequest(mcptest.As(reader), transport.JSONRPCRequest{
+		JSONRPC: mcp.JSONRPC_VERSION, ID: mcp.NewRequestId(int64(1)), Method: "tools/list",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Tools []struct {
+			Name        string          `json:"name"`
+			InputSchema json.RawMessage `json:"inputSchema"`
+		} `json:"tools"`
+	}
+	if err := json.Unmarshal(resp.Result, &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Tools) != 1 || list.Tools[0].Name != "search" {
+		t.Fatalf("tools: %+v", list.Tools)
+	}
+	want, err := jsonschema.For[SearchArgs](nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(decode(t, b), decode(t, list.Tools[0].InputSchema)); diff != "" {
+		t.Errorf("input schema differs from jsonschema-go's (-go-sdk +published):\n%s", diff)
+	}
+}
+
+func decode(t *testing.T, b []byte) any {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestCall checks that the required arguments are those without
+// omitempty, pointers being optional only when tagged so.
+func TestCall(t *testing.T) {
+	c := mcptest.Connect(t, New())
+	got, err := c.Structured(reader, "search", map[string]any{"query": "mcp", "filter": map[string]any{"owner": "ann"}})
+	if err != nil || got != `{"result":[{"name":"mcp (limit 10, owner \"ann\")"}]}` {
+		t.Errorf("search: %s %v", got, err)
+	}
+	text, isErr, err := c.Call(reader, "search", map[string]any{"query": "mcp"})
+	if err != nil || !isErr || text != `missing required argument "filter"` {
+		t.Errorf("search without filter: %q %v %v", text, isErr, err)
+	}
+}
