@@ -61,8 +61,8 @@ func decode(t *testing.T, b []byte) any {
 	return v
 }
 
-// TestCall checks that the required arguments are those without
-// omitempty, pointers being optional only when tagged so.
+// TestCall checks that the required arguments are the fields without
+// omitempty, as jsonschema-go has it.
 func TestCall(t *testing.T) {
 	c := mcptest.Connect(t, New())
 	got, err := c.Structured(reader, "search", map[string]any{"query": "mcp", "filter": map[string]any{"owner": "ann"}})
