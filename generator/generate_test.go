@@ -33,7 +33,7 @@ var (
 		// without a vocabulary (whose odd scopes pass).
 		{"requireauth", Config{RequireAuth: true}, 6},
 		// Malformed schema tags, invopop and go-sdk conventions.
-		{"schematags", Config{}, 17},
+		{"schematags", Config{}, 18},
 		{"schemasdk", Config{}, 2},
 	}
 )

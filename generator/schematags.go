@@ -115,6 +115,8 @@ func (g *schemaGen) fieldTags(f jsonField) fieldTags {
 			g.unknownKeyword(f, "jsonschema", it.off, it.value)
 		case key == "description":
 			ft.description, ft.hasDescription = value, true
+		case key == "required" || key == "nullable" || key == "-":
+			g.tagError(f, "jsonschema", it.off, fmt.Sprintf("jsonschema item %s takes no value: write %s", key, key))
 		default:
 			ft.keywords = append(ft.keywords, tagItem{key: key, value: value, tag: "jsonschema", off: it.off})
 		}
@@ -428,9 +430,7 @@ func (g *schemaGen) promptArg(f jsonField) (description string, required, ok boo
 		return "", false, false
 	}
 	for _, it := range slices.Concat(ft.keywords, ft.extras) {
-		if it.key != "title" {
-			g.tagError(f, it.tag, it.off, fmt.Sprintf("jsonschema keyword %s has no effect on a prompt argument, which has no schema", it.key))
-		}
+		g.tagError(f, it.tag, it.off, fmt.Sprintf("jsonschema keyword %s has no effect on a prompt argument, which has no schema", it.key))
 	}
 	if ft.nullable {
 		g.tagError(f, "jsonschema", 0, "jsonschema keyword nullable has no effect on a prompt argument, which has no schema")

@@ -154,6 +154,13 @@ func Register(s *runtime.Server) {
 			"additionalProperties": false
 		}`),
 	}, mcpauthToolCreateAnnotation, runtime.WithScopes("write"), runtime.WithTags("write"))
+	// review: porting.go:103
+	s.AddPrompt(mcp.NewPrompt(
+		"review",
+		mcp.WithPromptDescription("Review asks for a review of a dashboard."),
+		mcp.WithArgument("uid", mcp.RequiredArgument(), mcp.ArgumentDescription("The dashboard to review")),
+		mcp.WithArgument("focus", mcp.ArgumentDescription("What to look at")),
+	), mcpauthPromptReview, runtime.WithScopes("read"), runtime.WithTags("read"))
 }
 
 // mcpauthToolListAlertRules serves the tool list_alert_rules with ListAlertRules.
@@ -184,4 +191,13 @@ func mcpauthToolCreateAnnotation(ctx context.Context, req mcp.CallToolRequest) (
 		return res, nil
 	}
 	return runtime.TextResult(CreateAnnotation(ctx, args.DashboardUID, args.Text))
+}
+
+// mcpauthPromptReview serves the prompt review with Review.
+func mcpauthPromptReview(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+	var in ReviewArgs
+	if err := runtime.BindPromptArguments(req, &in, "uid"); err != nil {
+		return nil, err
+	}
+	return runtime.PromptText(Review(ctx, in))
 }

@@ -90,3 +90,17 @@ func UpdateDashboard(ctx context.Context, p UpdateDashboardParams) (string, erro
 func CreateAnnotation(ctx context.Context, dashboardUID string, text string) (string, error) {
 	return "annotated " + dashboardUID, nil
 }
+
+// ReviewArgs are the arguments of the review prompt: prompt arguments
+// follow the same tags, for descriptions and required ones.
+type ReviewArgs struct {
+	UID   string `json:"uid" jsonschema:"required,description=The dashboard to review"`
+	Focus string `json:"focus" jsonschema_description:"What to look at"`
+}
+
+// Review asks for a review of a dashboard.
+//
+//mcp:prompt auth=scopes(read) tags=read
+func Review(ctx context.Context, a ReviewArgs) (string, error) {
+	return "Review dashboard " + a.UID + ", looking at " + a.Focus, nil
+}

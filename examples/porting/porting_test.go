@@ -111,3 +111,23 @@ func TestDisableWrite(t *testing.T) {
 		t.Errorf("update_dashboard with write excluded: %v", err)
 	}
 }
+
+// TestPromptArguments checks that prompt arguments take their
+// descriptions and required flags from the same tags.
+func TestPromptArguments(t *testing.T) {
+	c, _ := mcptest.Start(t, New())
+	res, err := c.ListPrompts(mcptest.As(editor), mcp.ListPromptsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Prompts) != 1 {
+		t.Fatalf("prompts: %+v", res.Prompts)
+	}
+	want := []mcp.PromptArgument{
+		{Name: "uid", Description: "The dashboard to review", Required: true},
+		{Name: "focus", Description: "What to look at"},
+	}
+	if diff := cmp.Diff(want, res.Prompts[0].Arguments); diff != "" {
+		t.Errorf("review's arguments (-want +got):\n%s", diff)
+	}
+}

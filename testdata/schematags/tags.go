@@ -25,6 +25,7 @@ type Args struct {
 	On    bool      `json:"on" jsonschema:"default=yes"`
 	Esc   string    "json:\"esc\" jsonschema:\"pattern=a\\\\,b,minLength=x\""
 	Ptrs  []*Nested `json:"ptrs" jsonschema:"uniqueItems=maybe"`
+	Req   string    `json:"req" jsonschema:"required=true"`
 }
 
 // Nested is nested.
