@@ -555,3 +555,27 @@ func (v *validator) schemaConvention(dirs []*directive) convention {
 	}
 	return conv
 }
+
+// presenceChecked returns the required properties of an arguments object
+// whose presence the runtime checks: those whose schema does not accept
+// null. The runtime refuses a null required argument as missing, so a
+// property the schema lets be null (a go-sdk pointer, an invopop nullable)
+// is left to the decoder, which makes absent and null the same nil.
+func presenceChecked(s *schema) []string {
+	var out []string
+	for _, name := range s.Required {
+		i := slices.IndexFunc(*s.Properties, func(p property) bool { return p.Name == name })
+		if i >= 0 && acceptsNull((*s.Properties)[i].Schema) {
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+func acceptsNull(s *schema) bool {
+	if t, ok := s.Type.([]string); ok && slices.Contains(t, "null") {
+		return true
+	}
+	return slices.ContainsFunc(s.OneOf, func(o *schema) bool { return o.Type == "null" })
+}

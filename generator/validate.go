@@ -322,7 +322,7 @@ func (v *validator) toolParams(c *component, params []*types.Var) {
 			v.schemaErr(params[0], err)
 			return
 		}
-		c.Required = s.Required
+		c.Required = presenceChecked(s)
 		c.Schema = objectSchema(s, "\t\t")
 		return
 	}

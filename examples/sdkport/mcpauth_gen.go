@@ -12,7 +12,7 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// search: sdkport.go:50
+	// search: sdkport.go:51
 	s.AddTool(mcp.Tool{
 		Name:        "search",
 		Description: "Search searches.",
@@ -68,11 +68,19 @@ func Register(s *runtime.Server) {
 						}
 					},
 					"additionalProperties": false
+				},
+				"cursor": {
+					"type": [
+						"null",
+						"string"
+					],
+					"description": "where to continue, null for the start"
 				}
 			},
 			"required": [
 				"query",
-				"filter"
+				"filter",
+				"cursor"
 			],
 			"additionalProperties": false
 		}`),

@@ -32,6 +32,7 @@ type SearchArgs struct {
 	Kinds  []string   `json:"kinds,omitempty" jsonschema:"result kinds to include"`
 	Page   int32      `json:"page,omitempty"`
 	Filter Filter     `json:"filter" jsonschema:"what results must match"`
+	Cursor *string    `json:"cursor" jsonschema:"where to continue, null for the start"`
 }
 
 // Filter narrows a search.
@@ -53,5 +54,9 @@ func Search(ctx context.Context, args SearchArgs) ([]Hit, error) {
 	if args.Limit != nil {
 		limit = *args.Limit
 	}
-	return []Hit{{Name: fmt.Sprintf("%s (limit %d, owner %q)", args.Query, limit, args.Filter.Owner)}}, nil
+	from := "start"
+	if args.Cursor != nil {
+		from = *args.Cursor
+	}
+	return []Hit{{Name: fmt.Sprintf("%s (limit %d, owner %q, from %s)", args.Query, limit, args.Filter.Owner, from)}}, nil
 }

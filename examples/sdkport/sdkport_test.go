@@ -62,14 +62,24 @@ func decode(t *testing.T, b []byte) any {
 }
 
 // TestCall checks that the required arguments are the fields without
-// omitempty, as jsonschema-go has it.
+// omitempty, as jsonschema-go has it, and that a required pointer, whose
+// schema accepts null, takes null (or its absence) as nil.
 func TestCall(t *testing.T) {
 	c := mcptest.Connect(t, New())
-	got, err := c.Structured(reader, "search", map[string]any{"query": "mcp", "filter": map[string]any{"owner": "ann"}})
-	if err != nil || got != `{"result":[{"name":"mcp (limit 10, owner \"ann\")"}]}` {
-		t.Errorf("search: %s %v", got, err)
+	for _, tt := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{"query": "mcp", "filter": map[string]any{"owner": "ann"}, "cursor": nil}, `{"result":[{"name":"mcp (limit 10, owner \"ann\", from start)"}]}`},
+		{map[string]any{"query": "mcp", "filter": map[string]any{}, "cursor": "c2", "limit": 3}, `{"result":[{"name":"mcp (limit 3, owner \"\", from c2)"}]}`},
+		{map[string]any{"query": "mcp", "filter": map[string]any{}}, `{"result":[{"name":"mcp (limit 10, owner \"\", from start)"}]}`},
+	} {
+		got, err := c.Structured(reader, "search", tt.args)
+		if err != nil || got != tt.want {
+			t.Errorf("search %v: %s %v, want %s", tt.args, got, err, tt.want)
+		}
 	}
-	text, isErr, err := c.Call(reader, "search", map[string]any{"query": "mcp"})
+	text, isErr, err := c.Call(reader, "search", map[string]any{"query": "mcp", "cursor": nil})
 	if err != nil || !isErr || text != `missing required argument "filter"` {
 		t.Errorf("search without filter: %q %v %v", text, isErr, err)
 	}
