@@ -53,7 +53,9 @@
 //
 // Mistakes in annotations and handler signatures are reported as
 // file:line:col: message, all of them, and nothing is written. A package
-// with //mcp:scopes lines accepts only the scopes they list.
+// with //mcp:scopes lines accepts only the scopes they list. A package's
+// //mcp:schema line chooses the struct tag conventions of its input
+// schemas (invopop or gosdk); malformed schema tags are errors at the tag.
 //
 // The report cannot see middleware (runtime.WithMiddleware), which is
 // configured at run time: it may deny more than the report shows. -report
