@@ -25,10 +25,11 @@ func IsDirective(text string) bool { return strings.HasPrefix(text, prefix) }
 // first byte. The position of a byte of text is pos with the byte's offset
 // added to the column.
 //
-// The result is a *Directive, a *Scopes or a *Schema, and nil only when the line is not
-// a directive or its kind is unknown. Parse goes on after a mistake and
-// returns every error of the line, sorted by position; when there are
-// errors, the result is a best effort and must not be used to generate code.
+// The result is a *Directive, a *Scopes or a *Schema, and nil only when
+// the line is not a directive or its kind is unknown. Parse goes on after a
+// mistake and returns every error of the line, sorted by position; when
+// there are errors, the result is a best effort and must not be used to
+// generate code.
 func Parse(text string, pos Pos) (Line, ErrorList) {
 	p := &parser{text: text, pos: pos}
 	var l Line
