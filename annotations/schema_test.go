@@ -12,14 +12,14 @@ func TestParseSchema(t *testing.T) {
 		line string
 		want *Schema
 	}{
-		{`//mcp:schema invopop`, &Schema{Pos: pos, Convention: Word{"invopop", Pos{"x.go", 3, 14}}}},
+		{`//mcp:schema invopop`, &Schema{Pos: pos, Convention: Word{"invopop", Pos{Filename: "x.go", Line: 3, Column: 14}}}},
 		{`//mcp:schema gosdk additionalProperties=true // open objects`, &Schema{Pos: pos,
-			Convention:           Word{"gosdk", Pos{"x.go", 3, 14}},
-			AdditionalProperties: Value{Text: "true", Pos: Pos{"x.go", 3, 20}, Set: true}}},
+			Convention:           Word{"gosdk", Pos{Filename: "x.go", Line: 3, Column: 14}},
+			AdditionalProperties: Value{Text: "true", Pos: Pos{Filename: "x.go", Line: 3, Column: 20}, Set: true}}},
 		{`//mcp:schema invopop  required=tags additionalProperties=false`, &Schema{Pos: pos,
-			Convention:           Word{"invopop", Pos{"x.go", 3, 14}},
-			Required:             Value{Text: "tags", Pos: Pos{"x.go", 3, 23}, Set: true},
-			AdditionalProperties: Value{Text: "false", Pos: Pos{"x.go", 3, 37}, Set: true}}},
+			Convention:           Word{"invopop", Pos{Filename: "x.go", Line: 3, Column: 14}},
+			Required:             Value{Text: "tags", Pos: Pos{Filename: "x.go", Line: 3, Column: 23}, Set: true},
+			AdditionalProperties: Value{Text: "false", Pos: Pos{Filename: "x.go", Line: 3, Column: 37}, Set: true}}},
 	}
 	for _, tt := range tests {
 		got, errs := Parse(tt.line, pos)

@@ -2,27 +2,12 @@ package runtime
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
-)
 
-// Messages of middleware denials, as FastMCP words them.
-const (
-	reasonInsufficient = "insufficient permissions"
-	reasonNotFound     = "not found or not authorized"
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
-
-func denialMessage(kind Kind, label, reason string) string {
-	k := kind.String()
-	if kind == KindResourceTemplate {
-		k = KindResource.String()
-	}
-	return fmt.Sprintf("Authorization failed for %s '%s': %s", k, label, reason)
-}
 
 type skipKey struct{}
 
@@ -37,10 +22,10 @@ func skipChecks(ctx context.Context) bool {
 	return skip
 }
 
-// decision is what the request entry decided about the one component a
+// verdict is what the request entry decided about the one component a
 // request targets (tools/call, prompts/get, resources/read), so that the
 // filters and hooks mcp-go runs later agree with it and no check runs twice.
-type decision struct {
+type verdict struct {
 	kind   Kind
 	target string
 	// refusal, when set, is the message the request is refused with before
@@ -48,55 +33,11 @@ type decision struct {
 	refusal string
 }
 
-type decisionKey struct{}
+type verdictKey struct{}
 
-func decisionFrom(ctx context.Context) *decision {
-	d, _ := ctx.Value(decisionKey{}).(*decision)
+func verdictFrom(ctx context.Context) *verdict {
+	d, _ := ctx.Value(verdictKey{}).(*verdict)
 	return d
-}
-
-// refuseDenied is the OnRequestInitialization hook: it refuses a request
-// whose target the entry denied with a message (middleware denials of
-// prompts/get and resources/read).
-func refuseDenied(ctx context.Context, _ any, _ any) error {
-	if d := decisionFrom(ctx); d != nil && d.refusal != "" {
-		return errors.New(d.refusal)
-	}
-	return nil
-}
-
-// allowedByComponent runs a component's own checks. Their errors only deny:
-// a component check never speaks to the client.
-func allowedByComponent(ctx context.Context, ac AuthContext, e *entry) bool {
-	if e == nil || len(e.checks) == 0 {
-		return true
-	}
-	ok, _ := RunAuthChecks(ctx, ac, e.checks...)
-	return ok
-}
-
-// allowedByMiddleware runs the middleware checks. On denial it returns the
-// *AuthorizationError a check gave, if any, whose message is for the
-// client; it builds no message itself, since lists discard it.
-func (s *Server) allowedByMiddleware(ctx context.Context, ac AuthContext) (bool, *AuthorizationError) {
-	if len(s.middleware) == 0 {
-		return true, nil
-	}
-	ok, err := RunAuthChecks(ctx, ac, s.middleware...)
-	var authErr *AuthorizationError
-	errors.As(err, &authErr)
-	return ok, authErr
-}
-
-// visible reports whether the request may see a component in a list: its
-// own checks and every middleware pass.
-func (s *Server) visible(ctx context.Context, tok *AccessToken, comp *Component, e *entry) bool {
-	ac := AuthContext{Token: tok, Component: comp}
-	if !allowedByComponent(ctx, ac, e) {
-		return false
-	}
-	ok, _ := s.allowedByMiddleware(ctx, ac)
-	return ok
 }
 
 // filterTools is the mcp-go tool filter. It hides the tools the request may
@@ -107,10 +48,10 @@ func (s *Server) filterTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 	if skipChecks(ctx) {
 		return tools
 	}
-	reg, d, tok := s.reg.Load(), decisionFrom(ctx), AccessTokenFromContext(ctx)
+	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
 	out := tools[:0]
 	for _, t := range tools {
-		if s.passes(ctx, tok, d, KindTool, t.Name, reg.tools[t.Name]) {
+		if s.keeps(ctx, tok, d, KindTool, t.Name, reg.tools[t.Name]) {
 			out = append(out, t)
 		}
 	}
@@ -122,200 +63,185 @@ func (s *Server) filterPrompts(ctx context.Context, prompts []mcp.Prompt) []mcp.
 	if skipChecks(ctx) {
 		return prompts
 	}
-	reg, d, tok := s.reg.Load(), decisionFrom(ctx), AccessTokenFromContext(ctx)
+	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
 	out := prompts[:0]
 	for _, p := range prompts {
-		if s.passes(ctx, tok, d, KindPrompt, p.Name, reg.prompts[p.Name]) {
+		if s.keeps(ctx, tok, d, KindPrompt, p.Name, reg.prompts[p.Name]) {
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-func (s *Server) passes(ctx context.Context, tok *AccessToken, d *decision, kind Kind, name string, e *entry) bool {
+// keeps reports whether a filter keeps the tool or prompt name (rec: its
+// record; nil when it was added on MCP() directly).
+func (s *Server) keeps(ctx context.Context, tok *AccessToken, d *verdict, kind Kind, name string, rec *record) bool {
 	if d != nil && d.kind == kind && d.target == name {
-		// The entry already decided and, for a denial, arranged the answer.
+		// The request entry already decided and, for a denial, arranged
+		// the answer.
 		return true
 	}
-	if e != nil {
-		if e.scopeOnly && kind == KindTool && stepUpFrom(ctx) {
+	if rec != nil {
+		if rec.ScopeOnly() && kind == KindTool && stepUpFrom(ctx) {
 			return true // listed, so the client can step up when it calls
 		}
-		return s.visible(ctx, tok, &e.comp, e)
+		return s.policy.Listed(ctx, tok, &rec.Component, rec.Guard)
 	}
-	if len(s.middleware) == 0 {
+	if !s.policy.HasMiddleware() {
 		return true
 	}
 	// Added on MCP() directly: only middleware applies.
-	return s.visible(ctx, tok, &Component{Kind: kind, Name: name}, nil)
+	return s.policy.Listed(ctx, tok, &Component{Kind: kind, Name: name}, nil)
 }
 
-// prepare is the runtime's request entry, run by every authorized
-// transport after the client session is in ctx and before mcp-go handles
-// the message. It decides about the request's target and installs what
-// makes mcp-go answer accordingly. targetOf reads the name or URI the
-// request targets; it is called only for methods that need it.
-func (s *Server) prepare(ctx context.Context, method string, targetOf func() target) context.Context {
+// enter is the runtime's request entry, run by every authorized transport
+// after the client session is in ctx and before mcp-go handles the
+// message. It decides about the request's target and installs what makes
+// mcp-go answer accordingly. targetOf reads the name or URI the request
+// targets; it is called only for methods that need it.
+func (s *Server) enter(ctx context.Context, method string, targetOf func() target) context.Context {
 	switch mcp.MCPMethod(method) {
 	case mcp.MethodToolsCall:
-		if len(s.middleware) == 0 {
+		if !s.policy.HasMiddleware() {
 			return ctx // the tool filter decides, answering as for a missing tool
 		}
-		return s.prepareToolCall(ctx, targetOf().Name)
+		return s.enterToolCall(ctx, targetOf().Name)
 	case mcp.MethodPromptsGet:
-		if len(s.middleware) == 0 {
+		if !s.policy.HasMiddleware() {
 			return ctx // the prompt filter decides
 		}
-		return s.preparePromptGet(ctx, targetOf().Name)
+		return s.enterPromptGet(ctx, targetOf().Name)
 	case mcp.MethodResourcesRead:
-		return s.prepareResourceRead(ctx, targetOf().URI)
+		return s.enterResourceRead(ctx, targetOf().URI)
 	case mcp.MethodResourcesList:
-		return s.withView(ctx, s.visibleResources(ctx), nil, nil)
+		return s.withView(ctx, s.listedResources(ctx), nil, nil)
 	case mcp.MethodResourcesTemplatesList:
-		return s.withView(ctx, nil, s.visibleTemplates(ctx), nil)
+		return s.withView(ctx, nil, s.listedTemplates(ctx), nil)
 	}
 	return ctx
 }
 
+// target is the name (tools/call, prompts/get) or URI (resources/read) a
+// request targets, as its params carry it.
 type target struct {
 	Name string `json:"name"`
 	URI  string `json:"uri"`
 }
 
-// targetIn reads the name or URI a JSON-RPC message targets. A message
-// that does not parse yields nothing, and mcp-go reports the parse error
-// itself.
-func targetIn(raw []byte) target {
-	var msg struct {
-		Params target `json:"params"`
-	}
-	_ = json.Unmarshal(raw, &msg)
-	return msg.Params
-}
-
-func (s *Server) prepareToolCall(ctx context.Context, name string) context.Context {
-	e := s.reg.Load().tools[name]
+func (s *Server) enterToolCall(ctx context.Context, name string) context.Context {
+	rec := s.reg.Load().tools[name]
 	comp := &Component{Kind: KindTool, Name: name}
-	if e != nil {
-		comp = &e.comp
+	if rec != nil {
+		comp = &rec.Component
 	}
-	exists := e != nil || s.mcp.GetTool(name) != nil
-	msg := s.middlewareVerdict(ctx, comp, e, exists, name)
-	ctx = context.WithValue(ctx, decisionKey{}, &decision{kind: KindTool, target: name})
+	exists := rec != nil || s.mcp.GetTool(name) != nil
+	msg := s.refusal(ctx, comp, rec, exists, name)
+	ctx = context.WithValue(ctx, verdictKey{}, &verdict{kind: KindTool, target: name})
 	if msg == "" {
 		return ctx
 	}
-	// The denial is a tool result with isError set: the call is routed to a
-	// stand-in tool of the same name that answers with the message.
-	denied := server.ServerTool{
-		Tool: mcp.Tool{Name: name, InputSchema: mcp.ToolInputSchema{Type: "object"}},
-		Handler: func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			return mcp.NewToolResultError(msg), nil
-		},
-	}
-	return s.withView(ctx, nil, nil, map[string]server.ServerTool{name: denied})
+	return s.withDeniedTool(ctx, name, msg)
 }
 
-func (s *Server) preparePromptGet(ctx context.Context, name string) context.Context {
-	e := s.reg.Load().prompts[name]
+func (s *Server) enterPromptGet(ctx context.Context, name string) context.Context {
+	rec := s.reg.Load().prompts[name]
 	comp := &Component{Kind: KindPrompt, Name: name}
-	exists := e != nil
-	if e != nil {
-		comp = &e.comp
+	exists := rec != nil
+	if rec != nil {
+		comp = &rec.Component
 	} else {
 		_, exists = s.mcp.ListPrompts()[name]
 	}
-	msg := s.middlewareVerdict(ctx, comp, e, exists, name)
-	return context.WithValue(ctx, decisionKey{}, &decision{kind: KindPrompt, target: name, refusal: msg})
+	msg := s.refusal(ctx, comp, rec, exists, name)
+	return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindPrompt, target: name, refusal: msg})
 }
 
-func (s *Server) prepareResourceRead(ctx context.Context, uri string) context.Context {
-	e := s.reg.Load().match(uri)
-	if len(s.middleware) == 0 {
-		if e == nil || !allowedByComponent(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: &e.comp}, e) {
+func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Context {
+	rec := s.reg.Load().match(uri)
+	if !s.policy.HasMiddleware() {
+		if rec == nil || !rec.Permits(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: &rec.Component}) {
 			// Nothing is installed: mcp-go finds no such resource and
 			// answers as it does for any unknown URI.
 			return ctx
 		}
-		return s.withEntryView(ctx, e)
+		return s.withRecordView(ctx, rec)
 	}
 	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
-	exists := e != nil
-	if e != nil {
-		comp = &e.comp
+	exists := rec != nil
+	if rec != nil {
+		comp = &rec.Component
 	} else {
 		_, exists = s.mcp.ListResources()[uri]
 	}
 	// The messages name the URI that was asked for, not the template it
 	// matched.
-	msg := s.middlewareVerdict(ctx, comp, e, exists, uri)
+	msg := s.refusal(ctx, comp, rec, exists, uri)
 	if msg != "" {
-		return context.WithValue(ctx, decisionKey{}, &decision{kind: KindResource, target: uri, refusal: msg})
+		return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindResource, target: uri, refusal: msg})
 	}
-	if e == nil {
+	if rec == nil {
 		return ctx
 	}
-	return s.withEntryView(ctx, e)
+	return s.withRecordView(ctx, rec)
 }
 
-// middlewareVerdict decides a targeted request when middleware is present:
-// "" to allow, else the message to answer with, naming the target as label.
-func (s *Server) middlewareVerdict(ctx context.Context, comp *Component, e *entry, exists bool, label string) string {
+// refusal decides a targeted request when middleware is present: "" to
+// allow, else the message to answer with, naming the target as label (see
+// authz.Policy.Refusal). rec is nil for a component without a record.
+func (s *Server) refusal(ctx context.Context, comp *Component, rec *record, exists bool, label string) string {
 	if skipChecks(ctx) {
 		return ""
 	}
-	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: comp}
-	if !exists || !allowedByComponent(ctx, ac, e) {
-		return denialMessage(comp.Kind, label, reasonNotFound)
+	return s.policy.Refusal(ctx, AccessTokenFromContext(ctx), comp, rec.guard(), exists, label)
+}
+
+// guard returns rec's guard; nil for a nil record.
+func (rec *record) guard() *authz.Guard {
+	if rec == nil {
+		return nil
 	}
-	if ok, authErr := s.allowedByMiddleware(ctx, ac); !ok {
-		if authErr != nil {
-			return authErr.Message
-		}
-		return denialMessage(comp.Kind, label, reasonInsufficient)
-	}
-	return ""
+	return rec.Guard
 }
 
 // match finds the component serving uri: a resource with exactly that URI,
 // else the first template (in template order) that matches it.
-func (r *registry) match(uri string) *entry {
-	if e, ok := r.resources[uri]; ok {
-		return e
+func (r *registry) match(uri string) *record {
+	if rec, ok := r.resources[uri]; ok {
+		return rec
 	}
-	for _, e := range r.templates {
-		if e.template.Template.URITemplate.Regexp().MatchString(uri) {
-			return e
+	for _, rec := range r.templates {
+		if rec.template.Template.URITemplate.Regexp().MatchString(uri) {
+			return rec
 		}
 	}
 	return nil
 }
 
-func (s *Server) visibleResources(ctx context.Context) map[string]server.ServerResource {
+func (s *Server) listedResources(ctx context.Context) map[string]server.ServerResource {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
 	out := make(map[string]server.ServerResource, len(reg.resources))
-	for uri, e := range reg.resources {
-		if skip || s.visible(ctx, tok, &e.comp, e) {
-			out[uri] = e.resource
+	for uri, rec := range reg.resources {
+		if skip || s.policy.Listed(ctx, tok, &rec.Component, rec.Guard) {
+			out[uri] = rec.resource
 		}
 	}
 	return out
 }
 
-func (s *Server) visibleTemplates(ctx context.Context) map[string]server.ServerResourceTemplate {
+func (s *Server) listedTemplates(ctx context.Context) map[string]server.ServerResourceTemplate {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
 	out := make(map[string]server.ServerResourceTemplate, len(reg.templates))
-	for _, e := range reg.templates {
-		if skip || s.visible(ctx, tok, &e.comp, e) {
-			out[e.comp.URI] = e.template
+	for _, rec := range reg.templates {
+		if skip || s.policy.Listed(ctx, tok, &rec.Component, rec.Guard) {
+			out[rec.Component.URI] = rec.template
 		}
 	}
 	return out
 }
 
-func (s *Server) withEntryView(ctx context.Context, e *entry) context.Context {
-	if e.comp.Kind == KindResource {
-		return s.withView(ctx, map[string]server.ServerResource{e.comp.URI: e.resource}, nil, nil)
+func (s *Server) withRecordView(ctx context.Context, rec *record) context.Context {
+	if rec.Component.Kind == KindResource {
+		return s.withView(ctx, map[string]server.ServerResource{rec.Component.URI: rec.resource}, nil, nil)
 	}
-	return s.withView(ctx, nil, map[string]server.ServerResourceTemplate{e.comp.URI: e.template}, nil)
+	return s.withView(ctx, nil, map[string]server.ServerResourceTemplate{rec.Component.URI: rec.template}, nil)
 }

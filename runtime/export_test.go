@@ -3,9 +3,6 @@ package runtime
 import (
 	"context"
 	"io"
-	"testing"
-
-	jose "github.com/go-jose/go-jose/v4"
 )
 
 // ServeStdioIO serves s as ServeStdio does, on in and out.
@@ -15,9 +12,3 @@ func ServeStdioIO(s *Server, ctx context.Context, in io.Reader, out io.Writer) e
 
 // DeclaredScopes returns the scopes s publishes in scopes_supported.
 func DeclaredScopes(s *Server) []string { return s.declaredScopes() }
-
-// SignJWT signs claims with key under alg, naming kid when not empty: the
-// token minting of the package's own JWT tests, for the HTTP tests.
-func SignJWT(t testing.TB, alg jose.SignatureAlgorithm, key any, kid string, claims map[string]any) string {
-	return signJWT(t, alg, key, kid, claims)
-}

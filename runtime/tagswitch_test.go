@@ -17,6 +17,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/runtime/runtimetest"
 )
 
 // allScopes is a token that passes every check of the fixture, so that
@@ -55,10 +56,7 @@ var tagTransports = []struct {
 	}},
 	{"in-process", func(t *testing.T, opts ...runtime.Option) (*client.Client, *runtime.Server) {
 		srv := fixture(opts...)
-		c, err := srv.NewInProcessClient()
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := runtimetest.NewClient(srv)
 		t.Cleanup(func() { c.Close() })
 		return initialize(t, c), srv
 	}},
@@ -243,10 +241,7 @@ func TestTagSwitchBeforeAuthorization(t *testing.T) {
 	tool, h := textTool("off_tool")
 	srv.AddTool(tool, h, runtime.WithAuth(spy), runtime.WithTags("off"))
 	srv.AddTool(textTool("on_tool"))
-	c, err := srv.NewInProcessClient()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := runtimetest.NewClient(srv)
 	t.Cleanup(func() { c.Close() })
 	initialize(t, c)
 	ctx := context.Background()
