@@ -37,6 +37,9 @@ var (
 		// tags, near misses, files left out of the build, duplicates by
 		// meaning, inputs that cannot work, quotes, broken directives.
 		{"mistakes", Config{}, 30},
+		// Malformed schema tags, invopop and go-sdk conventions.
+		{"schematags", Config{}, 18},
+		{"schemasdk", Config{}, 2},
 	}
 )
 
