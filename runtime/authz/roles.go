@@ -157,7 +157,9 @@ func KeycloakRoleClaims(clients ...string) []string {
 
 // EntraRoleClaims reads Microsoft Entra ID's app roles (roles) and group
 // memberships (groups; object IDs unless the app registration emits
-// names).
+// names). A token for a user past Entra's group limit carries a group
+// overage reference (_claim_names) instead of groups; it is not followed,
+// so such a token has app roles only.
 func EntraRoleClaims() []string { return []string{"roles", "groups"} }
 
 // CognitoRoleClaims reads Amazon Cognito's user pool groups
