@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"io"
+	"net/http"
 	"testing"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -20,4 +21,14 @@ func DeclaredScopes(s *Server) []string { return s.declaredScopes() }
 // token minting of the package's own JWT tests, for the HTTP tests.
 func SignJWT(t testing.TB, alg jose.SignatureAlgorithm, key any, kid string, claims map[string]any) string {
 	return signJWT(t, alg, key, kid, claims)
+}
+
+// SessionCount returns the number of live sessions of a handler returned
+// by HTTPHandler, -1 when it is stateless.
+func SessionCount(h http.Handler) int {
+	hh := h.(*httpHandler)
+	if hh.sessions == nil {
+		return -1
+	}
+	return hh.sessions.len()
 }
