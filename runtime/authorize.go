@@ -159,7 +159,8 @@ func (s *Server) prepare(ctx context.Context, method string, targetOf func() tar
 	switch mcp.MCPMethod(method) {
 	case mcp.MethodToolsCall:
 		if len(s.middleware) == 0 {
-			return ctx // the tool filter decides, answering as for a missing tool
+			// The tool filter decides, answering as for a missing tool.
+			return s.prepareHeaderBoundCall(ctx, targetOf().Name)
 		}
 		return s.prepareToolCall(ctx, targetOf().Name)
 	case mcp.MethodPromptsGet:
@@ -173,13 +174,25 @@ func (s *Server) prepare(ctx context.Context, method string, targetOf func() tar
 		return s.withView(ctx, s.visibleResources(ctx), nil, nil)
 	case mcp.MethodResourcesTemplatesList:
 		return s.withView(ctx, nil, s.visibleTemplates(ctx), nil)
+	case mcp.MethodCompletionComplete:
+		return s.prepareCompletion(ctx, targetOf().Ref)
+	case mcp.MethodResourcesSubscribe, mcp.MethodResourcesUnsubscribe:
+		t := targetOf()
+		if mcp.IsModernProtocol(t.Meta.ProtocolVersion) {
+			return ctx // removed in 2026-07-28: mcp-go answers so for any URI
+		}
+		return s.prepareSubscription(ctx, t.URI)
 	}
 	return ctx
 }
 
 type target struct {
-	Name string `json:"name"`
-	URI  string `json:"uri"`
+	Name string        `json:"name"`
+	URI  string        `json:"uri"`
+	Ref  completionRef `json:"ref"` // completion/complete
+	Meta struct {
+		ProtocolVersion string `json:"io.modelcontextprotocol/protocolVersion"`
+	} `json:"_meta"` // set from protocol 2026-07-28 on
 }
 
 // targetIn reads the name or URI a JSON-RPC message targets. A message
@@ -230,25 +243,18 @@ func (s *Server) preparePromptGet(ctx context.Context, name string) context.Cont
 }
 
 func (s *Server) prepareResourceRead(ctx context.Context, uri string) context.Context {
-	e := s.reg.Load().match(uri)
+	e, exists := s.resourceFor(ctx, uri)
 	if len(s.middleware) == 0 {
-		if e == nil || !allowedByComponent(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: &e.comp}, e) {
+		if e == nil {
 			// Nothing is installed: mcp-go finds no such resource and
 			// answers as it does for any unknown URI.
 			return ctx
 		}
 		return s.withEntryView(ctx, e)
 	}
-	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
-	exists := e != nil
-	if e != nil {
-		comp = &e.comp
-	} else {
-		_, exists = s.mcp.ListResources()[uri]
-	}
 	// The messages name the URI that was asked for, not the template it
 	// matched.
-	msg := s.middlewareVerdict(ctx, comp, e, exists, uri)
+	msg := s.resourceVerdict(ctx, uri, e, exists)
 	if msg != "" {
 		return context.WithValue(ctx, decisionKey{}, &decision{kind: KindResource, target: uri, refusal: msg})
 	}
@@ -258,6 +264,20 @@ func (s *Server) prepareResourceRead(ctx context.Context, uri string) context.Co
 	return s.withEntryView(ctx, e)
 }
 
+// resourceVerdict is middlewareVerdict for the component resourceFor found
+// serving uri (e, nil when none the caller may use).
+func (s *Server) resourceVerdict(ctx context.Context, uri string, e *entry, exists bool) string {
+	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
+	allowed := e != nil
+	if e != nil {
+		comp = &e.comp
+	} else if !exists {
+		// Added on MCP() directly: only middleware applies.
+		_, allowed = s.mcp.ListResources()[uri]
+	}
+	return s.verdict(ctx, comp, allowed, uri)
+}
+
 // middlewareVerdict decides a targeted request when middleware is present:
 // "" to allow, else the message to answer with, naming the target as label.
 func (s *Server) middlewareVerdict(ctx context.Context, comp *Component, e *entry, exists bool, label string) string {
@@ -265,10 +285,19 @@ func (s *Server) middlewareVerdict(ctx context.Context, comp *Component, e *entr
 		return ""
 	}
 	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: comp}
-	if !exists || !allowedByComponent(ctx, ac, e) {
+	return s.verdict(ctx, comp, exists && allowedByComponent(ctx, ac, e), label)
+}
+
+// verdict is middlewareVerdict once the component's own checks are known
+// to pass (allowed) or not, or the component not to exist.
+func (s *Server) verdict(ctx context.Context, comp *Component, allowed bool, label string) string {
+	if skipChecks(ctx) {
+		return ""
+	}
+	if !allowed {
 		return denialMessage(comp.Kind, label, reasonNotFound)
 	}
-	if ok, authErr := s.allowedByMiddleware(ctx, ac); !ok {
+	if ok, authErr := s.allowedByMiddleware(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: comp}); !ok {
 		if authErr != nil {
 			return authErr.Message
 		}
@@ -277,18 +306,31 @@ func (s *Server) middlewareVerdict(ctx context.Context, comp *Component, e *entr
 	return ""
 }
 
-// match finds the component serving uri: a resource with exactly that URI,
-// else the first template (in template order) that matches it.
-func (r *registry) match(uri string) *entry {
-	if e, ok := r.resources[uri]; ok {
-		return e
+// resourceFor finds the component that serves uri to the caller: the
+// resource with exactly that URI, else the first template (in template
+// order) that matches it, skipping those whose own checks fail, so that a
+// component the caller may not see never shadows one it may. exists
+// reports whether any runtime component matches uri at all.
+func (s *Server) resourceFor(ctx context.Context, uri string) (e *entry, exists bool) {
+	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
+	usable := func(e *entry) bool {
+		return skip || allowedByComponent(ctx, AuthContext{Token: tok, Component: &e.comp}, e)
 	}
-	for _, e := range r.templates {
-		if e.template.Template.URITemplate.Regexp().MatchString(uri) {
-			return e
+	if e, ok := reg.resources[uri]; ok {
+		exists = true
+		if usable(e) {
+			return e, true
 		}
 	}
-	return nil
+	for _, e := range reg.templates {
+		if e.template.Template.URITemplate.Regexp().MatchString(uri) {
+			exists = true
+			if usable(e) {
+				return e, true
+			}
+		}
+	}
+	return nil, exists
 }
 
 func (s *Server) visibleResources(ctx context.Context) map[string]server.ServerResource {

@@ -189,7 +189,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		ctx = context.WithValue(ctx, httpMessageKey{}, httpMessage{method: msg.Method, target: msg.Params.target})
+		ctx = context.WithValue(ctx, httpMessageKey{}, httpMessage{method: msg.Method, target: msg.Params})
 	}
 	if !h.admitSession(w, r, ctx, &msg) {
 		return
@@ -209,12 +209,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // wireMessage is what the request entry reads of a POST's JSON-RPC message.
 type wireMessage struct {
 	Method string `json:"method"`
-	Params struct {
-		target
-		Meta struct {
-			ProtocolVersion string `json:"io.modelcontextprotocol/protocolVersion"`
-		} `json:"_meta"`
-	} `json:"params"`
+	Params target `json:"params"`
 }
 
 type stepUpKey struct{}

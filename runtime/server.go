@@ -55,6 +55,8 @@ type entry struct {
 	// require nothing else (every check is RequireScopes or RestrictTag).
 	required  []string
 	scopeOnly bool
+
+	headerBound bool // a tool with parameters bound to headers (x-mcp-header)
 }
 
 // Option configures a Server.
@@ -106,6 +108,7 @@ func NewServer(name, version string, opts ...Option) *Server {
 		server.WithHooks(hooks)(s.mcp)
 	}
 	hooks.AddOnRequestInitialization(refuseDenied)
+	addCacheHooks(hooks)
 	return s
 }
 
@@ -207,6 +210,7 @@ func (s *Server) AddTool(tool mcp.Tool, handler server.ToolHandlerFunc, opts ...
 	if len(e.required) > 0 {
 		tool.Meta = withAuthorizationMeta(tool.Meta, e.required)
 	}
+	e.headerBound = len(mcp.ExtractParamHeaderBindings(&tool)) > 0
 	s.update(func(r *registry) { r.tools = withEntry(r.tools, tool.Name, e) })
 	s.mcp.AddTool(tool, handler)
 }

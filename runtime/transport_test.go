@@ -92,6 +92,7 @@ type httpSession struct {
 	modern  bool
 	session string
 	id      int
+	header  map[string]string // sent with every request
 }
 
 type httpAnswer struct {
@@ -126,6 +127,9 @@ func (s *httpSession) post(method string, params map[string]any) httpAnswer {
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	if s.token != "" {
 		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	for k, v := range s.header {
+		req.Header.Set(k, v)
 	}
 	if s.modern {
 		rawParams, _ := json.Marshal(params)
