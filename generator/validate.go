@@ -23,6 +23,10 @@ import (
 const (
 	runtimePath = "github.com/mcpauthgen/mcpauthgen/runtime"
 	mcpPath     = "github.com/mark3labs/mcp-go/mcp"
+	// authzPath is the authorization core, where the types package
+	// runtime re-exports as aliases (runtime.AuthCheck, runtime.AuthContext)
+	// are defined.
+	authzPath = "github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // validator turns the directives of one package into components,
@@ -642,7 +646,7 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 		return nil
 	}
 	ce := &checkExpr{Text: w.Text, Parts: v.exprParts(w.Text, fset, expr, info)}
-	if isNamed(t, runtimePath, "AuthCheck") {
+	if isNamed(t, authzPath, "AuthCheck") {
 		ce.Direct = true
 		return ce
 	}
@@ -705,8 +709,8 @@ func isCheckShape(sig *types.Signature) bool {
 	}
 	ps, rs := sig.Params(), sig.Results()
 	switch {
-	case ps.Len() == 1 && isNamed(ps.At(0).Type(), runtimePath, "AuthContext"):
-	case ps.Len() == 2 && isNamed(ps.At(0).Type(), "context", "Context") && isNamed(ps.At(1).Type(), runtimePath, "AuthContext"):
+	case ps.Len() == 1 && isNamed(ps.At(0).Type(), authzPath, "AuthContext"):
+	case ps.Len() == 2 && isNamed(ps.At(0).Type(), "context", "Context") && isNamed(ps.At(1).Type(), authzPath, "AuthContext"):
 	default:
 		return false
 	}

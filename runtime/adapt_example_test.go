@@ -8,6 +8,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/runtime/runtimetest"
 )
 
 // shout is a plain Go handler.
@@ -36,10 +37,7 @@ func Example_adaptingHandlers() {
 		return runtime.TextResult(shout(ctx, args.Text, args.Times))
 	}, runtime.WithScopes("write"))
 
-	c, err := srv.NewInProcessClient()
-	if err != nil {
-		panic(err)
-	}
+	c := runtimetest.NewClient(srv)
 	defer c.Close()
 	ctx := runtime.ContextWithAccessToken(context.Background(), &runtime.AccessToken{Scopes: []string{"write"}})
 	if err := c.Start(ctx); err != nil {

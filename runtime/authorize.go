@@ -2,27 +2,13 @@ package runtime
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
-)
 
-// Messages of middleware denials, as FastMCP words them.
-const (
-	reasonInsufficient = "insufficient permissions"
-	reasonNotFound     = "not found or not authorized"
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
-
-func denialMessage(kind Kind, label, reason string) string {
-	k := kind.String()
-	if kind == KindResourceTemplate {
-		k = KindResource.String()
-	}
-	return fmt.Sprintf("Authorization failed for %s '%s': %s", k, label, reason)
-}
 
 type skipKey struct{}
 
@@ -65,40 +51,6 @@ func refuseDenied(ctx context.Context, _ any, _ any) error {
 	return nil
 }
 
-// allowedByComponent runs a component's own checks. Their errors only deny:
-// a component check never speaks to the client.
-func allowedByComponent(ctx context.Context, ac AuthContext, e *entry) bool {
-	if e == nil || len(e.checks) == 0 {
-		return true
-	}
-	ok, _ := RunAuthChecks(ctx, ac, e.checks...)
-	return ok
-}
-
-// allowedByMiddleware runs the middleware checks. On denial it returns the
-// *AuthorizationError a check gave, if any, whose message is for the
-// client; it builds no message itself, since lists discard it.
-func (s *Server) allowedByMiddleware(ctx context.Context, ac AuthContext) (bool, *AuthorizationError) {
-	if len(s.middleware) == 0 {
-		return true, nil
-	}
-	ok, err := RunAuthChecks(ctx, ac, s.middleware...)
-	var authErr *AuthorizationError
-	errors.As(err, &authErr)
-	return ok, authErr
-}
-
-// visible reports whether the request may see a component in a list: its
-// own checks and every middleware pass.
-func (s *Server) visible(ctx context.Context, tok *AccessToken, comp *Component, e *entry) bool {
-	ac := AuthContext{Token: tok, Component: comp}
-	if !allowedByComponent(ctx, ac, e) {
-		return false
-	}
-	ok, _ := s.allowedByMiddleware(ctx, ac)
-	return ok
-}
-
 // filterTools is the mcp-go tool filter. It hides the tools the request may
 // not see; mcp-go applies it before pagination and, on tools/call, to the
 // called tool, answering as for a missing tool when it is filtered out.
@@ -110,7 +62,7 @@ func (s *Server) filterTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 	reg, d, tok := s.reg.Load(), decisionFrom(ctx), AccessTokenFromContext(ctx)
 	out := tools[:0]
 	for _, t := range tools {
-		if s.passes(ctx, tok, d, KindTool, t.Name, reg.tools[t.Name]) {
+		if s.keeps(ctx, tok, d, KindTool, t.Name, reg.tools[t.Name]) {
 			out = append(out, t)
 		}
 	}
@@ -125,95 +77,91 @@ func (s *Server) filterPrompts(ctx context.Context, prompts []mcp.Prompt) []mcp.
 	reg, d, tok := s.reg.Load(), decisionFrom(ctx), AccessTokenFromContext(ctx)
 	out := prompts[:0]
 	for _, p := range prompts {
-		if s.passes(ctx, tok, d, KindPrompt, p.Name, reg.prompts[p.Name]) {
+		if s.keeps(ctx, tok, d, KindPrompt, p.Name, reg.prompts[p.Name]) {
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-func (s *Server) passes(ctx context.Context, tok *AccessToken, d *decision, kind Kind, name string, e *entry) bool {
+// keeps reports whether a filter keeps the tool or prompt name (rec: its
+// record; nil when it was added on MCP() directly).
+func (s *Server) keeps(ctx context.Context, tok *AccessToken, d *decision, kind Kind, name string, rec *record) bool {
 	if d != nil && d.kind == kind && d.target == name {
-		// The entry already decided and, for a denial, arranged the answer.
+		// The request entry already decided and, for a denial, arranged
+		// the answer.
 		return true
 	}
-	if e != nil {
-		if e.scopeOnly && kind == KindTool && stepUpFrom(ctx) {
+	if rec != nil {
+		if rec.ScopeOnly() && kind == KindTool && stepUpFrom(ctx) {
 			return true // listed, so the client can step up when it calls
 		}
-		return s.visible(ctx, tok, &e.comp, e)
+		return s.policy.Listed(ctx, tok, &rec.Component, rec.Guard)
 	}
-	if len(s.middleware) == 0 {
+	if !s.policy.HasMiddleware() {
 		return true
 	}
 	// Added on MCP() directly: only middleware applies.
-	return s.visible(ctx, tok, &Component{Kind: kind, Name: name}, nil)
+	return s.policy.Listed(ctx, tok, &Component{Kind: kind, Name: name}, nil)
 }
 
-// prepare is the runtime's request entry, run by every authorized
-// transport after the client session is in ctx and before mcp-go handles
-// the message. It decides about the request's target and installs what
-// makes mcp-go answer accordingly. targetOf reads the name or URI the
-// request targets; it is called only for methods that need it.
-func (s *Server) prepare(ctx context.Context, method string, targetOf func() target) context.Context {
+// enter is the runtime's request entry, run by every authorized transport
+// after the client session is in ctx and before mcp-go handles the
+// message. It decides about the request's target and installs what makes
+// mcp-go answer accordingly. targetOf reads the name or URI the request
+// targets; it is called only for methods that need it.
+func (s *Server) enter(ctx context.Context, method string, targetOf func() target) context.Context {
 	switch mcp.MCPMethod(method) {
 	case mcp.MethodToolsCall:
-		if len(s.middleware) == 0 {
+		if !s.policy.HasMiddleware() {
 			// The tool filter decides, answering as for a missing tool.
-			return s.prepareHeaderBoundCall(ctx, targetOf().Name)
+			return s.enterHeaderBoundCall(ctx, targetOf().Name)
 		}
-		return s.prepareToolCall(ctx, targetOf().Name)
+		return s.enterToolCall(ctx, targetOf().Name)
 	case mcp.MethodPromptsGet:
-		if len(s.middleware) == 0 {
+		if !s.policy.HasMiddleware() {
 			return ctx // the prompt filter decides
 		}
-		return s.preparePromptGet(ctx, targetOf().Name)
+		return s.enterPromptGet(ctx, targetOf().Name)
 	case mcp.MethodResourcesRead:
-		return s.prepareResourceRead(ctx, targetOf().URI)
+		return s.enterResourceRead(ctx, targetOf().URI)
 	case mcp.MethodResourcesList:
-		return s.withView(ctx, s.visibleResources(ctx), nil, nil)
+		return s.withView(ctx, s.listedResources(ctx), nil, nil)
 	case mcp.MethodResourcesTemplatesList:
-		return s.withView(ctx, nil, s.visibleTemplates(ctx), nil)
+		return s.withView(ctx, nil, s.listedTemplates(ctx), nil)
 	case mcp.MethodCompletionComplete:
-		return s.prepareCompletion(ctx, targetOf().Ref)
+		return s.enterCompletion(ctx, targetOf().Ref)
 	case mcp.MethodResourcesSubscribe, mcp.MethodResourcesUnsubscribe:
 		t := targetOf()
 		if mcp.IsModernProtocol(t.Meta.ProtocolVersion) {
 			return ctx // removed in 2026-07-28: mcp-go answers so for any URI
 		}
-		return s.prepareSubscription(ctx, t.URI)
+		return s.enterSubscription(ctx, t.URI)
 	}
 	return ctx
 }
 
+// target is the name (tools/call, prompts/get), URI (resources/read,
+// resources/subscribe) or reference (completion/complete) a request
+// targets, as its params carry it, and the protocol version its _meta
+// declares (2026-07-28 and later).
 type target struct {
 	Name string        `json:"name"`
 	URI  string        `json:"uri"`
-	Ref  completionRef `json:"ref"` // completion/complete
+	Ref  completionRef `json:"ref"`
 	Meta struct {
 		ProtocolVersion string `json:"io.modelcontextprotocol/protocolVersion"`
-	} `json:"_meta"` // set from protocol 2026-07-28 on
+	} `json:"_meta"`
 }
 
-// targetIn reads the name or URI a JSON-RPC message targets. A message
-// that does not parse yields nothing, and mcp-go reports the parse error
-// itself.
-func targetIn(raw []byte) target {
-	var msg struct {
-		Params target `json:"params"`
-	}
-	_ = json.Unmarshal(raw, &msg)
-	return msg.Params
-}
-
-func (s *Server) prepareToolCall(ctx context.Context, name string) context.Context {
-	e := s.reg.Load().tools[name]
+func (s *Server) enterToolCall(ctx context.Context, name string) context.Context {
+	rec := s.reg.Load().tools[name]
 	comp := &Component{Kind: KindTool, Name: name}
-	if e != nil {
-		comp = &e.comp
+	if rec != nil {
+		comp = &rec.Component
 	}
-	exists := e != nil || s.mcp.GetTool(name) != nil
-	msg := s.middlewareVerdict(ctx, comp, e, exists, name)
+	exists := rec != nil || s.mcp.GetTool(name) != nil
+	msg := s.refusal(ctx, comp, rec, exists, name)
 	ctx = context.WithValue(ctx, decisionKey{}, &decision{kind: KindTool, target: name})
 	if msg == "" {
 		return ctx
@@ -229,81 +177,57 @@ func (s *Server) prepareToolCall(ctx context.Context, name string) context.Conte
 	return s.withView(ctx, nil, nil, map[string]server.ServerTool{name: denied})
 }
 
-func (s *Server) preparePromptGet(ctx context.Context, name string) context.Context {
-	e := s.reg.Load().prompts[name]
+func (s *Server) enterPromptGet(ctx context.Context, name string) context.Context {
+	rec := s.reg.Load().prompts[name]
 	comp := &Component{Kind: KindPrompt, Name: name}
-	exists := e != nil
-	if e != nil {
-		comp = &e.comp
+	exists := rec != nil
+	if rec != nil {
+		comp = &rec.Component
 	} else {
 		_, exists = s.mcp.ListPrompts()[name]
 	}
-	msg := s.middlewareVerdict(ctx, comp, e, exists, name)
+	msg := s.refusal(ctx, comp, rec, exists, name)
 	return context.WithValue(ctx, decisionKey{}, &decision{kind: KindPrompt, target: name, refusal: msg})
 }
 
-func (s *Server) prepareResourceRead(ctx context.Context, uri string) context.Context {
-	e, exists := s.resourceFor(ctx, uri)
-	if len(s.middleware) == 0 {
-		if e == nil {
+func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Context {
+	rec, exists := s.resourceFor(ctx, uri)
+	if !s.policy.HasMiddleware() {
+		if rec == nil {
 			// Nothing is installed: mcp-go finds no such resource and
 			// answers as it does for any unknown URI.
 			return ctx
 		}
-		return s.withEntryView(ctx, e)
+		return s.withRecordView(ctx, rec)
 	}
 	// The messages name the URI that was asked for, not the template it
 	// matched.
-	msg := s.resourceVerdict(ctx, uri, e, exists)
+	msg := s.resourceRefusal(ctx, uri, rec, exists)
 	if msg != "" {
 		return context.WithValue(ctx, decisionKey{}, &decision{kind: KindResource, target: uri, refusal: msg})
 	}
-	if e == nil {
+	if rec == nil {
 		return ctx
 	}
-	return s.withEntryView(ctx, e)
+	return s.withRecordView(ctx, rec)
 }
 
-// resourceVerdict is middlewareVerdict for the component resourceFor found
-// serving uri (e, nil when none the caller may use).
-func (s *Server) resourceVerdict(ctx context.Context, uri string, e *entry, exists bool) string {
+// resourceRefusal is refusal for the component resourceFor found serving
+// uri (rec; nil when there is none the caller may use, though one exists).
+func (s *Server) resourceRefusal(ctx context.Context, uri string, rec *record, exists bool) string {
+	if skipChecks(ctx) {
+		return ""
+	}
 	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
-	allowed := e != nil
-	if e != nil {
-		comp = &e.comp
+	usable := rec != nil
+	if rec != nil {
+		comp = &rec.Component
 	} else if !exists {
 		// Added on MCP() directly: only middleware applies.
-		_, allowed = s.mcp.ListResources()[uri]
+		_, usable = s.mcp.ListResources()[uri]
 	}
-	return s.verdict(ctx, comp, allowed, uri)
-}
-
-// middlewareVerdict decides a targeted request when middleware is present:
-// "" to allow, else the message to answer with, naming the target as label.
-func (s *Server) middlewareVerdict(ctx context.Context, comp *Component, e *entry, exists bool, label string) string {
-	if skipChecks(ctx) {
-		return ""
-	}
-	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: comp}
-	return s.verdict(ctx, comp, exists && allowedByComponent(ctx, ac, e), label)
-}
-
-// verdict is middlewareVerdict once the component's own checks are known
-// to pass (allowed) or not, or the component not to exist.
-func (s *Server) verdict(ctx context.Context, comp *Component, allowed bool, label string) string {
-	if skipChecks(ctx) {
-		return ""
-	}
-	if !allowed {
-		return denialMessage(comp.Kind, label, reasonNotFound)
-	}
-	if ok, authErr := s.allowedByMiddleware(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: comp}); !ok {
-		if authErr != nil {
-			return authErr.Message
-		}
-		return denialMessage(comp.Kind, label, reasonInsufficient)
-	}
-	return ""
+	// The component's own checks already ran (resourceFor): no guard.
+	return s.policy.Refusal(ctx, AccessTokenFromContext(ctx), comp, nil, usable, uri)
 }
 
 // resourceFor finds the component that serves uri to the caller: the
@@ -311,53 +235,71 @@ func (s *Server) verdict(ctx context.Context, comp *Component, allowed bool, lab
 // order) that matches it, skipping those whose own checks fail, so that a
 // component the caller may not see never shadows one it may. exists
 // reports whether any runtime component matches uri at all.
-func (s *Server) resourceFor(ctx context.Context, uri string) (e *entry, exists bool) {
+func (s *Server) resourceFor(ctx context.Context, uri string) (rec *record, exists bool) {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
-	usable := func(e *entry) bool {
-		return skip || allowedByComponent(ctx, AuthContext{Token: tok, Component: &e.comp}, e)
+	usable := func(rec *record) bool {
+		return skip || rec.Permits(ctx, AuthContext{Token: tok, Component: &rec.Component})
 	}
-	if e, ok := reg.resources[uri]; ok {
+	if rec, ok := reg.resources[uri]; ok {
 		exists = true
-		if usable(e) {
-			return e, true
+		if usable(rec) {
+			return rec, true
 		}
 	}
-	for _, e := range reg.templates {
-		if e.template.Template.URITemplate.Regexp().MatchString(uri) {
+	for _, rec := range reg.templates {
+		if rec.template.Template.URITemplate.Regexp().MatchString(uri) {
 			exists = true
-			if usable(e) {
-				return e, true
+			if usable(rec) {
+				return rec, true
 			}
 		}
 	}
 	return nil, exists
 }
 
-func (s *Server) visibleResources(ctx context.Context) map[string]server.ServerResource {
+// refusal decides a targeted request when middleware is present: "" to
+// allow, else the message to answer with, naming the target as label (see
+// authz.Policy.Refusal). rec is nil for a component without a record.
+func (s *Server) refusal(ctx context.Context, comp *Component, rec *record, exists bool, label string) string {
+	if skipChecks(ctx) {
+		return ""
+	}
+	return s.policy.Refusal(ctx, AccessTokenFromContext(ctx), comp, rec.guard(), exists, label)
+}
+
+// guard returns rec's guard; nil for a nil record.
+func (rec *record) guard() *authz.Guard {
+	if rec == nil {
+		return nil
+	}
+	return rec.Guard
+}
+
+func (s *Server) listedResources(ctx context.Context) map[string]server.ServerResource {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
 	out := make(map[string]server.ServerResource, len(reg.resources))
-	for uri, e := range reg.resources {
-		if skip || s.visible(ctx, tok, &e.comp, e) {
-			out[uri] = e.resource
+	for uri, rec := range reg.resources {
+		if skip || s.policy.Listed(ctx, tok, &rec.Component, rec.Guard) {
+			out[uri] = rec.resource
 		}
 	}
 	return out
 }
 
-func (s *Server) visibleTemplates(ctx context.Context) map[string]server.ServerResourceTemplate {
+func (s *Server) listedTemplates(ctx context.Context) map[string]server.ServerResourceTemplate {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
 	out := make(map[string]server.ServerResourceTemplate, len(reg.templates))
-	for _, e := range reg.templates {
-		if skip || s.visible(ctx, tok, &e.comp, e) {
-			out[e.comp.URI] = e.template
+	for _, rec := range reg.templates {
+		if skip || s.policy.Listed(ctx, tok, &rec.Component, rec.Guard) {
+			out[rec.Component.URI] = rec.template
 		}
 	}
 	return out
 }
 
-func (s *Server) withEntryView(ctx context.Context, e *entry) context.Context {
-	if e.comp.Kind == KindResource {
-		return s.withView(ctx, map[string]server.ServerResource{e.comp.URI: e.resource}, nil, nil)
+func (s *Server) withRecordView(ctx context.Context, rec *record) context.Context {
+	if rec.Component.Kind == KindResource {
+		return s.withView(ctx, map[string]server.ServerResource{rec.Component.URI: rec.resource}, nil, nil)
 	}
-	return s.withView(ctx, nil, map[string]server.ServerResourceTemplate{e.comp.URI: e.template}, nil)
+	return s.withView(ctx, nil, map[string]server.ServerResourceTemplate{rec.Component.URI: rec.template}, nil)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/runtime/runtimetest"
 )
 
 func echo(_ context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -62,21 +63,21 @@ func BenchmarkToolCall(b *testing.B) {
 	b.Run("auth=none", func(b *testing.B) {
 		srv := runtime.NewServer("auth", "1")
 		srv.AddTool(mcp.NewTool("echo"), echo)
-		c, _ := srv.NewInProcessClient()
+		c := runtimetest.NewClient(srv)
 		startClient(b, c)
 		run(b, c, as(tokRead))
 	})
 	b.Run("auth=scopes", func(b *testing.B) {
 		srv := runtime.NewServer("auth", "1")
 		srv.AddTool(mcp.NewTool("echo"), echo, runtime.WithScopes("read"))
-		c, _ := srv.NewInProcessClient()
+		c := runtimetest.NewClient(srv)
 		startClient(b, c)
 		run(b, c, as(tokRead))
 	})
 	b.Run("auth=scopes+middleware", func(b *testing.B) {
 		srv := runtime.NewServer("auth", "1", runtime.WithMiddleware(runtime.AuthMiddleware(runtime.RestrictTag("admin", "admin"))))
 		srv.AddTool(mcp.NewTool("echo"), echo, runtime.WithScopes("read"))
-		c, _ := srv.NewInProcessClient()
+		c := runtimetest.NewClient(srv)
 		startClient(b, c)
 		run(b, c, as(tokRead))
 	})
@@ -123,7 +124,7 @@ func BenchmarkToolsList10k(b *testing.B) {
 		for i := range n {
 			srv.AddTool(tool(i), echo, runtime.WithScopes(scope(i)))
 		}
-		c, _ := srv.NewInProcessClient()
+		c := runtimetest.NewClient(srv)
 		startClient(b, c)
 		return c
 	}

@@ -62,9 +62,20 @@
 // On stdio (ServeStdio) there is no token and no check runs, as in FastMCP.
 // HTTPHandler serves Streamable HTTP; with WithTokenVerifier every request
 // needs a valid bearer token, whose AccessToken the checks and handlers of
-// the request see (AccessTokenFromContext). NewInProcessClient connects an
-// mcp-go client in the same process, for tests: each call's context carries
-// its token (ContextWithAccessToken).
+// the request see (AccessTokenFromContext); package jwtauth verifies JWT
+// access tokens. HandleMessage takes one JSON-RPC message of a transport of
+// one's own through the same request entry; package runtimetest connects an
+// mcp-go client that way in the same process, for tests: each call's
+// context carries its token (ContextWithAccessToken).
+//
+// # Packages
+//
+// The authorization core (tokens, checks, middleware and the decisions
+// they make) is package authz, which imports no MCP SDK; its names are
+// re-exported here as aliases (AuthContext is authz.AuthContext), so checks
+// written against this package work with any backend built on the core.
+// This package is the mcp-go backend: Server, hiding, the handler adapters
+// and the Streamable HTTP handler.
 //
 // # How hiding works in mcp-go
 //
@@ -72,9 +83,8 @@
 // apply to lists and to calls alike. mcp-go has no such filter for resources,
 // and a resource handler cannot answer "not found". So the runtime keeps its
 // resources and templates out of mcp-go's shared registry and, at its
-// request entry (the HTTP handler's context function and the in-process
-// transport, both run after mcp-go has put the client session in the
-// context), hands each resource request a view of the session that lists
+// request entry (the HTTP handler's context function and HandleMessage,
+// both run after mcp-go has put the client session in the context), hands each resource request a view of the session that lists
 // only what the caller may see; mcp-go consults session resources before
 // its own, so it lists, pages, reads and answers "not found" by itself. The
 // same entry decides targeted requests when middleware is present: a denied

@@ -19,53 +19,53 @@ type completionRef struct {
 	URI  string `json:"uri"`
 }
 
-// prepareCompletion refuses a completion for a prompt or resource template
+// enterCompletion refuses a completion for a prompt or resource template
 // the caller may not see, and for one that does not exist, with the same
 // answer (JSON-RPC -32600 and the message below), before any completion
 // provider runs; a provider is only ever asked about components the caller
 // may use.
-func (s *Server) prepareCompletion(ctx context.Context, ref completionRef) context.Context {
+func (s *Server) enterCompletion(ctx context.Context, ref completionRef) context.Context {
 	if skipChecks(ctx) {
 		return ctx
 	}
 	var kind Kind
 	var label, missing string
-	var e *entry
+	var rec *record
 	exists := false
 	reg := s.reg.Load()
 	switch ref.Type {
 	case "ref/prompt":
 		kind, label = KindPrompt, ref.Name
 		missing = fmt.Sprintf("prompt '%s' not found: %v", ref.Name, server.ErrPromptNotFound)
-		if e = reg.prompts[ref.Name]; e == nil {
+		if rec = reg.prompts[ref.Name]; rec == nil {
 			_, exists = s.mcp.ListPrompts()[ref.Name]
 		}
 	case "ref/resource":
 		kind, label = KindResource, ref.URI
 		missing = resourceNotFound(ref.URI)
-		e = reg.resources[ref.URI]
+		rec = reg.resources[ref.URI]
 		for _, t := range reg.templates {
-			if e == nil && t.comp.URI == ref.URI {
-				e = t
+			if rec == nil && t.Component.URI == ref.URI {
+				rec = t
 			}
 		}
-		if e == nil {
+		if rec == nil {
 			_, exists = s.mcp.ListResources()[ref.URI]
 		}
 	default:
 		return ctx // mcp-go answers an unknown reference type
 	}
 	comp := &Component{Kind: kind, Name: label}
-	if e != nil {
-		comp, exists = &e.comp, true
+	if rec != nil {
+		comp, exists = &rec.Component, true
 	}
 	var msg string
-	if len(s.middleware) == 0 {
-		if !exists || !allowedByComponent(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: comp}, e) {
+	if !s.policy.HasMiddleware() {
+		if !exists || !rec.guard().Permits(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: comp}) {
 			msg = missing
 		}
 	} else {
-		msg = s.middlewareVerdict(ctx, comp, e, exists, label)
+		msg = s.refusal(ctx, comp, rec, exists, label)
 	}
 	if msg == "" {
 		return ctx
@@ -78,27 +78,27 @@ func resourceNotFound(uri string) string {
 	return fmt.Sprintf("handler not found for resource URI '%s': %v", uri, server.ErrResourceNotFound)
 }
 
-// prepareSubscription refuses resources/subscribe and
+// enterSubscription refuses resources/subscribe and
 // resources/unsubscribe for a URI the caller may not read, exactly as for a
 // URI nothing serves (JSON-RPC -32600, mcp-go's not-found message; with
 // middleware, the message resources/read would answer), before any hook or
 // session records the subscription. So a session only ever subscribes to
 // what its principal may read, and resources/updated notifications sent to
 // subscribers reach no one else.
-func (s *Server) prepareSubscription(ctx context.Context, uri string) context.Context {
+func (s *Server) enterSubscription(ctx context.Context, uri string) context.Context {
 	if skipChecks(ctx) || uri == "" {
 		return ctx // mcp-go answers a missing URI
 	}
-	e, exists := s.resourceFor(ctx, uri)
+	rec, exists := s.resourceFor(ctx, uri)
 	var msg string
-	if len(s.middleware) == 0 {
-		if e == nil {
+	if !s.policy.HasMiddleware() {
+		if rec == nil {
 			if _, direct := s.mcp.ListResources()[uri]; !direct {
 				msg = resourceNotFound(uri)
 			}
 		}
 	} else {
-		msg = s.resourceVerdict(ctx, uri, e, exists)
+		msg = s.resourceRefusal(ctx, uri, rec, exists)
 	}
 	if msg == "" {
 		return ctx
@@ -106,19 +106,19 @@ func (s *Server) prepareSubscription(ctx context.Context, uri string) context.Co
 	return context.WithValue(ctx, decisionKey{}, &decision{kind: KindResource, target: uri, refusal: msg})
 }
 
-// prepareHeaderBoundCall handles, without middleware, a tools/call of a
+// enterHeaderBoundCall handles, without middleware, a tools/call of a
 // tool with parameters bound to headers (x-mcp-header, protocol
 // 2026-07-28). mcp-go checks those headers against the tool's schema before
 // the tool filter runs, so a hidden tool would answer "header mismatch"
 // where a missing one answers "not found". For a caller who may not see the
 // tool, the request gets a stand-in without header bindings, which the tool
 // filter then refuses as missing.
-func (s *Server) prepareHeaderBoundCall(ctx context.Context, name string) context.Context {
-	e := s.reg.Load().tools[name]
-	if e == nil || !e.headerBound || skipChecks(ctx) || (e.scopeOnly && stepUpFrom(ctx)) {
+func (s *Server) enterHeaderBoundCall(ctx context.Context, name string) context.Context {
+	rec := s.reg.Load().tools[name]
+	if rec == nil || !rec.headerBound || skipChecks(ctx) || (rec.ScopeOnly() && stepUpFrom(ctx)) {
 		return ctx
 	}
-	if s.visible(ctx, AccessTokenFromContext(ctx), &e.comp, e) {
+	if s.policy.Listed(ctx, AccessTokenFromContext(ctx), &rec.Component, rec.Guard) {
 		return ctx
 	}
 	standIn := server.ServerTool{

@@ -3,10 +3,7 @@ package runtime
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,6 +12,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // wellKnownPrefix is where RFC 9728 protected resource metadata lives.
@@ -69,7 +68,7 @@ func WithAuthorizationServers(urls ...string) HTTPOption {
 // metadata. By default it is the sorted union of the scopes the registered
 // components declare, those the middleware's RequireScopes and RestrictTag
 // checks name, and those the token verifier requires of every token
-// (JWTConfig.RequiredScopes). Scopes that custom checks look for are not
+// (jwtauth.Config.RequiredScopes, through authz.ScopeRequirer). Scopes that custom checks look for are not
 // known to the runtime: list them here.
 func WithScopesSupported(scopes ...string) HTTPOption {
 	return func(c *httpConfig) { c.scopesSupported = append(c.scopesSupported, scopes...) }
@@ -109,7 +108,7 @@ func WithStreamableHTTPOptions(opts ...server.StreamableHTTPOption) HTTPOption {
 // for /.well-known/oauth-protected-resource<path> routed to it gets the RFC
 // 9728 metadata for that path. It panics if s already serves stdio.
 func (s *Server) HTTPHandler(opts ...HTTPOption) http.Handler {
-	if err := s.claimTransport("authorized"); err != nil {
+	if err := s.claimTransport(servedAuthorized); err != nil {
 		panic(err)
 	}
 	h := &httpHandler{srv: s}
@@ -159,7 +158,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuseHost(w, r)
 		return
 	}
-	if rest, ok := strings.CutPrefix(r.URL.Path, wellKnownPrefix); ok && (rest == "" || rest[0] == '/') {
+	if rest, ok := strings.CutPrefix(r.URL.Path, authz.MetadataPathPrefix); ok && (rest == "" || rest[0] == '/') {
 		h.serveMetadata(w, r, rest)
 		return
 	}
@@ -169,7 +168,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.cfg.cors.decorate(w, r)
 	ctx := r.Context()
 	if h.cfg.verifier != nil && !isPreflight(r) {
-		tok, ok := h.authenticate(w, r)
+		tok, ok := authz.Authenticate(w, r, h.cfg.verifier, h.metadataURL(r))
 		if !ok {
 			return
 		}
@@ -185,7 +184,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_ = json.Unmarshal(body, &msg) // mcp-go answers a bad message itself
 		if h.cfg.stepUp && msg.Method == string(mcp.MethodToolsCall) {
 			if scopes, ok := h.srv.stepUpScopes(AccessTokenFromContext(ctx), msg.Params.Name); ok {
-				h.challenge(w, r, http.StatusForbidden, `error="insufficient_scope"`, `scope="`+scopeParam(scopes)+`"`)
+				authz.Challenge(w, http.StatusForbidden, h.metadataURL(r), `error="insufficient_scope"`, `scope="`+authz.ScopeParam(scopes)+`"`)
 				return
 			}
 		}
@@ -222,18 +221,14 @@ func stepUpFrom(ctx context.Context) bool {
 // stepUpScopes reports whether tok is denied the tool name only for lacking
 // scopes, and which scopes the tool requires.
 func (s *Server) stepUpScopes(tok *AccessToken, name string) ([]string, bool) {
-	e := s.reg.Load().tools[name]
-	if e == nil || !e.scopeOnly || len(e.required) == 0 || hasAllScopes(tok, e.required) {
-		return nil, false
-	}
-	return e.required, true
+	return s.reg.Load().tools[name].guard().StepUpScopes(tok)
 }
 
 // contextFunc runs inside mcp-go once the request's session is in ctx: the
 // point where the runtime's request entry applies.
 func (h *httpHandler) contextFunc(ctx context.Context, _ *http.Request) context.Context {
 	if m, ok := ctx.Value(httpMessageKey{}).(httpMessage); ok {
-		return h.srv.prepare(ctx, m.method, func() target { return m.target })
+		return h.srv.enter(ctx, m.method, func() target { return m.target })
 	}
 	return ctx
 }
@@ -243,75 +238,6 @@ func (h *httpHandler) contextFunc(ctx context.Context, _ *http.Request) context.
 // any other is answered 404, never with MCP handling.
 func isPreflight(r *http.Request) bool {
 	return r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
-}
-
-// authenticate verifies the request's bearer token. When there is none or
-// the verifier refuses it, it answers the request and returns false: 401
-// with a challenge (error="invalid_token" when a token was sent), or 403
-// with error="insufficient_scope" when the verifier said the token lacks
-// scopes it requires. The verifier's error is logged, never sent.
-func (h *httpHandler) authenticate(w http.ResponseWriter, r *http.Request) (*AccessToken, bool) {
-	raw, ok := bearerToken(r.Header.Get("Authorization"))
-	if !ok {
-		h.challenge(w, r, http.StatusUnauthorized)
-		return nil, false
-	}
-	tok, err := h.cfg.verifier.VerifyToken(r.Context(), raw)
-	if err == nil && tok != nil {
-		return tok, true
-	}
-	if err == nil {
-		err = errors.New("verifier returned no token and no error")
-	}
-	slog.Default().InfoContext(r.Context(), "mcpauthgen: bearer token refused", slog.Any("error", err))
-	var scopeErr *InsufficientScopeError
-	if errors.As(err, &scopeErr) {
-		params := []string{`error="insufficient_scope"`}
-		if sc := scopeParam(scopeErr.Required); sc != "" {
-			params = append(params, `scope="`+sc+`"`)
-		}
-		h.challenge(w, r, http.StatusForbidden, params...)
-		return nil, false
-	}
-	h.challenge(w, r, http.StatusUnauthorized, `error="invalid_token"`, `error_description="`+invalidTokenDescription+`"`)
-	return nil, false
-}
-
-// invalidTokenDescription is the only error_description clients get for a
-// refused token: whatever the verifier found is for the logs.
-const invalidTokenDescription = "The access token is invalid or expired"
-
-// bearerToken extracts the token of an "Authorization: Bearer" header; the
-// scheme is matched case-insensitively (RFC 7235).
-func bearerToken(header string) (string, bool) {
-	scheme, token, ok := strings.Cut(header, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", false
-	}
-	token = strings.TrimSpace(token)
-	return token, token != ""
-}
-
-// scopeParam is the scope parameter of an insufficient_scope challenge:
-// the scopes space-separated, leaving out any that could not appear in a
-// quoted string unescaped (RFC 6749 section 3.3 allows none such).
-func scopeParam(scopes []string) string {
-	valid := make([]string, 0, len(scopes))
-	for _, sc := range scopes {
-		if validScopeToken(sc) {
-			valid = append(valid, sc)
-		}
-	}
-	return strings.Join(valid, " ")
-}
-
-// challenge answers status (401 or 403) with the WWW-Authenticate header
-// of RFC 6750 and RFC 9728: the given auth-params, then resource_metadata.
-// The body is the status text and nothing else.
-func (h *httpHandler) challenge(w http.ResponseWriter, r *http.Request, status int, params ...string) {
-	params = append(params, `resource_metadata="`+h.metadataURL(r)+`"`)
-	w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
-	http.Error(w, http.StatusText(status), status)
 }
 
 // resourceURL is the public URL of the MCP endpoint the request reached:
@@ -347,7 +273,7 @@ func parseResourceURL(raw string) *url.URL {
 
 func (h *httpHandler) metadataURL(r *http.Request) string {
 	u := h.resourceURL(r)
-	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: wellKnownPrefix + u.Path}).String()
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: authz.MetadataPathPrefix + u.Path}).String()
 }
 
 // serveMetadata answers the RFC 9728 protected resource metadata of the
@@ -369,16 +295,11 @@ func (h *httpHandler) serveMetadata(w http.ResponseWriter, r *http.Request, path
 	scopes := h.cfg.scopesSupported
 	if scopes == nil {
 		scopes = h.srv.declaredScopes()
-		if v, ok := h.cfg.verifier.(scopeRequirer); ok {
-			scopes = slices.Sorted(slices.Values(union(scopes, v.requiredScopes())))
+		if v, ok := h.cfg.verifier.(authz.ScopeRequirer); ok {
+			scopes = slices.Sorted(slices.Values(union(scopes, v.RequiredScopes())))
 		}
 	}
-	doc := struct {
-		Resource               string   `json:"resource"`
-		AuthorizationServers   []string `json:"authorization_servers,omitempty"`
-		ScopesSupported        []string `json:"scopes_supported,omitempty"`
-		BearerMethodsSupported []string `json:"bearer_methods_supported"`
-	}{
+	doc := server.ProtectedResourceMetadataConfig{
 		Resource:               resource.String(),
 		AuthorizationServers:   h.cfg.authorizationServers,
 		ScopesSupported:        scopes,
@@ -387,14 +308,6 @@ func (h *httpHandler) serveMetadata(w http.ResponseWriter, r *http.Request, path
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "max-age=3600")
 	_ = json.NewEncoder(w).Encode(doc)
-}
-
-// scopeRequirer is implemented by the verifiers of this package that
-// require scopes of every token (JWTConfig.RequiredScopes); those scopes
-// are published in scopes_supported too, since no request succeeds
-// without them.
-type scopeRequirer interface {
-	requiredScopes() []string
 }
 
 // union returns the strings of a and b, each once, in no particular order.
@@ -413,26 +326,14 @@ func union(a, b []string) []string {
 // RestrictTag checks name.
 func (s *Server) declaredScopes() []string {
 	reg := s.reg.Load()
-	set := map[string]bool{}
-	for _, sc := range namedScopes(s.middleware) {
-		set[sc] = true
-	}
-	add := func(e *entry) {
-		for _, sc := range e.comp.Scopes {
-			set[sc] = true
+	guards := make([]*authz.Guard, 0, len(reg.tools)+len(reg.prompts)+len(reg.resources)+len(reg.templates))
+	for _, m := range []map[string]*record{reg.tools, reg.prompts, reg.resources} {
+		for _, rec := range m {
+			guards = append(guards, rec.Guard)
 		}
 	}
-	for _, e := range reg.tools {
-		add(e)
+	for _, rec := range reg.templates {
+		guards = append(guards, rec.Guard)
 	}
-	for _, e := range reg.prompts {
-		add(e)
-	}
-	for _, e := range reg.resources {
-		add(e)
-	}
-	for _, e := range reg.templates {
-		add(e)
-	}
-	return slices.Sorted(maps.Keys(set))
+	return s.policy.ScopesSupported(guards...)
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // Server is an MCP server whose components carry authorization. It wraps
@@ -22,39 +24,53 @@ import (
 // prompts are added here with their checks and tags, and every transport the
 // Server offers applies them.
 type Server struct {
-	mcp        *server.MCPServer
-	middleware []AuthCheck // every middleware's checks, in order
+	mcp    *server.MCPServer
+	policy *authz.Policy // the middleware
 
 	mu  sync.Mutex               // serialises registration
 	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
 
 	transportMu sync.Mutex
-	served      string // "stdio" or "authorized": the transports are exclusive
+	served      served // the transports are exclusive
 	publishOnce sync.Once
+}
+
+// served is what a Server serves: nothing yet, stdio, or the authorized
+// transports (HTTPHandler, HandleMessage), which exclude each other.
+type served int
+
+const (
+	servedNothing served = iota
+	servedStdio
+	servedAuthorized
+)
+
+func (s served) String() string {
+	switch s {
+	case servedStdio:
+		return "stdio"
+	case servedAuthorized:
+		return "authorized transports"
+	}
+	return "nothing"
 }
 
 // registry is an immutable view of the registered components. Requests read
 // it without locking; registration copies it.
 type registry struct {
-	tools     map[string]*entry
-	prompts   map[string]*entry
-	resources map[string]*entry // by URI
-	templates []*entry          // sorted by template
+	tools     map[string]*record
+	prompts   map[string]*record
+	resources map[string]*record // by URI
+	templates []*record          // sorted by template
 }
 
-// entry is one registered component with its checks.
-type entry struct {
-	comp   Component
-	checks []AuthCheck
+// record is one registered component: its guard (the component and its
+// checks) and, for resources and templates, what mcp-go serves it with.
+type record struct {
+	*authz.Guard
 
 	resource server.ServerResource         // KindResource
 	template server.ServerResourceTemplate // KindResourceTemplate
-
-	// required is every scope the component's checks and the middleware
-	// require of a token for this component; scopeOnly is true when they
-	// require nothing else (every check is RequireScopes or RestrictTag).
-	required  []string
-	scopeOnly bool
 
 	headerBound bool // a tool with parameters bound to headers (x-mcp-header)
 }
@@ -86,14 +102,11 @@ func NewServer(name, version string, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	s := &Server{}
-	for _, m := range cfg.middleware {
-		s.middleware = append(s.middleware, m.checks...)
-	}
+	s := &Server{policy: authz.NewPolicy(cfg.middleware...)}
 	s.reg.Store(&registry{
-		tools:     map[string]*entry{},
-		prompts:   map[string]*entry{},
-		resources: map[string]*entry{},
+		tools:     map[string]*record{},
+		prompts:   map[string]*record{},
+		resources: map[string]*record{},
 	})
 	// The runtime's filters come first, so they always receive the fresh
 	// slice mcp-go builds for the request and may filter it in place.
@@ -119,55 +132,8 @@ func NewServer(name, version string, opts ...Option) *Server {
 // see none of the runtime's resources (see the package documentation).
 func (s *Server) MCP() *server.MCPServer { return s.mcp }
 
-// ComponentOption configures one component at registration.
-type ComponentOption func(*entry)
-
-// WithAuth appends checks to the component's chain. All must pass (AND),
-// in the order they were given. The scopes named by RequireScopes checks
-// among them become the component's declared scopes (Component.Scopes).
-func WithAuth(checks ...AuthCheck) ComponentOption {
-	return func(e *entry) {
-		e.checks = append(e.checks, checks...)
-		for _, sc := range namedScopes(checks) {
-			if !slices.Contains(e.comp.Scopes, sc) {
-				e.comp.Scopes = append(e.comp.Scopes, sc)
-			}
-		}
-	}
-}
-
-// WithScopes is WithAuth(RequireScopes(scopes...)): the token must grant
-// every one of scopes, which the component declares (Component.Scopes) to
-// clients and reports.
-func WithScopes(scopes ...string) ComponentOption {
-	return WithAuth(RequireScopes(scopes...))
-}
-
-// WithTags sets the component's tags, which checks such as RestrictTag read.
-func WithTags(tags ...string) ComponentOption {
-	return func(e *entry) { e.comp.Tags = append(e.comp.Tags, tags...) }
-}
-
-func (s *Server) newEntry(comp Component, opts []ComponentOption) *entry {
-	e := &entry{comp: comp, scopeOnly: true}
-	for _, opt := range opts {
-		opt(e)
-	}
-	for _, c := range slices.Concat(e.checks, s.middleware) {
-		req, ok := describe(c)
-		if !ok {
-			e.scopeOnly = false
-			continue
-		}
-		if req.applies(&e.comp) {
-			for _, sc := range req.scopes {
-				if !slices.Contains(e.required, sc) {
-					e.required = append(e.required, sc)
-				}
-			}
-		}
-	}
-	return e
+func (s *Server) newRecord(comp Component, opts []ComponentOption) *record {
+	return &record{Guard: s.policy.Guard(comp, opts...)}
 }
 
 // AuthorizationMetaKey is the key of a tool's _meta under which the runtime
@@ -206,19 +172,19 @@ func authorizationMeta(scopes []string) json.RawMessage {
 // in tools/list and who may call it; a caller who may not gets the same
 // answer as for a tool that does not exist.
 func (s *Server) AddTool(tool mcp.Tool, handler server.ToolHandlerFunc, opts ...ComponentOption) {
-	e := s.newEntry(Component{Kind: KindTool, Name: tool.Name}, opts)
-	if len(e.required) > 0 {
-		tool.Meta = withAuthorizationMeta(tool.Meta, e.required)
+	rec := s.newRecord(Component{Kind: KindTool, Name: tool.Name}, opts)
+	if required := rec.RequiredScopes(); len(required) > 0 {
+		tool.Meta = withAuthorizationMeta(tool.Meta, required)
 	}
-	e.headerBound = len(mcp.ExtractParamHeaderBindings(&tool)) > 0
-	s.update(func(r *registry) { r.tools = withEntry(r.tools, tool.Name, e) })
+	rec.headerBound = len(mcp.ExtractParamHeaderBindings(&tool)) > 0
+	s.update(func(r *registry) { r.tools = withRecord(r.tools, tool.Name, rec) })
 	s.mcp.AddTool(tool, handler)
 }
 
 // AddPrompt registers a prompt with its handler, as AddTool does a tool.
 func (s *Server) AddPrompt(prompt mcp.Prompt, handler server.PromptHandlerFunc, opts ...ComponentOption) {
-	e := s.newEntry(Component{Kind: KindPrompt, Name: prompt.Name}, opts)
-	s.update(func(r *registry) { r.prompts = withEntry(r.prompts, prompt.Name, e) })
+	rec := s.newRecord(Component{Kind: KindPrompt, Name: prompt.Name}, opts)
+	s.update(func(r *registry) { r.prompts = withRecord(r.prompts, prompt.Name, rec) })
 	s.mcp.AddPrompt(prompt, handler)
 }
 
@@ -226,9 +192,9 @@ func (s *Server) AddPrompt(prompt mcp.Prompt, handler server.PromptHandlerFunc, 
 // fail does not see it in resources/list, and reading it answers exactly as
 // for a URI that no resource has.
 func (s *Server) AddResource(resource mcp.Resource, handler server.ResourceHandlerFunc, opts ...ComponentOption) {
-	e := s.newEntry(Component{Kind: KindResource, Name: resource.Name, URI: resource.URI}, opts)
-	e.resource = server.ServerResource{Resource: resource, Handler: s.restoreSession(handler)}
-	s.update(func(r *registry) { r.resources = withEntry(r.resources, resource.URI, e) })
+	rec := s.newRecord(Component{Kind: KindResource, Name: resource.Name, URI: resource.URI}, opts)
+	rec.resource = server.ServerResource{Resource: resource, Handler: s.restoreSession(handler)}
+	s.update(func(r *registry) { r.resources = withRecord(r.resources, resource.URI, rec) })
 	s.advertiseResources()
 }
 
@@ -240,12 +206,12 @@ func (s *Server) AddResourceTemplate(tmpl mcp.ResourceTemplate, handler server.R
 		panic("runtime: AddResourceTemplate: template " + tmpl.Name + " has no URI template")
 	}
 	raw := tmpl.URITemplate.Raw()
-	e := s.newEntry(Component{Kind: KindResourceTemplate, Name: tmpl.Name, URI: raw}, opts)
-	e.template = server.ServerResourceTemplate{Template: tmpl, Handler: server.ResourceTemplateHandlerFunc(s.restoreSession(server.ResourceHandlerFunc(handler)))}
+	rec := s.newRecord(Component{Kind: KindResourceTemplate, Name: tmpl.Name, URI: raw}, opts)
+	rec.template = server.ServerResourceTemplate{Template: tmpl, Handler: server.ResourceTemplateHandlerFunc(s.restoreSession(server.ResourceHandlerFunc(handler)))}
 	s.update(func(r *registry) {
-		r.templates = slices.DeleteFunc(slices.Clone(r.templates), func(o *entry) bool { return o.comp.URI == raw })
-		r.templates = append(r.templates, e)
-		slices.SortFunc(r.templates, func(a, b *entry) int { return strings.Compare(a.comp.URI, b.comp.URI) })
+		r.templates = slices.DeleteFunc(slices.Clone(r.templates), func(o *record) bool { return o.Component.URI == raw })
+		r.templates = append(r.templates, rec)
+		slices.SortFunc(r.templates, func(a, b *record) int { return strings.Compare(a.Component.URI, b.Component.URI) })
 	})
 	s.advertiseResources()
 }
@@ -265,9 +231,9 @@ func (s *Server) update(f func(*registry)) {
 	s.reg.Store(&r)
 }
 
-func withEntry(m map[string]*entry, key string, e *entry) map[string]*entry {
+func withRecord(m map[string]*record, key string, rec *record) map[string]*record {
 	m = maps.Clone(m)
-	m[key] = e
+	m[key] = rec
 	return m
 }
 
@@ -275,13 +241,13 @@ func withEntry(m map[string]*entry, key string, e *entry) map[string]*entry {
 // or the input closes. As in FastMCP, a stdio request carries no token and
 // every check is skipped: everything registered is visible and callable.
 // A Server serves either stdio or authorized transports (HTTPHandler,
-// NewInProcessClient), never both, since stdio publishes every resource.
+// HandleMessage), never both, since stdio publishes every resource.
 func (s *Server) ServeStdio(ctx context.Context) error {
 	return s.serveStdio(ctx, os.Stdin, os.Stdout)
 }
 
 func (s *Server) serveStdio(ctx context.Context, in io.Reader, out io.Writer) error {
-	if err := s.claimTransport("stdio"); err != nil {
+	if err := s.claimTransport(servedStdio); err != nil {
 		return err
 	}
 	s.publishOnce.Do(s.publishAll)
@@ -297,17 +263,17 @@ func (s *Server) publishAll() {
 	for _, uri := range slices.Sorted(maps.Keys(r.resources)) {
 		s.mcp.AddResources(r.resources[uri].resource)
 	}
-	for _, e := range r.templates {
-		s.mcp.AddResourceTemplates(e.template)
+	for _, rec := range r.templates {
+		s.mcp.AddResourceTemplates(rec.template)
 	}
 }
 
-var errTransportTaken = errors.New("runtime: a Server serves either stdio or authorized transports (HTTPHandler, NewInProcessClient), not both")
+var errTransportTaken = errors.New("runtime: a Server serves either stdio or authorized transports (HTTPHandler, HandleMessage), not both")
 
-func (s *Server) claimTransport(kind string) error {
+func (s *Server) claimTransport(kind served) error {
 	s.transportMu.Lock()
 	defer s.transportMu.Unlock()
-	if s.served != "" && s.served != kind {
+	if s.served != servedNothing && s.served != kind {
 		return fmt.Errorf("%w: it already serves %s", errTransportTaken, s.served)
 	}
 	s.served = kind

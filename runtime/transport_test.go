@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/runtime/runtimetest"
 )
 
 // TestStdioSkipsChecks checks that on stdio every component is visible and
@@ -76,8 +77,16 @@ func TestStdioSkipsChecks(t *testing.T) {
 
 	// A stdio server publishes every resource, so it cannot also serve an
 	// authorized transport.
-	if _, err := srv.NewInProcessClient(); err == nil {
-		t.Error("NewInProcessClient on a stdio server: no error")
+	if _, err := srv.HandleMessage(context.Background(), nil, []byte(`{"jsonrpc":"2.0","id":1,"method":"ping"}`)); err == nil {
+		t.Error("HandleMessage on a stdio server: no error")
+	}
+	c := runtimetest.NewClient(srv)
+	defer c.Close()
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Initialize(context.Background(), mcp.InitializeRequest{}); err == nil {
+		t.Error("in-process client of a stdio server initialized")
 	}
 }
 

@@ -1,5 +1,5 @@
 // Package mcptest drives a runtime.Server in tests the way a remote client
-// would, through the runtime's in-process client, as a given caller.
+// would, through runtimetest's in-process client, as a given caller.
 package mcptest
 
 import (
@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/runtime/runtimetest"
 )
 
 // Client is an initialized in-process client of one server.
@@ -27,10 +28,7 @@ type Client struct {
 // 2025-11-25), closed when the test ends.
 func Start(t testing.TB, srv *runtime.Server) (*client.Client, mcp.ServerCapabilities) {
 	t.Helper()
-	c, err := srv.NewInProcessClient()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := runtimetest.NewClient(srv)
 	ctx := context.Background()
 	if err := c.Start(ctx); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package runtime_test
+package jwtauth_test
 
 import (
 	"context"
@@ -24,6 +24,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/runtime/jwtauth"
 )
 
 const (
@@ -119,7 +120,7 @@ func newAuthServer(t testing.TB, record bool) *authServer {
 		w.Write(jwks)
 	}))
 	t.Cleanup(jwksSrv.Close)
-	v, err := runtime.NewJWTVerifier(runtime.JWTConfig{
+	v, err := jwtauth.New(jwtauth.Config{
 		JWKSURL:        jwksSrv.URL,
 		Issuer:         authIssuer,
 		Audience:       []string{authAudience},
@@ -206,7 +207,7 @@ func TestHTTPAuthBadTokens(t *testing.T) {
 		invalidToken = `Bearer error="invalid_token", error_description="The access token is invalid or expired", resource_metadata="` + meta + `"`
 		missingScope = `Bearer error="insufficient_scope", scope="mcp", resource_metadata="` + meta + `"`
 	)
-	valid := runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(nil))
+	valid := jwtauth.SignJWT(t, jose.RS256, key, "k1", authClaims(nil))
 	parts := strings.Split(valid, ".")
 	escalated, _ := json.Marshal(authClaims(map[string]any{"scope": "mcp read write admin"}))
 	pub := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: authMust(x509.MarshalPKIXPublicKey(&key.PublicKey))})
@@ -227,16 +228,16 @@ func TestHTTPAuthBadTokens(t *testing.T) {
 		{"upper-case bearer", "BEARER " + valid, 200, ""},
 		{"garbage", "Bearer garbage", 401, invalidToken},
 		{"alg none", "Bearer " + noneHeader + "." + parts[1] + ".", 401, invalidToken},
-		{"HS256 with the public key as secret", "Bearer " + runtime.SignJWT(t, jose.HS256, pub, "k1", authClaims(nil)), 401, invalidToken},
-		{"expired", "Bearer " + runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"exp": now.Add(-time.Hour).Unix(), "iat": now.Add(-2 * time.Hour).Unix()})), 401, invalidToken},
-		{"not yet valid", "Bearer " + runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"nbf": now.Add(time.Hour).Unix()})), 401, invalidToken},
-		{"wrong issuer", "Bearer " + runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"iss": "https://evil.test"})), 401, invalidToken},
-		{"wrong audience", "Bearer " + runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"aud": []string{"https://other.test"}})), 401, invalidToken},
-		{"unknown kid", "Bearer " + runtime.SignJWT(t, jose.RS256, other, "k2", authClaims(nil)), 401, invalidToken},
-		{"known kid, other key", "Bearer " + runtime.SignJWT(t, jose.RS256, other, "k1", authClaims(nil)), 401, invalidToken},
+		{"HS256 with the public key as secret", "Bearer " + jwtauth.SignJWT(t, jose.HS256, pub, "k1", authClaims(nil)), 401, invalidToken},
+		{"expired", "Bearer " + jwtauth.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"exp": now.Add(-time.Hour).Unix(), "iat": now.Add(-2 * time.Hour).Unix()})), 401, invalidToken},
+		{"not yet valid", "Bearer " + jwtauth.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"nbf": now.Add(time.Hour).Unix()})), 401, invalidToken},
+		{"wrong issuer", "Bearer " + jwtauth.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"iss": "https://evil.test"})), 401, invalidToken},
+		{"wrong audience", "Bearer " + jwtauth.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"aud": []string{"https://other.test"}})), 401, invalidToken},
+		{"unknown kid", "Bearer " + jwtauth.SignJWT(t, jose.RS256, other, "k2", authClaims(nil)), 401, invalidToken},
+		{"known kid, other key", "Bearer " + jwtauth.SignJWT(t, jose.RS256, other, "k1", authClaims(nil)), 401, invalidToken},
 		{"tampered payload", "Bearer " + parts[0] + "." + base64.RawURLEncoding.EncodeToString(escalated) + "." + parts[2], 401, invalidToken},
 		{"valid", "Bearer " + valid, 200, ""},
-		{"valid, missing required scope", "Bearer " + runtime.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"scope": "read write"})), 403, missingScope},
+		{"valid, missing required scope", "Bearer " + jwtauth.SignJWT(t, jose.RS256, key, "k1", authClaims(map[string]any{"scope": "read write"})), 403, missingScope},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -355,7 +356,7 @@ func TestHTTPAuthMCPClient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.scope, func(t *testing.T) {
-			raw := runtime.SignJWT(t, jose.RS256, authKey(), "k1", authClaims(map[string]any{"scope": tt.scope}))
+			raw := jwtauth.SignJWT(t, jose.RS256, authKey(), "k1", authClaims(map[string]any{"scope": tt.scope}))
 			c := connectAs(t, raw)
 			res, err := c.ListTools(ctx, mcp.ListToolsRequest{})
 			if err != nil {
@@ -422,12 +423,12 @@ func BenchmarkHTTPToolCall(b *testing.B) {
 				jwks, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: key.Public(), KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
 				jwksSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(jwks) }))
 				defer jwksSrv.Close()
-				v, err := runtime.NewJWTVerifier(runtime.JWTConfig{JWKSURL: jwksSrv.URL, Issuer: authIssuer, Audience: []string{authAudience}})
+				v, err := jwtauth.New(jwtauth.Config{JWKSURL: jwksSrv.URL, Issuer: authIssuer, Audience: []string{authAudience}})
 				if err != nil {
 					b.Fatal(err)
 				}
 				opts = append(opts, runtime.WithTokenVerifier(v))
-				headers["Authorization"] = "Bearer " + runtime.SignJWT(b, jose.RS256, key, "k1", authClaims(nil))
+				headers["Authorization"] = "Bearer " + jwtauth.SignJWT(b, jose.RS256, key, "k1", authClaims(nil))
 			}
 			hs := httptest.NewServer(srv.HTTPHandler(opts...))
 			defer hs.Close()

@@ -1,4 +1,4 @@
-package runtime
+package jwtauth
 
 import (
 	"context"
@@ -25,6 +25,8 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // Keys are generated once per test binary: RSA generation is slow under
@@ -52,7 +54,7 @@ func jwtMust2[A, B any](a A, b B, err error) (A, B) {
 	return a, b
 }
 
-// jwtClock is a settable clock for JWTConfig.Now.
+// jwtClock is a settable clock for Config.Now.
 type jwtClock struct {
 	mu sync.Mutex
 	t  time.Time
@@ -104,7 +106,7 @@ func signJWT(t testing.TB, alg jose.SignatureAlgorithm, key any, kid string, cla
 func jwtClaims(extra map[string]any) map[string]any {
 	c := map[string]any{
 		"iss":   "https://issuer.test",
-		"aud":   "https://mcp.test/mcp",
+		"aud":   jwtTestAudience,
 		"sub":   "user-1",
 		"iat":   jwtTestBase.Unix(),
 		"exp":   jwtTestBase.Add(time.Hour).Unix(),
@@ -127,13 +129,21 @@ func jwtUnsigned(claims map[string]any) string {
 	return enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc.EncodeToString(payload) + "."
 }
 
-func newJWTTestVerifier(t testing.TB, cfg JWTConfig) *jwtVerifier {
+// jwtTestAudience is the audience of the tests' tokens (jwtClaims).
+const jwtTestAudience = "https://mcp.test/mcp"
+
+// newJWTTestVerifier returns the verifier of cfg, which accepts the tests'
+// audience when cfg names none.
+func newJWTTestVerifier(t testing.TB, cfg Config) *Verifier {
 	t.Helper()
-	v, err := NewJWTVerifier(cfg)
+	if cfg.Audience == nil {
+		cfg.Audience = []string{jwtTestAudience}
+	}
+	v, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v.(*jwtVerifier)
+	return v
 }
 
 func jwtRSAPublicPEM(t testing.TB, k *rsa.PublicKey) []byte {
@@ -146,7 +156,7 @@ func jwtRSAPublicPEM(t testing.TB, k *rsa.PublicKey) []byte {
 
 func TestJWTClaimMapping(t *testing.T) {
 	clock := newJWTClock()
-	v := newJWTTestVerifier(t, JWTConfig{
+	v := newJWTTestVerifier(t, Config{
 		PublicKey: &jwtRSAKey().PublicKey,
 		Audience:  []string{"https://other.test", "https://mcp.test/mcp"},
 		Now:       clock.Now,
@@ -154,72 +164,72 @@ func TestJWTClaimMapping(t *testing.T) {
 	tests := []struct {
 		name   string
 		extra  map[string]any
-		want   AccessToken // Token and Claims are checked apart
-		claims []string    // claim names expected in Claims
+		want   authz.AccessToken // Token and Claims are checked apart
+		claims []string          // claim names expected in Claims
 	}{
 		{
 			name: "scope string, sub as client",
-			want: AccessToken{ClientID: "user-1", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want: authz.AccessToken{ClientID: "user-1", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 		},
 		{
 			name:  "client_id first",
 			extra: map[string]any{"client_id": "app", "azp": "azp-app"},
-			want:  AccessToken{ClientID: "app", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want:  authz.AccessToken{ClientID: "app", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 		},
 		{
 			name:  "azp before sub",
 			extra: map[string]any{"azp": "azp-app"},
-			want:  AccessToken{ClientID: "azp-app", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want:  authz.AccessToken{ClientID: "azp-app", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 		},
 		{
 			name:  "no client at all",
 			extra: map[string]any{"sub": nil, "client_id": ""},
-			want:  AccessToken{Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want:  authz.AccessToken{Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 		},
 		{
 			name:  "scp list",
 			extra: map[string]any{"scope": nil, "scp": []string{"a", "b"}},
-			want:  AccessToken{ClientID: "user-1", Scopes: []string{"a", "b"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want:  authz.AccessToken{ClientID: "user-1", Scopes: []string{"a", "b"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 		},
 		{
 			name:  "scp string",
 			extra: map[string]any{"scope": nil, "scp": "a  b"},
-			want:  AccessToken{ClientID: "user-1", Scopes: []string{"a", "b"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want:  authz.AccessToken{ClientID: "user-1", Scopes: []string{"a", "b"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 		},
 		{
 			name:  "scope list",
 			extra: map[string]any{"scope": []string{"x", "y"}},
-			want:  AccessToken{ClientID: "user-1", Scopes: []string{"x", "y"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want:  authz.AccessToken{ClientID: "user-1", Scopes: []string{"x", "y"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 		},
 		{
 			name:  "scope wins over scp",
 			extra: map[string]any{"scope": "s", "scp": []string{"p"}},
-			want:  AccessToken{ClientID: "user-1", Scopes: []string{"s"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want:  authz.AccessToken{ClientID: "user-1", Scopes: []string{"s"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 		},
 		{
 			name:  "scope of another type falls back to scp",
 			extra: map[string]any{"scope": 42, "scp": "p"},
-			want:  AccessToken{ClientID: "user-1", Scopes: []string{"p"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want:  authz.AccessToken{ClientID: "user-1", Scopes: []string{"p"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 		},
 		{
 			name:  "no scopes",
 			extra: map[string]any{"scope": nil},
-			want:  AccessToken{ClientID: "user-1", ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want:  authz.AccessToken{ClientID: "user-1", ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 		},
 		{
 			name:  "aud list: resource is the configured audience it contains",
 			extra: map[string]any{"aud": []string{"https://x.test", "https://mcp.test/mcp"}},
-			want:  AccessToken{ClientID: "user-1", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want:  authz.AccessToken{ClientID: "user-1", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 		},
 		{
 			name:  "aud list: first configured audience wins",
 			extra: map[string]any{"aud": []string{"https://mcp.test/mcp", "https://other.test"}},
-			want:  AccessToken{ClientID: "user-1", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://other.test"},
+			want:  authz.AccessToken{ClientID: "user-1", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://other.test"},
 		},
 		{
 			name:   "custom claims kept",
 			extra:  map[string]any{"tenant": "acme", "roles": []string{"admin"}},
-			want:   AccessToken{ClientID: "user-1", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
+			want:   authz.AccessToken{ClientID: "user-1", Scopes: []string{"read", "write"}, ExpiresAt: jwtTestBase.Add(time.Hour), Resource: "https://mcp.test/mcp"},
 			claims: []string{"tenant", "roles"},
 		},
 	}
@@ -257,9 +267,15 @@ func TestJWTClaimMapping(t *testing.T) {
 	}
 }
 
+// TestJWTNoExpiry: a token without "exp" would be valid forever; it is
+// refused unless the configuration allows it, and then never cached.
 func TestJWTNoExpiry(t *testing.T) {
-	v := newJWTTestVerifier(t, JWTConfig{PublicKey: &jwtRSAKey().PublicKey, Now: newJWTClock().Now})
 	raw := signJWT(t, jose.RS256, jwtRSAKey(), "", jwtClaims(map[string]any{"exp": nil}))
+	strict := newJWTTestVerifier(t, Config{PublicKey: &jwtRSAKey().PublicKey, Now: newJWTClock().Now})
+	if tok, err := strict.VerifyToken(context.Background(), raw); tok != nil || !errors.Is(err, authz.ErrInvalidToken) || !strings.Contains(err.Error(), `no "exp"`) {
+		t.Errorf("VerifyToken without exp = %v, %v; want ErrInvalidToken about the missing exp", tok, err)
+	}
+	v := newJWTTestVerifier(t, Config{PublicKey: &jwtRSAKey().PublicKey, AllowMissingExpiry: true, Now: newJWTClock().Now})
 	got, err := v.VerifyToken(context.Background(), raw)
 	if err != nil {
 		t.Fatal(err)
@@ -286,18 +302,18 @@ func TestJWTAlgorithms(t *testing.T) {
 	confusedDER := signJWT(t, jose.HS256, jwtMust(x509.MarshalPKIXPublicKey(&rsaKey.PublicKey)), "", claims)
 	none := jwtUnsigned(claims)
 
-	rsaV := JWTConfig{PublicKey: &rsaKey.PublicKey}
+	rsaV := Config{PublicKey: &rsaKey.PublicKey}
 	tests := []struct {
 		name   string
-		cfg    JWTConfig
+		cfg    Config
 		accept []string
 		refuse []string
 	}{
 		{"RSA default", rsaV, []string{rs256, ps256}, []string{es256, eddsa, hs256, confused, confusedDER, none}},
-		{"RSA RS256 only", JWTConfig{PublicKey: &rsaKey.PublicKey, Algorithms: []string{"RS256"}}, []string{rs256}, []string{ps256, confused, none}},
-		{"EC default", JWTConfig{PublicKey: &ecKey.PublicKey}, []string{es256}, []string{rs256, hs256, none}},
-		{"Ed25519 default", JWTConfig{PublicKey: edKey.Public()}, []string{eddsa}, []string{rs256, es256, none}},
-		{"HMAC default HS256", JWTConfig{HMACSecret: jwtHMACKey}, []string{hs256}, []string{hs512, rs256, confused, none}},
+		{"RSA RS256 only", Config{PublicKey: &rsaKey.PublicKey, Algorithms: []string{"RS256"}}, []string{rs256}, []string{ps256, confused, none}},
+		{"EC default", Config{PublicKey: &ecKey.PublicKey}, []string{es256}, []string{rs256, hs256, none}},
+		{"Ed25519 default", Config{PublicKey: edKey.Public()}, []string{eddsa}, []string{rs256, es256, none}},
+		{"HMAC default HS256", Config{HMACSecret: jwtHMACKey}, []string{hs256}, []string{hs512, rs256, confused, none}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,39 +326,39 @@ func TestJWTAlgorithms(t *testing.T) {
 			}
 			for i, raw := range tt.refuse {
 				_, err := v.VerifyToken(context.Background(), raw)
-				if !errors.Is(err, ErrInvalidToken) {
-					t.Errorf("refuse[%d]: err = %v, want ErrInvalidToken", i, err)
+				if !errors.Is(err, authz.ErrInvalidToken) {
+					t.Errorf("refuse[%d]: err = %v, want authz.ErrInvalidToken", i, err)
 				}
 			}
 		})
 	}
 }
 
-func TestJWTConfigErrors(t *testing.T) {
+func TestConfigErrors(t *testing.T) {
 	rsaPub := &jwtRSAKey().PublicKey
 	tests := []struct {
 		name string
-		cfg  JWTConfig
+		cfg  Config
 		want string
 	}{
-		{"no key source", JWTConfig{}, "exactly one of"},
-		{"two key sources", JWTConfig{PublicKey: rsaPub, HMACSecret: jwtHMACKey}, "exactly one of"},
-		{"none", JWTConfig{PublicKey: rsaPub, Algorithms: []string{"RS256", "none"}}, `"none" is never accepted`},
-		{"NONE", JWTConfig{PublicKey: rsaPub, Algorithms: []string{"NONE"}}, `"none" is never accepted`},
-		{"unknown", JWTConfig{PublicKey: rsaPub, Algorithms: []string{"RS999"}}, `unknown algorithm "RS999"`},
-		{"HS256 with public key", JWTConfig{PublicKey: rsaPub, Algorithms: []string{"HS256"}}, "cannot be used with a *rsa.PublicKey"},
-		{"HS256 with JWKS", JWTConfig{JWKSURL: "https://issuer.test/jwks", Algorithms: []string{"RS256", "HS256"}}, "needs HMACSecret"},
-		{"RS256 with HMAC", JWTConfig{HMACSecret: jwtHMACKey, Algorithms: []string{"RS256"}}, "cannot be used with HMACSecret"},
-		{"ES384 with P-256", JWTConfig{PublicKey: &jwtECKey().PublicKey, Algorithms: []string{"ES384"}}, "cannot be used with a *ecdsa.PublicKey"},
-		{"short HMAC secret", JWTConfig{HMACSecret: []byte("short")}, "at least 32 bytes"},
-		{"short secret for HS512", JWTConfig{HMACSecret: jwtHMACKey, Algorithms: []string{"HS512"}}, "at least 64 bytes"},
-		{"private key", JWTConfig{PublicKey: jwtRSAKey()}, "unsupported public key *rsa.PrivateKey"},
-		{"bad JWKS URL", JWTConfig{JWKSURL: "/jwks.json"}, "not an absolute http(s) URL"},
-		{"bad required scope", JWTConfig{PublicKey: rsaPub, RequiredScopes: []string{`a"b`}}, "not a valid scope"},
+		{"no key source", Config{}, "exactly one of"},
+		{"two key sources", Config{PublicKey: rsaPub, HMACSecret: jwtHMACKey}, "exactly one of"},
+		{"none", Config{PublicKey: rsaPub, Algorithms: []string{"RS256", "none"}}, `"none" is never accepted`},
+		{"NONE", Config{PublicKey: rsaPub, Algorithms: []string{"NONE"}}, `"none" is never accepted`},
+		{"unknown", Config{PublicKey: rsaPub, Algorithms: []string{"RS999"}}, `unknown algorithm "RS999"`},
+		{"HS256 with public key", Config{PublicKey: rsaPub, Algorithms: []string{"HS256"}}, "cannot be used with a *rsa.PublicKey"},
+		{"HS256 with JWKS", Config{JWKSURL: "https://issuer.test/jwks", Algorithms: []string{"RS256", "HS256"}}, "needs HMACSecret"},
+		{"RS256 with HMAC", Config{HMACSecret: jwtHMACKey, Algorithms: []string{"RS256"}}, "cannot be used with HMACSecret"},
+		{"ES384 with P-256", Config{PublicKey: &jwtECKey().PublicKey, Algorithms: []string{"ES384"}}, "cannot be used with a *ecdsa.PublicKey"},
+		{"short HMAC secret", Config{HMACSecret: []byte("short")}, "at least 32 bytes"},
+		{"short secret for HS512", Config{HMACSecret: jwtHMACKey, Algorithms: []string{"HS512"}}, "at least 64 bytes"},
+		{"private key", Config{PublicKey: jwtRSAKey()}, "unsupported public key *rsa.PrivateKey"},
+		{"bad JWKS URL", Config{JWKSURL: "/jwks.json"}, "not an absolute http(s) URL"},
+		{"bad required scope", Config{PublicKey: rsaPub, RequiredScopes: []string{`a"b`}}, "not a valid scope"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := NewJWTVerifier(tt.cfg)
+			_, err := New(tt.cfg)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want one containing %q", err, tt.want)
 			}
@@ -372,7 +388,7 @@ func TestJWTTimeClaims(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := newJWTTestVerifier(t, JWTConfig{PublicKey: &key.PublicKey, Leeway: tt.leeway, Now: newJWTClock().Now})
+			v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey, Leeway: tt.leeway, Now: newJWTClock().Now})
 			_, err := v.VerifyToken(context.Background(), signJWT(t, jose.RS256, key, "", jwtClaims(tt.extra)))
 			if tt.ok {
 				if err != nil {
@@ -380,8 +396,8 @@ func TestJWTTimeClaims(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, ErrInvalidToken) || !strings.Contains(err.Error(), tt.reason) {
-				t.Errorf("err = %v, want ErrInvalidToken about %q", err, tt.reason)
+			if !errors.Is(err, authz.ErrInvalidToken) || !strings.Contains(err.Error(), tt.reason) {
+				t.Errorf("err = %v, want authz.ErrInvalidToken about %q", err, tt.reason)
 			}
 		})
 	}
@@ -389,7 +405,7 @@ func TestJWTTimeClaims(t *testing.T) {
 
 func TestJWTIssuerAudience(t *testing.T) {
 	key := jwtRSAKey()
-	cfg := JWTConfig{
+	cfg := Config{
 		PublicKey: &key.PublicKey,
 		Issuer:    "https://issuer.test",
 		Audience:  []string{"https://mcp.test/mcp", "mcp"},
@@ -422,33 +438,44 @@ func TestJWTIssuerAudience(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, ErrInvalidToken) || !strings.Contains(err.Error(), tt.reason) {
-				t.Errorf("err = %v, want ErrInvalidToken about %q", err, tt.reason)
+			if !errors.Is(err, authz.ErrInvalidToken) || !strings.Contains(err.Error(), tt.reason) {
+				t.Errorf("err = %v, want authz.ErrInvalidToken about %q", err, tt.reason)
 			}
 		})
 	}
-	t.Run("unchecked when not configured", func(t *testing.T) {
-		v := newJWTTestVerifier(t, JWTConfig{PublicKey: &key.PublicKey, Now: newJWTClock().Now})
-		raw := signJWT(t, jose.RS256, key, "", jwtClaims(map[string]any{"iss": "https://any.test", "aud": nil}))
+	t.Run("issuer unchecked when not configured", func(t *testing.T) {
+		v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey, Audience: []string{"mcp"}, Now: newJWTClock().Now})
+		raw := signJWT(t, jose.RS256, key, "", jwtClaims(map[string]any{"iss": "https://any.test", "aud": "mcp"}))
 		if _, err := v.VerifyToken(context.Background(), raw); err != nil {
 			t.Fatal(err)
 		}
 	})
 }
 
+// TestAudienceRequired: MCP servers must check that a token was issued for
+// them, so a verifier that would accept any audience cannot be built.
+func TestAudienceRequired(t *testing.T) {
+	for _, aud := range [][]string{nil, {}, {""}, {"mcp", ""}} {
+		_, err := New(Config{PublicKey: &jwtRSAKey().PublicKey, Audience: aud})
+		if err == nil || !strings.Contains(err.Error(), "jwtauth: Config.Audience is required") {
+			t.Errorf("New with Audience %q: err = %v, want the audience to be required", aud, err)
+		}
+	}
+}
+
 func TestJWTRequiredScopes(t *testing.T) {
 	key := jwtRSAKey()
-	v := newJWTTestVerifier(t, JWTConfig{PublicKey: &key.PublicKey, RequiredScopes: []string{"read", "admin"}, Now: newJWTClock().Now})
+	v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey, RequiredScopes: []string{"read", "admin"}, Now: newJWTClock().Now})
 	raw := signJWT(t, jose.RS256, key, "", jwtClaims(nil)) // read write
 	tok, err := v.VerifyToken(context.Background(), raw)
-	var se *InsufficientScopeError
+	var se *authz.InsufficientScopeError
 	if tok != nil || !errors.As(err, &se) {
-		t.Fatalf("VerifyToken = %v, %v; want an *InsufficientScopeError", tok, err)
+		t.Fatalf("VerifyToken = %v, %v; want an *authz.InsufficientScopeError", tok, err)
 	}
-	if diff := cmp.Diff(&InsufficientScopeError{Required: []string{"read", "admin"}, Missing: []string{"admin"}}, se); diff != "" {
+	if diff := cmp.Diff(&authz.InsufficientScopeError{Required: []string{"read", "admin"}, Missing: []string{"admin"}}, se); diff != "" {
 		t.Errorf("error (-want +got):\n%s", diff)
 	}
-	if errors.Is(err, ErrInvalidToken) {
+	if errors.Is(err, authz.ErrInvalidToken) {
 		t.Error("an insufficient-scope error also claims the token is invalid")
 	}
 	if n := len(v.cache.entries); n != 0 {
@@ -462,7 +489,7 @@ func TestJWTRequiredScopes(t *testing.T) {
 
 func TestJWTMalformed(t *testing.T) {
 	key := jwtRSAKey()
-	v := newJWTTestVerifier(t, JWTConfig{PublicKey: &key.PublicKey, Now: newJWTClock().Now})
+	v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey, Now: newJWTClock().Now})
 	valid := signJWT(t, jose.RS256, key, "", jwtClaims(nil))
 	parts := strings.Split(valid, ".")
 	evil, _ := json.Marshal(jwtClaims(map[string]any{"scope": "read write admin"}))
@@ -480,8 +507,8 @@ func TestJWTMalformed(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			tok, err := v.VerifyToken(context.Background(), raw)
-			if tok != nil || !errors.Is(err, ErrInvalidToken) {
-				t.Errorf("VerifyToken = %v, %v; want ErrInvalidToken", tok, err)
+			if tok != nil || !errors.Is(err, authz.ErrInvalidToken) {
+				t.Errorf("VerifyToken = %v, %v; want authz.ErrInvalidToken", tok, err)
 			}
 		})
 	}
@@ -531,7 +558,7 @@ func TestJWTJWKSRefresh(t *testing.T) {
 	k1, k2 := jwtRSAKey(), jwtRSAKey2()
 	srv := newJWTJWKSServer(t, jwtPublicJWK(k1, "k1", "RS256"))
 	clock := newJWTClock()
-	v := newJWTTestVerifier(t, JWTConfig{JWKSURL: srv.URL, CacheSize: -1, Now: clock.Now})
+	v := newJWTTestVerifier(t, Config{JWKSURL: srv.URL, CacheSize: -1, Now: clock.Now})
 	ctx := context.Background()
 	tok1 := signJWT(t, jose.RS256, k1, "k1", jwtClaims(nil))
 	tok2 := signJWT(t, jose.RS256, k2, "k2", jwtClaims(nil))
@@ -543,8 +570,8 @@ func TestJWTJWKSRefresh(t *testing.T) {
 		if wantOK && err != nil {
 			t.Errorf("VerifyToken: %v", err)
 		}
-		if !wantOK && !errors.Is(err, ErrInvalidToken) {
-			t.Errorf("VerifyToken: err = %v, want ErrInvalidToken", err)
+		if !wantOK && !errors.Is(err, authz.ErrInvalidToken) {
+			t.Errorf("VerifyToken: err = %v, want authz.ErrInvalidToken", err)
 		}
 		if got := srv.fetches.Load(); got != wantFetches {
 			t.Errorf("fetches = %d, want %d", got, wantFetches)
@@ -580,7 +607,7 @@ func TestJWTJWKSMaxAge(t *testing.T) {
 	k1, k2 := jwtRSAKey(), jwtRSAKey2()
 	srv := newJWTJWKSServer(t, jwtPublicJWK(k1, "k1", ""), jwtPublicJWK(k2, "k2", ""))
 	clock := newJWTClock()
-	v := newJWTTestVerifier(t, JWTConfig{JWKSURL: srv.URL, CacheSize: -1, JWKSMaxAge: 10 * time.Minute, Now: clock.Now})
+	v := newJWTTestVerifier(t, Config{JWKSURL: srv.URL, CacheSize: -1, JWKSMaxAge: 10 * time.Minute, Now: clock.Now})
 	ctx := context.Background()
 	tok2 := signJWT(t, jose.RS256, k2, "k2", jwtClaims(map[string]any{"exp": jwtTestBase.Add(24 * time.Hour).Unix()}))
 	if _, err := v.VerifyToken(ctx, tok2); err != nil {
@@ -600,7 +627,7 @@ func TestJWTJWKSMaxAge(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	if _, err := v.VerifyToken(ctx, tok2); !errors.Is(err, ErrInvalidToken) {
+	if _, err := v.VerifyToken(ctx, tok2); !errors.Is(err, authz.ErrInvalidToken) {
 		t.Errorf("withdrawn key still accepted: err = %v", err)
 	}
 }
@@ -609,7 +636,7 @@ func TestJWTJWKSCoalesced(t *testing.T) {
 	k1 := jwtRSAKey()
 	srv := newJWTJWKSServer(t, jwtPublicJWK(k1, "k1", "RS256"))
 	srv.block = make(chan struct{})
-	v := newJWTTestVerifier(t, JWTConfig{JWKSURL: srv.URL, CacheSize: -1, Now: newJWTClock().Now})
+	v := newJWTTestVerifier(t, Config{JWKSURL: srv.URL, CacheSize: -1, Now: newJWTClock().Now})
 	tok := signJWT(t, jose.RS256, k1, "k1", jwtClaims(nil))
 	const n = 20
 	var wg sync.WaitGroup
@@ -644,11 +671,11 @@ func TestJWTJWKSFetchTimeout(t *testing.T) {
 	srv := newJWTJWKSServer(t, jwtPublicJWK(k1, "k1", "RS256"))
 	srv.block = make(chan struct{})
 	defer close(srv.block)
-	v := newJWTTestVerifier(t, JWTConfig{JWKSURL: srv.URL, JWKSFetchTimeout: 100 * time.Millisecond, Now: newJWTClock().Now})
+	v := newJWTTestVerifier(t, Config{JWKSURL: srv.URL, JWKSFetchTimeout: 100 * time.Millisecond, Now: newJWTClock().Now})
 	start := time.Now()
 	_, err := v.VerifyToken(context.Background(), signJWT(t, jose.RS256, k1, "k1", jwtClaims(nil)))
-	if !errors.Is(err, ErrInvalidToken) || !strings.Contains(err.Error(), "no JWKS") {
-		t.Errorf("err = %v, want ErrInvalidToken about the JWKS", err)
+	if !errors.Is(err, authz.ErrInvalidToken) || !strings.Contains(err.Error(), "no JWKS") {
+		t.Errorf("err = %v, want authz.ErrInvalidToken about the JWKS", err)
 	}
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("verification took %v despite a 100ms fetch timeout", d)
@@ -659,12 +686,12 @@ func TestJWTJWKSCallerContext(t *testing.T) {
 	k1 := jwtRSAKey()
 	srv := newJWTJWKSServer(t, jwtPublicJWK(k1, "k1", "RS256"))
 	srv.block = make(chan struct{})
-	v := newJWTTestVerifier(t, JWTConfig{JWKSURL: srv.URL, Now: newJWTClock().Now})
+	v := newJWTTestVerifier(t, Config{JWKSURL: srv.URL, Now: newJWTClock().Now})
 	tok := signJWT(t, jose.RS256, k1, "k1", jwtClaims(nil))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := v.VerifyToken(ctx, tok); !errors.Is(err, ErrInvalidToken) {
-		t.Fatalf("err = %v, want ErrInvalidToken", err)
+	if _, err := v.VerifyToken(ctx, tok); !errors.Is(err, authz.ErrInvalidToken) {
+		t.Fatalf("err = %v, want authz.ErrInvalidToken", err)
 	}
 	// The fetch the cancelled caller started goes on for the others.
 	close(srv.block)
@@ -683,10 +710,10 @@ func TestJWTJWKSFailures(t *testing.T) {
 		srv := newJWTJWKSServer(t, jwtPublicJWK(k1, "k1", "RS256"))
 		srv.status.Store(http.StatusInternalServerError)
 		clock := newJWTClock()
-		v := newJWTTestVerifier(t, JWTConfig{JWKSURL: srv.URL, Now: clock.Now})
+		v := newJWTTestVerifier(t, Config{JWKSURL: srv.URL, Now: clock.Now})
 		for range 3 {
-			if _, err := v.VerifyToken(context.Background(), tok); !errors.Is(err, ErrInvalidToken) {
-				t.Fatalf("err = %v, want ErrInvalidToken", err)
+			if _, err := v.VerifyToken(context.Background(), tok); !errors.Is(err, authz.ErrInvalidToken) {
+				t.Fatalf("err = %v, want authz.ErrInvalidToken", err)
 			}
 		}
 		if got := srv.fetches.Load(); got != 1 {
@@ -701,15 +728,15 @@ func TestJWTJWKSFailures(t *testing.T) {
 	t.Run("failed refresh keeps the cached keys", func(t *testing.T) {
 		srv := newJWTJWKSServer(t, jwtPublicJWK(k1, "k1", "RS256"))
 		clock := newJWTClock()
-		v := newJWTTestVerifier(t, JWTConfig{JWKSURL: srv.URL, CacheSize: -1, Now: clock.Now})
+		v := newJWTTestVerifier(t, Config{JWKSURL: srv.URL, CacheSize: -1, Now: clock.Now})
 		if _, err := v.VerifyToken(context.Background(), tok); err != nil {
 			t.Fatal(err)
 		}
 		srv.status.Store(http.StatusBadGateway)
 		clock.Advance(2 * time.Hour)
 		forged := signJWT(t, jose.RS256, k1, "other", jwtClaims(map[string]any{"exp": jwtTestBase.Add(24 * time.Hour).Unix()}))
-		if _, err := v.VerifyToken(context.Background(), forged); !errors.Is(err, ErrInvalidToken) {
-			t.Fatalf("err = %v, want ErrInvalidToken", err)
+		if _, err := v.VerifyToken(context.Background(), forged); !errors.Is(err, authz.ErrInvalidToken) {
+			t.Fatalf("err = %v, want authz.ErrInvalidToken", err)
 		}
 		if _, err := v.VerifyToken(context.Background(), tok); err != nil {
 			t.Fatal(err)
@@ -728,7 +755,7 @@ func TestJWTJWKSKeySelection(t *testing.T) {
 		jose.JSONWebKey{Key: jwtHMACKey, KeyID: "oct", Algorithm: "HS256"},
 		jose.JSONWebKey{Key: jwtRSAKey2(), KeyID: "private"},
 	)
-	v := newJWTTestVerifier(t, JWTConfig{JWKSURL: srv.URL, Now: newJWTClock().Now})
+	v := newJWTTestVerifier(t, Config{JWKSURL: srv.URL, Now: newJWTClock().Now})
 	claims := jwtClaims(nil)
 	tests := []struct {
 		name string
@@ -751,8 +778,8 @@ func TestJWTJWKSKeySelection(t *testing.T) {
 			if tt.ok && err != nil {
 				t.Fatal(err)
 			}
-			if !tt.ok && !errors.Is(err, ErrInvalidToken) {
-				t.Fatalf("err = %v, want ErrInvalidToken", err)
+			if !tt.ok && !errors.Is(err, authz.ErrInvalidToken) {
+				t.Fatalf("err = %v, want authz.ErrInvalidToken", err)
 			}
 		})
 	}
@@ -770,7 +797,7 @@ func TestJWTCache(t *testing.T) {
 	key := jwtRSAKey()
 	ctx := context.Background()
 	t.Run("hit is a copy", func(t *testing.T) {
-		v := newJWTTestVerifier(t, JWTConfig{PublicKey: &key.PublicKey, Now: newJWTClock().Now})
+		v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey, Now: newJWTClock().Now})
 		raw := signJWT(t, jose.RS256, key, "", jwtClaims(nil))
 		first, err := v.VerifyToken(ctx, raw)
 		if err != nil {
@@ -791,7 +818,7 @@ func TestJWTCache(t *testing.T) {
 	})
 	t.Run("expired cached token refused", func(t *testing.T) {
 		clock := newJWTClock()
-		v := newJWTTestVerifier(t, JWTConfig{PublicKey: &key.PublicKey, Now: clock.Now})
+		v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey, Now: clock.Now})
 		raw := signJWT(t, jose.RS256, key, "", jwtClaims(map[string]any{"exp": jwtTestBase.Add(10 * time.Second).Unix()}))
 		if _, err := v.VerifyToken(ctx, raw); err != nil {
 			t.Fatal(err)
@@ -801,8 +828,8 @@ func TestJWTCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock.Advance(36 * time.Second) // exp + leeway + 1s
-		if tok, err := v.VerifyToken(ctx, raw); tok != nil || !errors.Is(err, ErrInvalidToken) {
-			t.Fatalf("VerifyToken = %v, %v; want ErrInvalidToken", tok, err)
+		if tok, err := v.VerifyToken(ctx, raw); tok != nil || !errors.Is(err, authz.ErrInvalidToken) {
+			t.Fatalf("VerifyToken = %v, %v; want authz.ErrInvalidToken", tok, err)
 		}
 		if n := len(v.cache.entries); n != 0 {
 			t.Errorf("expired entry kept: %d entries", n)
@@ -810,19 +837,19 @@ func TestJWTCache(t *testing.T) {
 	})
 	t.Run("entries end at exp, without leeway", func(t *testing.T) {
 		clock := newJWTClock()
-		v := newJWTTestVerifier(t, JWTConfig{PublicKey: &key.PublicKey, Leeway: -1, Now: clock.Now})
+		v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey, Leeway: -1, Now: clock.Now})
 		raw := signJWT(t, jose.RS256, key, "", jwtClaims(map[string]any{"exp": jwtTestBase.Add(10 * time.Second).Unix()}))
 		if _, err := v.VerifyToken(ctx, raw); err != nil {
 			t.Fatal(err)
 		}
 		clock.Advance(10 * time.Second)
-		if _, err := v.VerifyToken(ctx, raw); !errors.Is(err, ErrInvalidToken) {
-			t.Fatalf("err = %v, want ErrInvalidToken", err)
+		if _, err := v.VerifyToken(ctx, raw); !errors.Is(err, authz.ErrInvalidToken) {
+			t.Fatalf("err = %v, want authz.ErrInvalidToken", err)
 		}
 	})
 	t.Run("bounded", func(t *testing.T) {
 		clock := newJWTClock()
-		v := newJWTTestVerifier(t, JWTConfig{PublicKey: &key.PublicKey, CacheSize: 16, Now: clock.Now})
+		v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey, CacheSize: 16, Now: clock.Now})
 		short := signJWT(t, jose.RS256, key, "", jwtClaims(map[string]any{"exp": jwtTestBase.Add(time.Minute).Unix(), "jti": "short"}))
 		if _, err := v.VerifyToken(ctx, short); err != nil {
 			t.Fatal(err)
@@ -844,7 +871,7 @@ func TestJWTCache(t *testing.T) {
 		}
 	})
 	t.Run("disabled", func(t *testing.T) {
-		v := newJWTTestVerifier(t, JWTConfig{PublicKey: &key.PublicKey, CacheSize: -1, Now: newJWTClock().Now})
+		v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey, CacheSize: -1, Now: newJWTClock().Now})
 		if v.cache != nil {
 			t.Fatal("cache enabled with CacheSize -1")
 		}
@@ -856,7 +883,7 @@ func TestJWTCache(t *testing.T) {
 		}
 	})
 	t.Run("default size", func(t *testing.T) {
-		v := newJWTTestVerifier(t, JWTConfig{PublicKey: &key.PublicKey})
+		v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey})
 		if v.cache == nil || v.cache.max != defaultTokenCacheSize {
 			t.Fatalf("cache = %+v, want the default size", v.cache)
 		}
@@ -872,7 +899,7 @@ func BenchmarkJWTVerify(b *testing.B) {
 			name = "cache=off"
 		}
 		b.Run(name, func(b *testing.B) {
-			v := newJWTTestVerifier(b, JWTConfig{PublicKey: &key.PublicKey, CacheSize: size})
+			v := newJWTTestVerifier(b, Config{PublicKey: &key.PublicKey, CacheSize: size})
 			ctx := context.Background()
 			for b.Loop() {
 				if _, err := v.VerifyToken(ctx, raw); err != nil {

@@ -1,4 +1,17 @@
-package runtime
+// Package jwtauth verifies JWT access tokens (RFC 7519, RFC 9068) for
+// runtime.HTTPHandler: New returns a Verifier, a runtime.TokenVerifier
+// whose keys come from a JWKS URL, a public key or a shared secret. It is a
+// package of its own so that servers without JWT do not link a JOSE
+// library.
+//
+//	v, err := jwtauth.New(jwtauth.Config{
+//		JWKSURL:  "https://issuer.example/.well-known/jwks.json",
+//		Issuer:   "https://issuer.example",
+//		Audience: []string{"https://mcp.example/mcp"},
+//	})
+//	...
+//	http.Handle("/mcp", srv.HTTPHandler(runtime.WithTokenVerifier(v)))
+package jwtauth
 
 import (
 	"context"
@@ -24,9 +37,11 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
-// Defaults of JWTConfig.
+// Defaults of Config.
 const (
 	defaultJWTLeeway              = 30 * time.Second
 	defaultJWKSFetchTimeout       = 10 * time.Second
@@ -40,12 +55,12 @@ const (
 	maxJWKSSize = 1 << 20
 )
 
-// JWTConfig configures NewJWTVerifier. Exactly one of JWKSURL, PublicKey
-// and HMACSecret names where the verification keys come from.
-type JWTConfig struct {
+// Config configures New. Exactly one of JWKSURL, PublicKey and HMACSecret
+// names where the verification keys come from, and Audience is required.
+type Config struct {
 	// JWKSURL is the URL of the issuer's JSON Web Key Set (RFC 7517), for
 	// example https://issuer.example/.well-known/jwks.json. The set is
-	// fetched on the first verification, not by NewJWTVerifier, and cached.
+	// fetched on the first verification, not by New, and cached.
 	// It is fetched again in the background once it is older than
 	// JWKSMaxAge, and at once when a token names a key ("kid") the cached
 	// set lacks: that is how key rotation is picked up. Fetches are
@@ -89,11 +104,18 @@ type JWTConfig struct {
 	// Issuer, when set, must equal the token's "iss" exactly.
 	Issuer string
 
-	// Audience, when set, lists the accepted audiences: the token's "aud"
-	// (a string or a list) must contain at least one of them. Set it to
-	// this server's resource URL (or the audience your issuer uses for it),
-	// so that tokens issued for other services are refused (RFC 8707).
+	// Audience lists the accepted audiences: the token's "aud" (a string
+	// or a list) must contain at least one of them. It is required (New
+	// refuses a Config without one): MCP servers must check that a token
+	// was issued for them, so that tokens issued for other services are
+	// refused (RFC 8707). Set it to this server's resource URL, or the
+	// audience your issuer uses for it.
 	Audience []string
+
+	// AllowMissingExpiry accepts tokens without an "exp" claim, which
+	// never expire. By default such tokens are refused: a bearer token
+	// should not be valid forever. Tokens without "exp" are never cached.
+	AllowMissingExpiry bool
 
 	// Leeway is the clock skew allowed when checking "exp", "nbf" and
 	// "iat". Zero means the default, 30 seconds; a negative value means no
@@ -140,11 +162,12 @@ type JWTConfig struct {
 	Now func() time.Time
 }
 
-// NewJWTVerifier returns a TokenVerifier for JWT access tokens (RFC 7519,
-// RFC 9068) signed with the keys cfg names. A token is accepted when its
-// signature verifies with an allowed algorithm, its "exp", "nbf" and "iat"
-// hold (with cfg.Leeway), its "iss" and "aud" match cfg.Issuer and
-// cfg.Audience when those are set, and it grants cfg.RequiredScopes.
+// New returns a Verifier of JWT access tokens (RFC 7519, RFC 9068) signed
+// with the keys cfg names. A token is accepted when its signature verifies
+// with an allowed algorithm, it has "exp" (unless cfg.AllowMissingExpiry),
+// its "exp", "nbf" and "iat" hold (with cfg.Leeway), its "aud" contains one
+// of cfg.Audience, its "iss" is cfg.Issuer when that is set, and it grants
+// cfg.RequiredScopes.
 //
 // The AccessToken it returns has:
 //
@@ -158,17 +181,18 @@ type JWTConfig struct {
 //   - Claims: every claim of the token, as encoding/json decodes them
 //     (numbers are float64).
 //
-// Errors for refused tokens wrap ErrInvalidToken, or are an
-// *InsufficientScopeError; their text is meant for logs and may name
-// claims and keys, so it must not reach clients (HTTPHandler only ever
-// answers invalid_token or insufficient_scope).
-func NewJWTVerifier(cfg JWTConfig) (TokenVerifier, error) {
-	v := &jwtVerifier{
-		issuer:   cfg.Issuer,
-		audience: slices.Clone(cfg.Audience),
-		required: slices.Clone(cfg.RequiredScopes),
-		leeway:   cfg.Leeway,
-		now:      cfg.Now,
+// Errors for refused tokens wrap runtime.ErrInvalidToken, or are a
+// *runtime.InsufficientScopeError; their text is meant for logs and may
+// name claims and keys, so it must not reach clients (runtime.HTTPHandler
+// only ever answers invalid_token or insufficient_scope).
+func New(cfg Config) (*Verifier, error) {
+	v := &Verifier{
+		issuer:        cfg.Issuer,
+		audience:      slices.Clone(cfg.Audience),
+		required:      slices.Clone(cfg.RequiredScopes),
+		leeway:        cfg.Leeway,
+		allowNoExpiry: cfg.AllowMissingExpiry,
+		now:           cfg.Now,
 	}
 	if v.now == nil {
 		v.now = time.Now
@@ -180,8 +204,8 @@ func NewJWTVerifier(cfg JWTConfig) (TokenVerifier, error) {
 		v.leeway = 0
 	}
 	for _, sc := range v.required {
-		if !validScopeToken(sc) {
-			return nil, fmt.Errorf("runtime: JWTConfig.RequiredScopes: %q is not a valid scope (RFC 6749 section 3.3)", sc)
+		if !authz.ValidScope(sc) {
+			return nil, fmt.Errorf("jwtauth: Config.RequiredScopes: %q is not a valid scope (RFC 6749 section 3.3)", sc)
 		}
 	}
 	sources := 0
@@ -191,7 +215,7 @@ func NewJWTVerifier(cfg JWTConfig) (TokenVerifier, error) {
 		}
 	}
 	if sources != 1 {
-		return nil, errors.New("runtime: JWTConfig needs exactly one of JWKSURL, PublicKey and HMACSecret")
+		return nil, errors.New("jwtauth: Config needs exactly one of JWKSURL, PublicKey and HMACSecret")
 	}
 	algs, err := parseAlgorithms(cfg.Algorithms)
 	if err != nil {
@@ -205,10 +229,10 @@ func NewJWTVerifier(cfg JWTConfig) (TokenVerifier, error) {
 		for _, alg := range algs {
 			size, ok := hmacSizes[alg]
 			if !ok {
-				return nil, fmt.Errorf("runtime: JWTConfig: algorithm %s cannot be used with HMACSecret", alg)
+				return nil, fmt.Errorf("jwtauth: Config: algorithm %s cannot be used with HMACSecret", alg)
 			}
 			if len(cfg.HMACSecret) < size {
-				return nil, fmt.Errorf("runtime: JWTConfig: HMACSecret must be at least %d bytes for %s", size, alg)
+				return nil, fmt.Errorf("jwtauth: Config: HMACSecret must be at least %d bytes for %s", size, alg)
 			}
 		}
 		secret := slices.Clone(cfg.HMACSecret)
@@ -223,7 +247,7 @@ func NewJWTVerifier(cfg JWTConfig) (TokenVerifier, error) {
 		}
 		for _, alg := range algs {
 			if !slices.Contains(fits, alg) {
-				return nil, fmt.Errorf("runtime: JWTConfig: algorithm %s cannot be used with a %T", alg, cfg.PublicKey)
+				return nil, fmt.Errorf("jwtauth: Config: algorithm %s cannot be used with a %T", alg, cfg.PublicKey)
 			}
 		}
 		key := cfg.PublicKey
@@ -234,7 +258,7 @@ func NewJWTVerifier(cfg JWTConfig) (TokenVerifier, error) {
 		}
 		for _, alg := range algs {
 			if _, ok := hmacSizes[alg]; ok {
-				return nil, fmt.Errorf("runtime: JWTConfig: algorithm %s needs HMACSecret; it is never accepted with JWKSURL", alg)
+				return nil, fmt.Errorf("jwtauth: Config: algorithm %s needs HMACSecret; it is never accepted with JWKSURL", alg)
 			}
 		}
 		src, err := newJWKSSource(cfg, v.now)
@@ -244,13 +268,16 @@ func NewJWTVerifier(cfg JWTConfig) (TokenVerifier, error) {
 		v.jwks = src
 		v.keys = src.keysFor
 	}
+	if len(v.audience) == 0 || slices.Contains(v.audience, "") {
+		return nil, errors.New("jwtauth: Config.Audience is required: list the audiences of this server's tokens (its resource URL, say), so that tokens issued for other services are refused")
+	}
 	v.algs = algs
 	size := cfg.CacheSize
 	if size == 0 {
 		size = defaultTokenCacheSize
 	}
 	if size > 0 {
-		v.cache = &tokenCache{max: size, entries: map[[sha256.Size]byte]*AccessToken{}}
+		v.cache = &tokenCache{max: size, entries: map[[sha256.Size]byte]*authz.AccessToken{}}
 	}
 	return v, nil
 }
@@ -275,9 +302,9 @@ func parseAlgorithms(names []string) ([]jose.SignatureAlgorithm, error) {
 		alg := jose.SignatureAlgorithm(n)
 		if _, hmac := hmacSizes[alg]; !hmac && !slices.Contains(asymmetricAlgorithms, alg) {
 			if strings.EqualFold(n, "none") {
-				return nil, errors.New(`runtime: JWTConfig: algorithm "none" is never accepted`)
+				return nil, errors.New(`jwtauth: Config: algorithm "none" is never accepted`)
 			}
-			return nil, fmt.Errorf("runtime: JWTConfig: unknown algorithm %q", n)
+			return nil, fmt.Errorf("jwtauth: Config: unknown algorithm %q", n)
 		}
 		if !slices.Contains(algs, alg) {
 			algs = append(algs, alg)
@@ -306,38 +333,26 @@ func algorithmsOf(key crypto.PublicKey) ([]jose.SignatureAlgorithm, error) {
 		case elliptic.P521():
 			return []jose.SignatureAlgorithm{jose.ES512}, nil
 		}
-		return nil, fmt.Errorf("runtime: JWTConfig: unsupported EC curve %s", k.Curve.Params().Name)
+		return nil, fmt.Errorf("jwtauth: Config: unsupported EC curve %s", k.Curve.Params().Name)
 	case ed25519.PublicKey:
 		if len(k) != ed25519.PublicKeySize {
 			break
 		}
 		return []jose.SignatureAlgorithm{jose.EdDSA}, nil
 	}
-	return nil, fmt.Errorf("runtime: JWTConfig: unsupported public key %T (want *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey)", key)
+	return nil, fmt.Errorf("jwtauth: Config: unsupported public key %T (want *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey)", key)
 }
 
-// validScopeToken reports whether s is a scope-token of RFC 6749 section
-// 3.3, which can be quoted in a WWW-Authenticate header as is.
-func validScopeToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x21 || c > 0x7e || c == '"' || c == '\\' {
-			return false
-		}
-	}
-	return true
-}
-
-type jwtVerifier struct {
-	algs     []jose.SignatureAlgorithm
-	issuer   string
-	audience []string
-	required []string
-	leeway   time.Duration
-	now      func() time.Time
+// Verifier verifies JWT access tokens; see New. It is safe for concurrent
+// use.
+type Verifier struct {
+	algs          []jose.SignatureAlgorithm
+	issuer        string
+	audience      []string
+	required      []string
+	leeway        time.Duration
+	allowNoExpiry bool
+	now           func() time.Time
 
 	// keys returns the candidate verification keys for a token's header.
 	keys  func(ctx context.Context, h jose.Header) ([]any, error)
@@ -345,14 +360,20 @@ type jwtVerifier struct {
 	cache *tokenCache // nil when disabled
 }
 
-func (v *jwtVerifier) requiredScopes() []string { return v.required }
+// RequiredScopes returns the scopes every token must grant
+// (Config.RequiredScopes). runtime.HTTPHandler publishes them in
+// scopes_supported (authz.ScopeRequirer). The caller must not modify the
+// result.
+func (v *Verifier) RequiredScopes() []string { return v.required }
 
 // invalid wraps ErrInvalidToken with a reason for the logs.
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidToken, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", authz.ErrInvalidToken, fmt.Sprintf(format, args...))
 }
 
-func (v *jwtVerifier) VerifyToken(ctx context.Context, raw string) (*AccessToken, error) {
+// VerifyToken verifies raw and returns the AccessToken it grants (see New),
+// or an error saying why it is refused.
+func (v *Verifier) VerifyToken(ctx context.Context, raw string) (*authz.AccessToken, error) {
 	if raw == "" {
 		return nil, invalid("empty token")
 	}
@@ -402,12 +423,15 @@ func (v *jwtVerifier) VerifyToken(ctx context.Context, raw string) (*AccessToken
 	if err := std.ValidateWithLeeway(expected, v.leeway); err != nil {
 		return nil, v.claimError(err, std)
 	}
+	if std.Expiry == nil && !v.allowNoExpiry {
+		return nil, invalid(`token has no "exp" claim (Config.AllowMissingExpiry is not set)`)
+	}
 	// RFC 7519 section 4.1.4: the token is refused from "exp" on; go-jose
 	// still accepts it at that very second.
 	if std.Expiry != nil && !now.Before(std.Expiry.Time().Add(v.leeway)) {
 		return nil, v.claimError(jwt.ErrExpired, std)
 	}
-	at := &AccessToken{
+	at := &authz.AccessToken{
 		Token:    raw,
 		ClientID: clientIDOf(claims),
 		Scopes:   scopesOf(claims),
@@ -418,17 +442,17 @@ func (v *jwtVerifier) VerifyToken(ctx context.Context, raw string) (*AccessToken
 		at.ExpiresAt = std.Expiry.Time()
 	}
 	if missing := missingScopes(at, v.required); len(missing) > 0 {
-		return nil, &InsufficientScopeError{Required: slices.Clone(v.required), Missing: missing}
+		return nil, &authz.InsufficientScopeError{Required: slices.Clone(v.required), Missing: missing}
 	}
 	if v.cache != nil && !at.ExpiresAt.IsZero() {
 		v.cache.put(sum, at, now)
-		return at.clone(), nil // the cache keeps at
+		return clone(at), nil // the cache keeps at
 	}
 	return at, nil
 }
 
 // claimError describes a failed claim validation for the logs.
-func (v *jwtVerifier) claimError(err error, c jwt.Claims) error {
+func (v *Verifier) claimError(err error, c jwt.Claims) error {
 	switch {
 	case errors.Is(err, jwt.ErrExpired):
 		return invalid("token expired at %s", c.Expiry.Time().UTC().Format(time.RFC3339))
@@ -444,7 +468,7 @@ func (v *jwtVerifier) claimError(err error, c jwt.Claims) error {
 	return invalid("claims: %v", err)
 }
 
-func (v *jwtVerifier) resourceOf(aud jwt.Audience) string {
+func (v *Verifier) resourceOf(aud jwt.Audience) string {
 	if len(aud) == 1 {
 		return aud[0]
 	}
@@ -487,7 +511,7 @@ func scopesOf(claims map[string]any) []string {
 	return nil
 }
 
-func missingScopes(t *AccessToken, required []string) []string {
+func missingScopes(t *authz.AccessToken, required []string) []string {
 	var missing []string
 	for _, sc := range required {
 		if !t.HasScope(sc) {
@@ -499,7 +523,7 @@ func missingScopes(t *AccessToken, required []string) []string {
 
 // clone copies t, with its own Scopes and top-level Claims, so that one
 // request changing its token does not change what the cache hands out.
-func (t *AccessToken) clone() *AccessToken {
+func clone(t *authz.AccessToken) *authz.AccessToken {
 	c := *t
 	c.Scopes = slices.Clone(t.Scopes)
 	c.Claims = maps.Clone(t.Claims)
@@ -511,10 +535,10 @@ func (t *AccessToken) clone() *AccessToken {
 type tokenCache struct {
 	mu      sync.RWMutex
 	max     int
-	entries map[[sha256.Size]byte]*AccessToken
+	entries map[[sha256.Size]byte]*authz.AccessToken
 }
 
-func (c *tokenCache) get(key [sha256.Size]byte, now time.Time) *AccessToken {
+func (c *tokenCache) get(key [sha256.Size]byte, now time.Time) *authz.AccessToken {
 	c.mu.RLock()
 	t, ok := c.entries[key]
 	c.mu.RUnlock()
@@ -529,10 +553,10 @@ func (c *tokenCache) get(key [sha256.Size]byte, now time.Time) *AccessToken {
 		c.mu.Unlock()
 		return nil
 	}
-	return t.clone()
+	return clone(t)
 }
 
-func (c *tokenCache) put(key [sha256.Size]byte, t *AccessToken, now time.Time) {
+func (c *tokenCache) put(key [sha256.Size]byte, t *authz.AccessToken, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[key]; !ok && len(c.entries) >= c.max {
@@ -589,10 +613,10 @@ type jwksFetch struct {
 // errRefreshLimited says a fetch was wanted but the rate limit forbids it.
 var errRefreshLimited = errors.New("JWKS fetched less than the minimum refresh interval ago")
 
-func newJWKSSource(cfg JWTConfig, now func() time.Time) (*jwksSource, error) {
+func newJWKSSource(cfg Config, now func() time.Time) (*jwksSource, error) {
 	u, err := url.Parse(cfg.JWKSURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("runtime: JWTConfig.JWKSURL %q is not an absolute http(s) URL", cfg.JWKSURL)
+		return nil, fmt.Errorf("jwtauth: Config.JWKSURL %q is not an absolute http(s) URL", cfg.JWKSURL)
 	}
 	s := &jwksSource{
 		url:         cfg.JWKSURL,

@@ -1,9 +1,11 @@
-package runtime
+package authz
 
 import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -137,4 +139,14 @@ func (v *staticVerifier) VerifyToken(_ context.Context, raw string) (*AccessToke
 		return nil, ErrInvalidToken
 	}
 	return found.clone(), nil
+}
+
+// clone copies t, with its own Scopes and top-level Claims, so that one
+// request changing its token does not change what a verifier hands out
+// next.
+func (t *AccessToken) clone() *AccessToken {
+	c := *t
+	c.Scopes = slices.Clone(t.Scopes)
+	c.Claims = maps.Clone(t.Claims)
+	return &c
 }

@@ -1,0 +1,105 @@
+package authz
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+// MetadataPathPrefix is where RFC 9728 protected resource metadata lives:
+// the metadata of the resource at path P is served at
+// MetadataPathPrefix + P.
+const MetadataPathPrefix = "/.well-known/oauth-protected-resource"
+
+// ScopeRequirer is implemented by token verifiers that require scopes of
+// every token (jwtauth.Config.RequiredScopes, say). Since no request
+// succeeds without them, a server publishes them in scopes_supported too.
+type ScopeRequirer interface {
+	RequiredScopes() []string
+}
+
+// Authenticate verifies the bearer token of r with v. When r carries none
+// (or another scheme) or v refuses it, it answers the request and returns
+// false: 401 with a challenge naming metadataURL (error="invalid_token"
+// added when a token was sent), or 403 with error="insufficient_scope"
+// when v returned an *InsufficientScopeError. v's error is logged, never
+// sent.
+func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metadataURL string) (*AccessToken, bool) {
+	raw, ok := BearerToken(r.Header.Get("Authorization"))
+	if !ok {
+		Challenge(w, http.StatusUnauthorized, metadataURL)
+		return nil, false
+	}
+	tok, err := v.VerifyToken(r.Context(), raw)
+	if err == nil && tok != nil {
+		return tok, true
+	}
+	if err == nil {
+		err = errors.New("verifier returned no token and no error")
+	}
+	slog.Default().InfoContext(r.Context(), "mcpauthgen: bearer token refused", slog.Any("error", err))
+	var scopeErr *InsufficientScopeError
+	if errors.As(err, &scopeErr) {
+		params := []string{`error="insufficient_scope"`}
+		if sc := ScopeParam(scopeErr.Required); sc != "" {
+			params = append(params, `scope="`+sc+`"`)
+		}
+		Challenge(w, http.StatusForbidden, metadataURL, params...)
+		return nil, false
+	}
+	Challenge(w, http.StatusUnauthorized, metadataURL, `error="invalid_token"`, `error_description="`+invalidTokenDescription+`"`)
+	return nil, false
+}
+
+// invalidTokenDescription is the only error_description clients get for a
+// refused token: whatever the verifier found is for the logs.
+const invalidTokenDescription = "The access token is invalid or expired"
+
+// BearerToken extracts the token of an "Authorization: Bearer" header; the
+// scheme is matched case-insensitively (RFC 7235).
+func BearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// Challenge answers status (401 or 403) with the WWW-Authenticate header
+// of RFC 6750 and RFC 9728: the given auth-params, then resource_metadata
+// naming metadataURL. The body is the status text and nothing else.
+func Challenge(w http.ResponseWriter, status int, metadataURL string, params ...string) {
+	params = append(params, `resource_metadata="`+metadataURL+`"`)
+	w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
+	http.Error(w, http.StatusText(status), status)
+}
+
+// ScopeParam is the scope parameter of an insufficient_scope challenge:
+// the scopes space-separated, leaving out any that could not appear in a
+// quoted string unescaped (RFC 6749 section 3.3 allows none such).
+func ScopeParam(scopes []string) string {
+	valid := make([]string, 0, len(scopes))
+	for _, sc := range scopes {
+		if ValidScope(sc) {
+			valid = append(valid, sc)
+		}
+	}
+	return strings.Join(valid, " ")
+}
+
+// ValidScope reports whether s is a scope-token of RFC 6749 section 3.3,
+// which can be quoted in a WWW-Authenticate header as is.
+func ValidScope(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x21 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,214 @@
+package authz
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+)
+
+// Guard is the authorization of one registered component: the component as
+// checks see it, its own checks, and what the Policy it was built by
+// requires of it. A backend builds one per component with Policy.Guard and
+// never changes it afterwards.
+type Guard struct {
+	// Component is what the component's checks and the middleware are
+	// shown.
+	Component Component
+
+	checks []AuthCheck // the component's own, in order
+
+	// required is every scope the component's checks and the middleware
+	// require of a token for this component; scopeOnly is true when they
+	// require nothing else (every check is RequireScopes or RestrictTag).
+	required  []string
+	scopeOnly bool
+}
+
+// ComponentOption configures one component at registration.
+type ComponentOption func(*Guard)
+
+// WithAuth appends checks to the component's chain. All must pass (AND),
+// in the order they were given. The scopes named by RequireScopes checks
+// among them become the component's declared scopes (Component.Scopes).
+func WithAuth(checks ...AuthCheck) ComponentOption {
+	return func(g *Guard) {
+		g.checks = append(g.checks, checks...)
+		for _, sc := range namedScopes(checks) {
+			if !slices.Contains(g.Component.Scopes, sc) {
+				g.Component.Scopes = append(g.Component.Scopes, sc)
+			}
+		}
+	}
+}
+
+// WithScopes is WithAuth(RequireScopes(scopes...)): the token must grant
+// every one of scopes, which the component declares (Component.Scopes) to
+// clients and reports.
+func WithScopes(scopes ...string) ComponentOption {
+	return WithAuth(RequireScopes(scopes...))
+}
+
+// WithTags sets the component's tags, which checks such as RestrictTag read.
+func WithTags(tags ...string) ComponentOption {
+	return func(g *Guard) { g.Component.Tags = append(g.Component.Tags, tags...) }
+}
+
+// Permits reports whether the component's own checks let the request
+// described by ac use it. A nil Guard, or one without checks, permits.
+// The checks' errors only deny: a component check never speaks to the
+// client (its component stays hidden).
+func (g *Guard) Permits(ctx context.Context, ac AuthContext) bool {
+	if g == nil || len(g.checks) == 0 {
+		return true
+	}
+	ok, _ := RunAuthChecks(ctx, ac, g.checks...)
+	return ok
+}
+
+// RequiredScopes returns every scope the component's checks and the
+// middleware require of a token for it, in the order they name them.
+// The caller must not modify the result.
+func (g *Guard) RequiredScopes() []string { return g.required }
+
+// ScopeOnly reports whether the component's checks and the middleware
+// require nothing of a token but scopes (every one is RequireScopes or
+// RestrictTag), so that a token with more scopes is all a denied caller
+// needs.
+func (g *Guard) ScopeOnly() bool { return g.scopeOnly }
+
+// StepUpScopes reports whether tok is denied the component only for
+// lacking scopes (every check is a scope check, and tok lacks one), and
+// which scopes the component requires: the scope challenge of MCP
+// 2025-11-25.
+func (g *Guard) StepUpScopes(tok *AccessToken) ([]string, bool) {
+	if g == nil || !g.scopeOnly || len(g.required) == 0 || hasAllScopes(tok, g.required) {
+		return nil, false
+	}
+	return g.required, true
+}
+
+// Policy is a server's authorization: the checks of its middleware, which
+// apply to every component on top of the component's own.
+type Policy struct {
+	middleware []AuthCheck // every middleware's checks, in order
+}
+
+// NewPolicy returns the policy of a server with the given middleware,
+// which run in the order given (all must pass).
+func NewPolicy(middleware ...Middleware) *Policy {
+	p := &Policy{}
+	for _, m := range middleware {
+		p.middleware = append(p.middleware, m.checks...)
+	}
+	return p
+}
+
+// HasMiddleware reports whether p has any middleware check. Without one,
+// a component that may not be used is answered as missing; with one, with
+// Refusal's message.
+func (p *Policy) HasMiddleware() bool { return len(p.middleware) > 0 }
+
+// Guard builds the guard of comp, configured by opts.
+func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
+	g := &Guard{Component: comp, scopeOnly: true}
+	for _, opt := range opts {
+		opt(g)
+	}
+	for _, c := range slices.Concat(g.checks, p.middleware) {
+		req, ok := describe(c)
+		if !ok {
+			g.scopeOnly = false
+			continue
+		}
+		if req.applies(&g.Component) {
+			for _, sc := range req.scopes {
+				if !slices.Contains(g.required, sc) {
+					g.required = append(g.required, sc)
+				}
+			}
+		}
+	}
+	return g
+}
+
+// middlewarePermits runs the middleware checks. On denial it returns the
+// *AuthorizationError a check gave, if any, whose message is for the
+// client; it builds no message itself, since lists discard it.
+func (p *Policy) middlewarePermits(ctx context.Context, ac AuthContext) (bool, *AuthorizationError) {
+	if len(p.middleware) == 0 {
+		return true, nil
+	}
+	ok, err := RunAuthChecks(ctx, ac, p.middleware...)
+	var authErr *AuthorizationError
+	errors.As(err, &authErr)
+	return ok, authErr
+}
+
+// Listed reports whether a list shows comp to a request carrying tok: the
+// component's own checks (g's; nil for a component registered without
+// any) and every middleware check pass.
+func (p *Policy) Listed(ctx context.Context, tok *AccessToken, comp *Component, g *Guard) bool {
+	ac := AuthContext{Token: tok, Component: comp}
+	if !g.Permits(ctx, ac) {
+		return false
+	}
+	ok, _ := p.middlewarePermits(ctx, ac)
+	return ok
+}
+
+// Messages of middleware denials, as FastMCP words them.
+const (
+	reasonInsufficient = "insufficient permissions"
+	reasonNotFound     = "not found or not authorized"
+)
+
+// Refusal decides a request that targets one component (tools/call,
+// prompts/get, resources/read) when p has middleware: "" to let it
+// through, else the message to answer it with, which names the target as
+// label. exists is false when no component has that name or URI; such a
+// target, and one whose own checks (g's) deny, get
+//
+//	Authorization failed for tool 'X': not found or not authorized
+//
+// so the two cannot be told apart. A target the middleware denies gets
+// "insufficient permissions" instead, or the message of the
+// *AuthorizationError a middleware check returned.
+func (p *Policy) Refusal(ctx context.Context, tok *AccessToken, comp *Component, g *Guard, exists bool, label string) string {
+	ac := AuthContext{Token: tok, Component: comp}
+	if !exists || !g.Permits(ctx, ac) {
+		return denialMessage(comp.Kind, label, reasonNotFound)
+	}
+	if ok, authErr := p.middlewarePermits(ctx, ac); !ok {
+		if authErr != nil {
+			return authErr.Message
+		}
+		return denialMessage(comp.Kind, label, reasonInsufficient)
+	}
+	return ""
+}
+
+func denialMessage(kind Kind, label, reason string) string {
+	k := kind.String()
+	if kind == KindResourceTemplate {
+		k = KindResource.String()
+	}
+	return fmt.Sprintf("Authorization failed for %s '%s': %s", k, label, reason)
+}
+
+// ScopesSupported returns the sorted union of the scopes the guarded
+// components declare and the scopes the middleware's RequireScopes and
+// RestrictTag checks name: what a server publishes as scopes_supported.
+func (p *Policy) ScopesSupported(guards ...*Guard) []string {
+	set := map[string]bool{}
+	for _, sc := range namedScopes(p.middleware) {
+		set[sc] = true
+	}
+	for _, g := range guards {
+		for _, sc := range g.Component.Scopes {
+			set[sc] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
+}
