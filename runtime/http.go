@@ -196,7 +196,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.cfg.stepUp {
 		ctx = context.WithValue(ctx, stepUpKey{}, true)
 	}
-	h.mcp.Handle(newStreamWriter(w), &server.HTTPRequest{
+	h.mcp.Handle(h.newStreamWriter(w, ctx), &server.HTTPRequest{
 		Method:  r.Method,
 		URL:     r.URL,
 		Header:  r.Header,

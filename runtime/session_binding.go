@@ -170,23 +170,3 @@ func (h *httpHandler) admitSession(w http.ResponseWriter, r *http.Request, ctx c
 	}
 	return true
 }
-
-// streamWriter adapts an http.ResponseWriter to mcp-go's
-// server.HTTPResponseWriter: it streams when the writer can flush.
-type streamWriter struct {
-	http.ResponseWriter
-	flusher http.Flusher
-}
-
-func newStreamWriter(w http.ResponseWriter) *streamWriter {
-	f, _ := w.(http.Flusher)
-	return &streamWriter{ResponseWriter: w, flusher: f}
-}
-
-func (w *streamWriter) Flush() {
-	if w.flusher != nil {
-		w.flusher.Flush()
-	}
-}
-
-func (w *streamWriter) CanStream() bool { return w.flusher != nil }
