@@ -121,6 +121,22 @@ func TestSessionBoundToPrincipal(t *testing.T) {
 					}
 				}
 			}
+			// Claiming protocol 2026-07-28, which has no sessions, reaches
+			// no session either: GET and DELETE are not part of it.
+			for _, m := range []string{http.MethodGet, http.MethodDelete} {
+				req, _ := http.NewRequest(m, url, nil)
+				req.Header.Set("Authorization", "Bearer "+tc.intruder)
+				req.Header.Set("Mcp-Session-Id", live)
+				req.Header.Set("Mcp-Protocol-Version", mcp.ProtocolVersion20260728)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusMethodNotAllowed {
+					t.Errorf("modern %s on another principal's session: %d", m, resp.StatusCode)
+				}
+			}
 			// Nothing changed: the session is live, for the owner and for
 			// the owner's refreshed token.
 			if got := owner.post("tools/call", map[string]any{"name": "whoami"}); got.Status != http.StatusOK || !strings.Contains(got.Body, principalTokens[tc.owner].ClientID) {
