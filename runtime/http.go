@@ -16,9 +16,6 @@ import (
 	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
-// wellKnownPrefix is where RFC 9728 protected resource metadata lives.
-const wellKnownPrefix = "/.well-known/oauth-protected-resource"
-
 // HTTPOption configures HTTPHandler.
 type HTTPOption func(*httpConfig)
 
