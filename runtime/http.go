@@ -30,8 +30,8 @@ type httpConfig struct {
 	maxBodyBytes int64         // WithMaxBodyBytes; 0: DefaultMaxBodyBytes
 	idleTimeout  time.Duration // WithSessionIdleTimeout; 0: DefaultSessionIdleTimeout
 	stateless    bool          // WithStateless
-	cors         corsPolicy    // WithCORS
-	allowedHosts []string      // WithAllowedHosts
+	cors         authz.CORS    // WithCORS
+	hosts        authz.Hosts   // WithAllowedHosts; Fixed from WithResourceURL
 }
 
 // WithTokenVerifier makes the handler require a valid bearer token
@@ -119,6 +119,9 @@ func (s *Server) HTTPHandler(opts ...HTTPOption) http.Handler {
 		h.cfg.idleTimeout = DefaultSessionIdleTimeout
 	}
 	h.resource = parseResourceURL(h.cfg.resourceURL)
+	if h.resource != nil {
+		h.cfg.hosts.Fixed = h.resource.Host
+	}
 	streamOpts := slices.Clone(h.cfg.streamableOptions)
 	if h.cfg.stateless {
 		streamOpts = append(streamOpts, server.WithStateLess(true))
@@ -151,20 +154,20 @@ type httpMessage struct {
 }
 
 func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !h.hostAllowed(r) {
-		refuseHost(w, r)
+	if !h.cfg.hosts.Permits(r) {
+		h.cfg.hosts.Refuse(w)
 		return
 	}
 	if rest, ok := strings.CutPrefix(r.URL.Path, authz.MetadataPathPrefix); ok && (rest == "" || rest[0] == '/') {
 		h.serveMetadata(w, r, rest)
 		return
 	}
-	if h.cfg.cors.preflight(w, r, "GET, POST, DELETE") {
+	if h.cfg.cors.Preflight(w, r, "GET, POST, DELETE") {
 		return
 	}
-	h.cfg.cors.decorate(w, r)
+	h.cfg.cors.Decorate(w, r)
 	ctx := r.Context()
-	if h.cfg.verifier != nil && !isPreflight(r) {
+	if h.cfg.verifier != nil && !authz.IsPreflight(r) {
 		tok, ok := authz.Authenticate(w, r, h.cfg.verifier, h.metadataURL(r))
 		if !ok {
 			return
@@ -175,7 +178,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var msg wireMessage
 	if r.Method == http.MethodPost {
 		var ok bool
-		if body, ok = h.readBody(w, r); !ok {
+		if body, ok = authz.ReadBody(w, r, h.cfg.maxBodyBytes); !ok {
 			return
 		}
 		_ = json.Unmarshal(body, &msg) // mcp-go answers a bad message itself
@@ -230,13 +233,6 @@ func (h *httpHandler) contextFunc(ctx context.Context, _ *http.Request) context.
 	return ctx
 }
 
-// isPreflight reports whether r is a CORS preflight request, which browsers
-// send without credentials. WithCORS answers those from allowed origins;
-// any other is answered 404, never with MCP handling.
-func isPreflight(r *http.Request) bool {
-	return r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
-}
-
 // resourceURL is the public URL of the MCP endpoint the request reached:
 // WithResourceURL's, or one built from the request, whose Host the handler
 // has already checked (hostAllowed).
@@ -276,10 +272,10 @@ func (h *httpHandler) metadataURL(r *http.Request) string {
 // serveMetadata answers the RFC 9728 protected resource metadata of the
 // MCP endpoint at path.
 func (h *httpHandler) serveMetadata(w http.ResponseWriter, r *http.Request, path string) {
-	if h.cfg.cors.preflight(w, r, "GET, HEAD") {
+	if h.cfg.cors.Preflight(w, r, "GET, HEAD") {
 		return
 	}
-	h.cfg.cors.decorate(w, r)
+	h.cfg.cors.Decorate(w, r)
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
