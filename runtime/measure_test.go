@@ -82,12 +82,16 @@ func (c *rawClient) initialize() error {
 	return nil
 }
 
-// bareServer is mcp-go alone, serving the echo tool over Streamable HTTP
-// with stateful sessions, as HTTPHandler does.
+// bareServer is mcp-go alone, serving echo and the fixture's tools
+// (without their checks) over Streamable HTTP with stateful sessions, as
+// HTTPHandler does.
 func bareServer() http.Handler {
 	s := server.NewMCPServer("bare", "1.0.0")
 	s.AddTool(mcp.NewTool("echo"), echo)
-	s.AddTool(mcp.NewTool("whoami"), echo)
+	for _, name := range []string{"public_tool", "read_tool", "write_tool", "admin_tool", "tagged_tool", "whoami"} {
+		tool, h := textTool(name)
+		s.AddTool(tool, h)
+	}
 	return server.NewStreamableHTTPServer(s, server.WithStateful(true))
 }
 
@@ -250,7 +254,7 @@ type loadToken struct {
 // refresh their token on their session (the same principal), and some try
 // another principal's token on it, which must answer 404 and change
 // nothing. Then the same 64 clients run against bare mcp-go serving the
-// same tool (tools/call only) for comparison. It reports requests per
+// same tools without checks, with the same three requests, for comparison. It reports requests per
 // second, wrong answers (which fail the test) and RSS before and after.
 func TestMeasureLoad(t *testing.T) {
 	if os.Getenv("MCPAUTHGEN_MEASURE") != "load" {
@@ -353,7 +357,7 @@ func TestMeasureLoad(t *testing.T) {
 	t.Logf("runtime: %d clients, %v: %d requests, %.0f req/s, %d wrong answers; RSS %d MiB before, %d MiB after, %d live sessions",
 		clients, elapsed.Round(time.Millisecond), requests.Load(), rate, wrong.Load(), rssBefore>>10, rssAfter>>10, clients)
 
-	// Bare mcp-go, the same tool call, no authorization.
+	// Bare mcp-go: the same requests, no authorization.
 	bare := httptest.NewServer(bareServer())
 	defer bare.Close()
 	var bareRequests atomic.Int64
@@ -370,11 +374,13 @@ func TestMeasureLoad(t *testing.T) {
 				return
 			}
 			for ctx.Err() == nil {
-				if status, _, err := c.post(whoami, ""); err != nil || status != http.StatusOK {
-					t.Errorf("bare: %d %v", status, err)
-					return
+				for _, body := range [][]byte{whoami, list, admin} {
+					if status, _, err := c.post(body, ""); err != nil || status != http.StatusOK {
+						t.Errorf("bare: %d %v", status, err)
+						return
+					}
+					bareRequests.Add(1)
 				}
-				bareRequests.Add(1)
 			}
 		}()
 	}
