@@ -77,6 +77,9 @@ func TestNothingHiddenSideways(t *testing.T) {
 				ts := httptest.NewServer(srv.HTTPHandler(runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(principalTokens))))
 				defer ts.Close()
 				s := newHTTPSession(t, ts.URL+"/mcp", "bob", modern)
+				// Another principal with the same scopes, on its own session:
+				// whatever it is told, bob is told byte for byte.
+				other := newHTTPSession(t, ts.URL+"/mcp", "carol", modern)
 				complete := func(ref map[string]any) map[string]any {
 					return map[string]any{"ref": ref, "argument": map[string]any{"name": "x", "value": ""}}
 				}
@@ -94,6 +97,9 @@ func TestNothingHiddenSideways(t *testing.T) {
 				} {
 					hidden := s.post(c.method, c.hidden)
 					missing := s.post(c.method, c.missing)
+					if diff := cmp.Diff(other.post(c.method, c.hidden), hidden); diff != "" {
+						t.Errorf("%s %v: answers differ between principals (-carol +bob):\n%s", c.method, c.hidden, diff)
+					}
 					missing.Body = strings.ReplaceAll(missing.Body, c.replace[0], c.replace[1])
 					if diff := cmp.Diff(missing, hidden); diff != "" {
 						t.Errorf("%s %v: hidden answers unlike missing (-missing +hidden):\n%s", c.method, c.hidden, diff)

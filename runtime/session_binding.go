@@ -59,11 +59,17 @@ func newSessionTable() *sessionTable {
 	return &sessionTable{owners: map[string]principal{}}
 }
 
-// ResolveSessionIdManager returns a manager that issues IDs to the
-// principal of r; r is nil when mcp-go's idle sweeper asks.
+// ResolveSessionIdManager returns the manager for r: for an initialize
+// request, one that issues IDs to r's principal; for any other (and for
+// mcp-go's idle sweeper, whose r is nil), the table itself, which issues
+// none (the request entry refuses a GET without a session ID, the only
+// other request mcp-go mints an ID for).
 func (t *sessionTable) ResolveSessionIdManager(r *http.Request) server.SessionIdManager {
 	if r == nil {
-		return boundManager{t: t}
+		return t
+	}
+	if m, ok := r.Context().Value(httpMessageKey{}).(httpMessage); !ok || m.method != string(mcp.MethodInitialize) {
+		return t
 	}
 	return boundManager{t: t, owner: principalOf(AccessTokenFromContext(r.Context()))}
 }
@@ -82,7 +88,7 @@ func (t *sessionTable) len() int {
 	return len(t.owners)
 }
 
-// boundManager is mcp-go's view of the table for one request.
+// boundManager issues session IDs to one principal.
 type boundManager struct {
 	t     *sessionTable
 	owner principal
@@ -101,12 +107,19 @@ func (m boundManager) Generate() string {
 	return id
 }
 
+func (m boundManager) Validate(id string) (bool, error)  { return m.t.Validate(id) }
+func (m boundManager) Terminate(id string) (bool, error) { return m.t.Terminate(id) }
+
+// Generate issues no ID: the table hands it to requests that do not open
+// a session. "" is what mcp-go's stateless manager issues.
+func (t *sessionTable) Generate() string { return "" }
+
 var errUnknownSession = errors.New("unknown session")
 
 // Validate accepts only live session IDs. The request entry has already
 // refused IDs of other principals (admitSession).
-func (m boundManager) Validate(id string) (bool, error) {
-	if _, ok := m.t.owner(id); !ok {
+func (t *sessionTable) Validate(id string) (bool, error) {
+	if _, ok := t.owner(id); !ok {
 		return false, errUnknownSession
 	}
 	return false, nil
@@ -114,10 +127,10 @@ func (m boundManager) Validate(id string) (bool, error) {
 
 // Terminate forgets a session ID. The request entry lets DELETE through
 // only for the session's own principal.
-func (m boundManager) Terminate(id string) (bool, error) {
-	m.t.mu.Lock()
-	delete(m.t.owners, id)
-	m.t.mu.Unlock()
+func (t *sessionTable) Terminate(id string) (bool, error) {
+	t.mu.Lock()
+	delete(t.owners, id)
+	t.mu.Unlock()
 	return false, nil
 }
 
