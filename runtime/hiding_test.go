@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -35,6 +36,9 @@ func (completer) CompleteResourceArgument(_ context.Context, uri string, arg mcp
 	return &mcp.Completion{Values: []string{"secret value of " + uri}}, nil
 }
 
+// subscribed holds the URIs the subscribe hook of sidewaysServer saw.
+var subscribed sync.Map
+
 // sidewaysServer is the fixture with completions, subscriptions, a hidden
 // template that sorts before a visible one matching the same URIs, and a
 // hidden tool whose region parameter is bound to a header.
@@ -46,6 +50,12 @@ func sidewaysServer(opts ...runtime.Option) *runtime.Server {
 		server.WithResourceCapabilities(true, true),
 		server.WithCacheHints(60000, mcp.CacheScopePublic)))
 	srv := fixture(opts...)
+	// What a server that tracks subscriptions records (mcp-go leaves that
+	// to hooks): the runtime must never let it see a URI the caller may
+	// not read.
+	srv.MCP().GetHooks().AddBeforeSubscribe(func(_ context.Context, _ any, req *mcp.SubscribeRequest) {
+		subscribed.Store(req.Params.URI, true)
+	})
 	doc := func(tmpl string, opts ...runtime.ComponentOption) {
 		srv.AddResourceTemplate(mcp.NewResourceTemplate(tmpl, tmpl), func(_ context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 			return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, Text: "served by " + tmpl}}, nil
@@ -106,6 +116,11 @@ func TestNothingHiddenSideways(t *testing.T) {
 					}
 					if strings.Contains(hidden.Body, "secret") || strings.Contains(hidden.Body, "Region") {
 						t.Errorf("%s %v: %s", c.method, c.hidden, hidden.Body)
+					}
+				}
+				for _, uri := range []string{"admin://config", "absent://config"} {
+					if _, ok := subscribed.Load(uri); ok {
+						t.Errorf("a subscription hook saw %s, which bob may not read", uri)
 					}
 				}
 				// What bob may use still works.

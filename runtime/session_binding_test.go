@@ -104,8 +104,11 @@ func TestSessionBoundToPrincipal(t *testing.T) {
 					if other == "" && req.method == http.MethodPost {
 						continue // no session ID on a POST: mcp-go's own answer
 					}
-					foreign := rawHTTP(t, ctx, req.method, url, tc.intruder, live, req.body)
-					missing := rawHTTP(t, ctx, req.method, url, tc.intruder, other, req.body)
+					// A GET that wrongly opened a stream would not end by itself.
+					rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+					foreign := rawHTTP(t, rctx, req.method, url, tc.intruder, live, req.body)
+					missing := rawHTTP(t, rctx, req.method, url, tc.intruder, other, req.body)
+					cancel()
 					if other == "" {
 						// GET and DELETE without a session ID are 400.
 						if missing.Status != http.StatusBadRequest {
