@@ -49,6 +49,7 @@
 //	tags       = tag { "," tag } .
 //
 //	scopesline = "//mcp:scopes" blank scope { blank scope } [ blank comment ] [ blank ] .
+//	tagsline   = "//mcp:tags" blank tag { blank tag } [ blank comment ] [ blank ] .
 //
 // Keys and flags are lower case; terms may come in any order but each at
 // most once. A trailing comment starts with "//" where a term could start:
@@ -93,7 +94,8 @@
 // mime= (resources only) is a media type, type/subtype with optional
 // parameters. title= and description= are free text.
 //
-// tags= is a comma-separated list of tags, each non-empty and different.
+// tags= is a comma-separated list of tags, each non-empty, without blanks
+// and different.
 //
 // auth= is a comma-separated list of terms; every check must pass, in the
 // order written:
@@ -119,6 +121,14 @@
 // //mcp:scopes lists the scopes of a package's vocabulary, one bare word
 // each, at least one, no duplicates. Once a package declares one, the
 // generator rejects other scopes, suggesting the closest with [Suggest].
+// //mcp:tags does the same for tags, which follow the rules of scopes: a
+// tag has no blanks, so tags="admin write" is an error.
+//
+// Values are quoted with straight double quotes or backquotes, as Go
+// string literals; a value that starts with a single or typographic quote
+// (“ ” ‘ ’) is an error at the quote. The hints readonly and destructive
+// contradict each other. [NearMiss] recognises comments that were meant to
+// be directives, such as "// mcp:tool".
 //
 // # Errors
 //

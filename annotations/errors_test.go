@@ -1,7 +1,6 @@
 package annotations
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -20,9 +19,9 @@ func TestParseErrors(t *testing.T) {
 		{`// mcp:tool`, `x.go:3:1: not an //mcp: directive`},
 		{`//mcp:tools`, `x.go:3:7: unknown directive kind "tools"; did you mean "tool"?`},
 		{`//mcp:Prompt`, `x.go:3:7: unknown directive kind "Prompt"; did you mean "prompt"?`},
-		{`//mcp:widget name=x`, `x.go:3:7: unknown directive kind "widget" (known: prompt, resource, scopes, tool)`},
-		{`//mcp:`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt or scopes)`},
-		{`//mcp: tool`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt or scopes)`},
+		{`//mcp:widget name=x`, `x.go:3:7: unknown directive kind "widget" (known: prompt, resource, scopes, tags, tool)`},
+		{`//mcp:`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes or tags)`},
+		{`//mcp: tool`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes or tags)`},
 
 		// Keys and flags.
 		{`//mcp:tool nmae=x`, `x.go:3:12: unknown key "nmae"; did you mean "name"?`},
@@ -122,6 +121,24 @@ func TestParseErrors(t *testing.T) {
 		{`//mcp:scopes "read"`, `x.go:3:14: invalid scope "\"read\"": character '"' not allowed`},
 		{`//mcp:scopes read it's`, `x.go:3:19: invalid scope "it's": character '\'' not allowed`},
 
+		// Tag vocabulary lines and tags.
+		{`//mcp:tags`, `x.go:3:1: tags line needs at least one tag`},
+		{`//mcp:tags admin admin`, `x.go:3:18: duplicate tag "admin"`},
+		{`//mcp:tags admin,write`, `x.go:3:12: invalid tag "admin,write": character ',' not allowed`},
+		{`//mcp:tool tags="admin write"`, `x.go:3:18: invalid tag "admin write": tags cannot contain blanks; separate tags with commas: tags=admin,write`},
+		{`//mcp:tool tags="a, b c"`, `x.go:3:21: invalid tag "b c": tags cannot contain blanks; separate tags with commas: tags=b,c`},
+		{`//mcp:tool tags=a,(b)`, `x.go:3:19: invalid tag "(b)": character '(' not allowed`},
+
+		// Conflicting hints.
+		{`//mcp:tool readonly destructive`, `x.go:3:21: "destructive" contradicts "readonly": a read-only tool modifies nothing; keep one`},
+		{`//mcp:tool destructive idempotent readonly`, `x.go:3:35: "readonly" contradicts "destructive": a read-only tool modifies nothing; keep one`},
+
+		// Quotes that do not quote.
+		{`//mcp:tool description=“hello world” readonly`, `x.go:3:24: values are quoted with straight double quotes, not “: write "hello world"`},
+		{`//mcp:tool description='hello world'`, `x.go:3:24: values are quoted with straight double quotes, not ': write "hello world"`},
+		{`//mcp:tool title=‘Hi’ tags=a`, `x.go:3:18: values are quoted with straight double quotes, not ‘: write "Hi"`},
+		{`//mcp:tool description=“open`, `x.go:3:24: values are quoted with straight double quotes, not “: write "open"`},
+
 		// Several mistakes in one line: all of them, sorted by column.
 		{
 			`//mcp:resource nmae=x readonly auth=role(x) tags=a,,b`,
@@ -155,7 +172,7 @@ func TestParseErrors(t *testing.T) {
 			t.Errorf("Parse(%q): no errors, want:\n%s", tt.line, tt.want)
 			continue
 		}
-		if diff := cmp.Diff(tt.want, errs.Error()); diff != "" {
+		if diff := cmp.Diff(tt.want, errorLines(errs)); diff != "" {
 			t.Errorf("Parse(%q) errors mismatch (-want +got):\n%s", tt.line, diff)
 		}
 	}
@@ -164,34 +181,35 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestErrorList(t *testing.T) {
-	var empty ErrorList
-	if empty.Err() != nil {
-		t.Error("empty ErrorList: Err() != nil")
+// errorLines returns the errors of l one per line, as the generator
+// prints them.
+func TestNearMiss(t *testing.T) {
+	for _, tt := range []struct{ text, want string }{
+		{"// mcp:tool auth=public", "//mcp:tool"},
+		{"//MCP:tool", "//mcp:tool"},
+		{"//Mcp:Resource uri=x://y", "//mcp:resource"},
+		{"//mpc:prompt", "//mcp:prompt"},
+		{"//mcp :tool", "//mcp:tool"},
+		{"//  mcp :scopes read", "//mcp:scopes"},
+		{"//mcq:tags a", "//mcp:tags"},
+		{"//mcp:tool", ""},                // a directive, not a near miss
+		{"// MCP: tool that deletes", ""}, // prose
+		{"// mcp:toolbox", ""},            // not a kind
+		{"//go:generate go tool mcpauthgen", ""},
+		{"// mcpx:tool", ""},
+		{"/* mcp:tool */", ""},
+	} {
+		got, ok := NearMiss(tt.text)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("NearMiss(%q) = %q, %v; want %q", tt.text, got, ok, tt.want)
+		}
 	}
-	if got := empty.Error(); got != "no errors" {
-		t.Errorf("empty ErrorList: Error() = %q", got)
-	}
+}
 
-	e1 := &Error{Pos: Pos{"b.go", 1, 5}, Msg: "one"}
-	e2 := &Error{Pos: Pos{"a.go", 9, 1}, Msg: "two"}
-	e3 := &Error{Pos: Pos{"b.go", 1, 2}, Msg: "three"}
-	e4 := &Error{Pos: Pos{"b.go", 1, 2}, Msg: "four"}
-	l := ErrorList{e1, e2, e3, e4}
-	l.Sort()
-	if diff := cmp.Diff(ErrorList{e2, e3, e4, e1}, l); diff != "" {
-		t.Errorf("Sort mismatch (-want +got):\n%s", diff)
+func errorLines(l ErrorList) string {
+	lines := make([]string, len(l))
+	for i, e := range l {
+		lines[i] = e.Error()
 	}
-	want := "a.go:9:1: two\nb.go:1:2: three\nb.go:1:2: four\nb.go:1:5: one"
-	if got := l.Error(); got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
-	}
-	err := l.Err()
-	var target *Error
-	if !errors.As(err, &target) || target != e2 {
-		t.Errorf("errors.As found %v, want the first error", target)
-	}
-	if !errors.Is(err, e1) {
-		t.Error("errors.Is does not find an error of the list")
-	}
+	return strings.Join(lines, "\n")
 }

@@ -9,8 +9,8 @@ import (
 func ExampleParse() {
 	text := `//mcp:tool name=update_record auth=scopes(write),check(ownsRecord) tags=write idempotent`
 	l, errs := annotations.Parse(text, annotations.Pos{Filename: "records.go", Line: 12, Column: 1})
-	if len(errs) > 0 {
-		fmt.Println(errs)
+	if err := errs.Err(); err != nil {
+		fmt.Println(err)
 		return
 	}
 	switch l := l.(type) {
@@ -36,7 +36,9 @@ func ExampleParse() {
 func ExampleParse_errors() {
 	text := `//mcp:resource nmae=profile readonly auth=scopes(read),role(admin)`
 	_, errs := annotations.Parse(text, annotations.Pos{Filename: "users.go", Line: 30, Column: 1})
-	fmt.Println(errs)
+	for _, e := range errs {
+		fmt.Println(e)
+	}
 	// Output:
 	// users.go:30:1: resource needs uri=
 	// users.go:30:16: unknown key "nmae"; did you mean "name"?

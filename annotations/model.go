@@ -29,38 +29,9 @@ func (k Kind) String() string {
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// Pos is a position in a source file, as reported in errors.
-// Line and Column are 1-based; Column counts bytes, like go/token.
-type Pos struct {
-	Filename string
-	Line     int
-	Column   int
-}
-
-// IsValid reports whether p has a line number.
-func (p Pos) IsValid() bool { return p.Line > 0 }
-
-// String returns "file:line:col", in the forms go/token.Position uses:
-// "line:col" without a file name, "file" or "-" when p is invalid.
-func (p Pos) String() string {
-	s := p.Filename
-	if p.IsValid() {
-		if s != "" {
-			s += ":"
-		}
-		s += strconv.Itoa(p.Line)
-		if p.Column != 0 {
-			s += ":" + strconv.Itoa(p.Column)
-		}
-	}
-	if s == "" {
-		s = "-"
-	}
-	return s
-}
-
 // Line is the result of parsing one directive line: a *Directive for
-// //mcp:tool, //mcp:resource and //mcp:prompt, or a *Scopes for //mcp:scopes.
+// //mcp:tool, //mcp:resource and //mcp:prompt, a *Scopes for //mcp:scopes
+// or a *Tags for //mcp:tags.
 // Callers tell them apart with a type switch.
 type Line interface {
 	// String returns the line in canonical form; parsing it gives back
@@ -172,6 +143,22 @@ type Scopes struct {
 }
 
 func (*Scopes) line() {}
+
+// Tags is a parsed //mcp:tags line: a tag vocabulary.
+type Tags struct {
+	Pos   Pos    // of the "//" that starts the line
+	Words []Word // at least one, no duplicates, in the order written
+}
+
+func (*Tags) line() {}
+
+// String returns the directive in canonical form: "//mcp:tags a b c".
+func (t *Tags) String() string {
+	if len(t.Words) == 0 {
+		return prefix + "tags"
+	}
+	return prefix + "tags " + joinWords(t.Words, " ")
+}
 
 // String returns the directive in canonical form: keys in the order name,
 // uri, mime, title, description, auth, tags, then flags; values bare when

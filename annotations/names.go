@@ -85,3 +85,18 @@ func checkScope(s string) string {
 	}
 	return ""
 }
+
+// checkTag returns why s is not a valid tag, or "". A tag follows the
+// rules of a scope: visible ASCII without quotes, backslash, parentheses
+// and comma, so that a blank can never make one tag of two.
+func checkTag(s string) string {
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '\t':
+			return fmt.Sprintf("invalid tag %q: tags cannot contain blanks; separate tags with commas: tags=%s", s, strings.Join(strings.Fields(s), ","))
+		case r < ' ' || r >= 0x7f || strings.ContainsRune("\"\\(),'`", r):
+			return fmt.Sprintf("invalid tag %q: character %q not allowed", s, r)
+		}
+	}
+	return ""
+}

@@ -3,13 +3,14 @@ package annotations
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
 const prefix = "//mcp:"
 
 var (
-	kindWords = []string{"prompt", "resource", "scopes", "tool"}
+	kindWords = []string{"prompt", "resource", "scopes", "tags", "tool"}
 	keyWords  = []string{"auth", "description", "mime", "name", "tags", "title", "uri"}
 	flagWords = []string{"destructive", "idempotent", "openworld", "readonly"}
 	termWords = []string{"scopes", "check", "public"}
@@ -46,9 +47,15 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 	case "prompt":
 		l = p.directive(KindPrompt, end)
 	case "scopes":
-		l = p.scopes(end)
+		s := &Scopes{Pos: p.at(0)}
+		s.Words = p.vocabulary("scope", checkScope, end)
+		l = s
+	case "tags":
+		t := &Tags{Pos: p.at(0)}
+		t.Words = p.vocabulary("tag", checkTag, end)
+		l = t
 	case "":
-		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt or scopes)")
+		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes or tags)")
 	default:
 		p.unknown(i, "directive kind", kind, kindWords)
 	}
@@ -253,6 +260,8 @@ func (p *parser) flag(d *Directive, seen map[string]bool, name string, off int) 
 		p.errorf(off, "%q is not valid on a %s", name, d.Kind)
 	case seen[name]:
 		p.errorf(off, "duplicate flag %q", name)
+	case name == "destructive" && seen["readonly"] || name == "readonly" && seen["destructive"]:
+		p.errorf(off, "%q contradicts %q: a read-only tool modifies nothing; keep one", name, map[string]string{"readonly": "destructive", "destructive": "readonly"}[name])
 	default:
 		seen[name] = true
 		*f = Flag{Set: true, Pos: p.at(off)}
@@ -332,6 +341,18 @@ func (p *parser) keyValue(d *Directive, seen map[string]bool, key string, keyOff
 // used (false after a reported error).
 func (p *parser) value(off int, parens, lenient bool) (v seg, end int, quoted, ok bool) {
 	t := p.text
+	if q, closer := wrongQuote(t[off:]); q != "" {
+		// A value quoted the wrong way: report it at the quote and skip
+		// to the matching closer, so that its words are not taken for terms.
+		end = len(t)
+		if j := strings.Index(t[off+len(q):], closer); j >= 0 {
+			end = off + len(q) + j + len(closer)
+			end = p.plainEnd(end)
+		}
+		body := strings.TrimSuffix(t[off+len(q):end], closer)
+		p.errorf(off, "values are quoted with straight double quotes, not %s: write %s", q, strconv.Quote(body))
+		return seg{}, end, true, false
+	}
 	if off < len(t) && (t[off] == '"' || t[off] == '`') {
 		j := skipLiteral(t, off)
 		if j < 0 {
@@ -420,6 +441,8 @@ func (p *parser) tags(v seg) []Word {
 		switch {
 		case it.s == "":
 			p.err(emptyAt(items, seps, i), "empty tag in tags=")
+		case checkTag(it.s) != "":
+			p.err(it.at(0), checkTag(it.s))
 		case seen[it.s]:
 			p.errorf(it.at(0), "duplicate tag %q", it.s)
 		default:
@@ -562,28 +585,74 @@ func (p *parser) checkTerm(t, args seg) (AuthTerm, bool) {
 	}, true
 }
 
-// scopes parses the rest of a //mcp:scopes line, from i.
-func (p *parser) scopes(i int) *Scopes {
-	s := &Scopes{Pos: p.at(0)}
+// vocabulary parses the rest of a //mcp:scopes or //mcp:tags line, from
+// i: words checked by check, at least one, no duplicates.
+func (p *parser) vocabulary(what string, check func(string) string, i int) []Word {
+	var words []Word
 	seen := make(map[string]bool)
-	words := 0
+	n := 0
 	for i = p.next(i); i < len(p.text); i = p.next(i) {
 		end := p.plainEnd(i)
 		w := p.text[i:end]
-		words++
-		switch msg := checkScope(w); {
+		n++
+		switch msg := check(w); {
 		case msg != "":
 			p.err(i, msg)
 		case seen[w]:
-			p.errorf(i, "duplicate scope %q", w)
+			p.errorf(i, "duplicate %s %q", what, w)
 		default:
 			seen[w] = true
-			s.Words = append(s.Words, Word{Text: w, Pos: p.at(i)})
+			words = append(words, Word{Text: w, Pos: p.at(i)})
 		}
 		i = end
 	}
-	if words == 0 {
-		p.err(0, "scopes line needs at least one scope")
+	if n == 0 {
+		p.errorf(0, "%ss line needs at least one %s", what, what)
 	}
-	return s
+	return words
+}
+
+// wrongQuote reports whether s starts with a quote that does not quote
+// a value: a single quote or a typographic quote, as word processors and
+// chat clients write them. It returns the quote and the one that would
+// close it, or "".
+func wrongQuote(s string) (quote, closer string) {
+	for _, q := range [][2]string{{"'", "'"}, {"\u201c", "\u201d"}, {"\u201d", "\u201d"}, {"\u2018", "\u2019"}, {"\u2019", "\u2019"}, {"\u201e", "\u201c"}, {"\u00ab", "\u00bb"}} {
+		if strings.HasPrefix(s, q[0]) {
+			return q[0], q[1]
+		}
+	}
+	return "", ""
+}
+
+// NearMiss reports whether a comment that is not a directive looks like a
+// mistyped one: a blank after "//" or before the colon, upper case, or a
+// misspelt "mcp" ("// mcp:tool", "//MCP:tool", "//mpc:tool",
+// "//mcp :tool"). It returns the directive meant, such as "//mcp:tool".
+// Text such as "// MCP: tool that …", with a blank after the colon, is
+// prose and not reported.
+func NearMiss(text string) (string, bool) {
+	rest, ok := strings.CutPrefix(text, "//")
+	if !ok || IsDirective(text) {
+		return "", false
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	i := 0
+	for i < len(rest) && isLetter(rest[i]) {
+		i++
+	}
+	word, rest := rest[:i], strings.TrimLeft(rest[i:], " \t")
+	rest, ok = strings.CutPrefix(rest, ":")
+	if !ok || len(word) != 3 || editDistance(strings.ToLower(word), "mcp") > 1 {
+		return "", false
+	}
+	i = 0
+	for i < len(rest) && isLetter(rest[i]) {
+		i++
+	}
+	kind := strings.ToLower(rest[:i])
+	if !slices.Contains(kindWords, kind) || i < len(rest) && !isBlank(rest[i]) {
+		return "", false
+	}
+	return prefix + kind, true
 }

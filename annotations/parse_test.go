@@ -133,14 +133,13 @@ func TestParse(t *testing.T) {
 		},
 		{
 			name: "every flag, quoted title and description with escapes",
-			line: `//mcp:tool readonly destructive idempotent openworld title="Delete all" description="Removes \"every\" record.\tReally."`,
+			line: `//mcp:tool readonly idempotent openworld title="Delete all" description="Removes \"every\" record.\tReally."`,
 			want: func(l string) Line {
 				return &Directive{
 					Kind: KindTool, Pos: base,
 					Title:       value(l, "Delete all", "title"),
 					Description: value(l, "Removes \"every\" record.\tReally.", "description"),
 					ReadOnly:    flag(l, "readonly"),
-					Destructive: flag(l, "destructive"),
 					Idempotent:  flag(l, "idempotent"),
 					OpenWorld:   flag(l, "openworld"),
 				}
@@ -174,7 +173,7 @@ func TestParse(t *testing.T) {
 			want: func(l string) Line {
 				return &Directive{
 					Kind: KindTool, Pos: base,
-					Name:        Value{Text: "x", Pos: Pos{"x.go", 3, 40}, Set: true},
+					Name:        Value{Text: "x", Pos: Pos{Filename: "x.go", Line: 3, Column: 40}, Set: true},
 					Description: value(l, "héllo wörld", "description"),
 				}
 			},
@@ -325,12 +324,12 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
-			name: "quoted tags with blanks",
-			line: `//mcp:prompt tags=" a b , c"`,
+			name: "quoted tags with blanks around them",
+			line: `//mcp:prompt tags=" ab , c"`,
 			want: func(l string) Line {
 				return &Directive{
 					Kind: KindPrompt, Pos: base,
-					Tags: []Word{word(l, "a b", "a b"), word(l, "c", ", |c")},
+					Tags: []Word{word(l, "ab", "ab"), word(l, "c", ", |c")},
 				}
 			},
 		},
@@ -462,8 +461,8 @@ func TestParsePositionsFollowBase(t *testing.T) {
 	}
 
 	_, errs = Parse(`//mcp:tool nmae=x`, Pos{Line: 7, Column: 9})
-	if want := `7:20: unknown key "nmae"; did you mean "name"?`; errs.Error() != want {
-		t.Errorf("without a file name: got %q, want %q", errs.Error(), want)
+	if want := `7:20: unknown key "nmae"; did you mean "name"?`; errorLines(errs) != want {
+		t.Errorf("without a file name: got %q, want %q", errorLines(errs), want)
 	}
 }
 
@@ -471,11 +470,11 @@ func TestString(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{`//mcp:tool`, `//mcp:tool`},
 		{`//mcp:tool destructive tags=b,a auth=scopes(x) name=n`, `//mcp:tool name=n auth=scopes(x) tags=b,a destructive`},
-		{`//mcp:tool openworld idempotent destructive readonly`, `//mcp:tool readonly destructive idempotent openworld`},
+		{`//mcp:tool openworld idempotent destructive`, `//mcp:tool destructive idempotent openworld`},
 		{`//mcp:resource auth=public uri=a://b mime=text/plain // c`, `//mcp:resource uri=a://b mime=text/plain auth=public`},
 		{`//mcp:prompt description="a b" title=` + "`t`", `//mcp:prompt title=t description="a b"`},
 		{`//mcp:prompt description="" title="\"x"`, `//mcp:prompt title="\"x" description=""`},
-		{`//mcp:tool auth="scopes(a, b), check( f(\"x\") )" tags=" a b ,c"`, `//mcp:tool auth=scopes(a,b),check(f("x")) tags="a b,c"`},
+		{`//mcp:tool auth="scopes(a, b), check( f(\"x\") )" tags=" a ,c"`, `//mcp:tool auth=scopes(a,b),check(f("x")) tags=a,c`},
 		{`//mcp:tool auth=check(f("a b")),check(g)`, `//mcp:tool auth=check(f("a b")),check(g)`},
 		{"//mcp:scopes\ta  b // c", `//mcp:scopes a b`},
 	}
@@ -527,10 +526,10 @@ func TestPosString(t *testing.T) {
 		pos  Pos
 		want string
 	}{
-		{Pos{"a.go", 3, 7}, "a.go:3:7"},
-		{Pos{"a.go", 3, 0}, "a.go:3"},
-		{Pos{"", 3, 7}, "3:7"},
-		{Pos{"a.go", 0, 0}, "a.go"},
+		{Pos{Filename: "a.go", Line: 3, Column: 7}, "a.go:3:7"},
+		{Pos{Filename: "a.go", Line: 3, Column: 0}, "a.go:3"},
+		{Pos{Filename: "", Line: 3, Column: 7}, "3:7"},
+		{Pos{Filename: "a.go", Line: 0, Column: 0}, "a.go"},
 		{Pos{}, "-"},
 	} {
 		if got := tt.pos.String(); got != tt.want {

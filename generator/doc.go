@@ -35,9 +35,9 @@
 // omitempty or omitzero. The input schema lists properties in declaration
 // order and required arguments in the same order.
 //
-// A tool returns (R, error). R is a string type (text content),
-// *mcp.CallToolResult (returned as it is), or any other type encoding/json
-// can encode: its JSON text plus structured content, which is the value
+// A tool returns (R, error). R is a string type or a pointer to one (text
+// content; nil is empty text), *mcp.CallToolResult or mcp.CallToolResult
+// (returned as it is), or any other type encoding/json can encode: its JSON text plus structured content, which is the value
 // when its JSON is an object and {"result": value} otherwise (structured
 // content is an object, as FastMCP wraps non-object results).
 //
@@ -45,13 +45,19 @@
 // parameter per variable of its URI, named like the variable. It returns
 // (string | []byte | T, error): a string type gives text contents (MIME
 // type text/plain unless mime= says otherwise), a byte slice type a base64
-// blob (application/octet-stream), any other type its JSON text
-// (application/json; json.RawMessage included).
+// blob (application/octet-stream), []mcp.ResourceContents the contents as
+// they are, any other type its JSON text (application/json;
+// json.RawMessage included). A *string is text, nil empty.
 //
 // A prompt takes named string or *string parameters, or one struct whose
 // fields are all string or *string; they are its arguments, named as for
 // tools, required unless pointers (or omitempty). It returns a string (one
-// user message), []mcp.PromptMessage or *mcp.GetPromptResult.
+// user message; a nil *string is empty), []mcp.PromptMessage, or
+// *mcp.GetPromptResult or mcp.GetPromptResult (as it is). Any other mcp-go
+// type as a result is an error, as is a parameter whose type is a
+// server-side value (runtime.AccessToken, runtime.AuthContext, a
+// context.Context other than the first parameter, an mcp-go request),
+// even inside an input struct: clients would supply it.
 //
 // Unexported handlers are fine: the generated file belongs to the same
 // package.
@@ -110,16 +116,26 @@
 //
 // EXPR is type-checked in the scope of the annotated file (its imports
 // included) and rejected unless it is a value of type runtime.AuthCheck or
-// of one of the shapes runtime.Check accepts. In the generated file,
-// references to other packages are re-qualified with the generated file's
-// own imports, so that aliases and dot imports of the annotated file work.
+// of one of the shapes runtime.Check accepts. A package name the file does
+// not import (because nothing else in it uses the package) is looked up
+// among the package's dependencies, where exactly one package must have
+// that name. In the generated file, references to other packages are
+// re-qualified with the generated file's own imports, so that aliases and
+// dot imports of the annotated file work.
 //
-// With a //mcp:scopes line in the package, every scope of scopes(…) must be
-// in its vocabulary: the scopes of all the package's //mcp:scopes lines, in
-// any of its files (a scope may be listed on several lines). A scope
-// outside it is an error at the scope, suggesting the closest one
-// (annotations.Suggest) or listing the vocabulary. A package without one
-// accepts any scope.
+// EXPR is evaluated once, when Register runs. One that could panic there
+// (anything but a possibly qualified identifier: a call, a method value)
+// is wrapped in runtime.CheckAt, which names the annotation's position and
+// expression in the panic.
+//
+// With a scope vocabulary, every scope of scopes(…), and every string
+// literal passed to runtime.RequireScopes or as a scope to
+// runtime.RestrictTag inside check(…), must be in it. A package's
+// vocabulary is the scopes of all the //mcp:scopes lines of the packages
+// of its module in the run (a scope may be listed on several lines). A scope outside it is an error at the scope,
+// suggesting the closest one (annotations.Suggest) or listing the
+// vocabulary. Without one, any scope goes. Tags and //mcp:tags lines, and
+// the tag passed to runtime.RestrictTag, follow the same rules.
 //
 // With Config.RequireAuth (mcpauthgen -require-auth), a component without
 // auth= is an error at its directive; auth=public passes, since it says
@@ -127,16 +143,23 @@
 //
 // # Validation
 //
-// Directives are found in the comment lists of the package's files
-// (test files are not part of the package as loaded, and files excluded
-// by build constraints are not seen). A tool, resource or prompt directive
+// Directives are found in the comment lists of the package's files. The
+// package's _test.go files and files excluded by build constraints are
+// read too, when they mention "mcp": a directive there is an error (the
+// generated file cannot use test code and is built on every platform), as
+// is a component in a file with a //go:build line or a GOOS/GOARCH file
+// name suffix. A comment that looks like a mistyped directive ("// mcp:tool",
+// "//MCP:tool", "//mpc:tool") is an error too (annotations.NearMiss).
+// A directive with a syntax error still has its handler validated, so
+// that one run reports both. A tool, resource or prompt directive
 // must be in the doc comment of a top-level function; one on a method, on
 // another declaration, or in any other comment (a function body, a
 // floating comment) is an error rather than being ignored, since a
 // component that silently disappears is a surprise. A function carries one
 // directive. MCP names are unique per kind (resources and templates share
-// theirs), and so are resource URIs; the second of a pair is reported,
-// pointing at the first.
+// theirs), and so are resource URIs and the URIs resource templates match
+// (notes://{id} and notes://{noteID} are one); the second of a pair is
+// reported, pointing at the first.
 //
 // Every mistake of a run is reported, sorted by position, as
 // file:line:col: message, and nothing is generated. The column is that of
@@ -190,6 +213,10 @@
 // runtime adapter, call the handler and pass its result to the adapter of
 // its kind, as a person would write them; the file declares nothing else
 // but Register. Imports whose name the package declares itself are
-// aliased (mcpauthjson), and Register's parameter is renamed when the
-// package declares s.
+// aliased (mcpauthjson), and imports are grouped as goimports groups them.
+// No generated name hides a name the generated code uses: Register's
+// parameter is renamed when the package declares s or a check uses a
+// package of that name, a wrapper's variables (ctx, req, args, in, res,
+// err, out) get underscores when the handler or a type of its arguments
+// has that name, and a wrapper name the package declares gets one too.
 package generator

@@ -280,10 +280,10 @@ func TestPrompts(t *testing.T) {
 func TestAdvanced(t *testing.T) {
 	c := connect(t, advanced.Register)
 	staffOwner := as([]string{"admin", "read"}, map[string]any{"owner": true, "group": "staff"})
-	if got, want := toolNames(t, c, as(nil, map[string]any{"owner": true})), []string{"big", "numbers", "ping"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, c, as(nil, map[string]any{"owner": true})), []string{"audit", "big", "full_result", "maybe_text", "numbers", "ping"}; !slices.Equal(got, want) {
 		t.Errorf("owner outside staff sees %v, want %v", got, want)
 	}
-	if got, want := toolNames(t, c, staffOwner), []string{"big", "numbers", "ping", "ping_lower", "query", "shout"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, c, staffOwner), []string{"audit", "big", "full_result", "maybe_text", "numbers", "ping", "ping_lower", "query", "shout"}; !slices.Equal(got, want) {
 		t.Errorf("staff owner sees %v, want %v", got, want)
 	}
 
@@ -345,6 +345,78 @@ func TestSchemaIsValidJSON(t *testing.T) {
 		b, err := json.Marshal(tool.InputSchema)
 		if err != nil || !json.Valid(b) {
 			t.Errorf("%s: schema %s: %v", tool.Name, b, err)
+		}
+	}
+}
+
+// TestResultShapes calls the handlers that return mcp-go results by
+// value, pointers to strings and their own resource contents: each reaches
+// the client as the result it is, not as JSON text.
+func TestResultShapes(t *testing.T) {
+	c := connect(t, advanced.Register)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		{"full_result", map[string]any{"mode": "m"}, "full m"},
+		{"maybe_text", map[string]any{"some": true}, "some"},
+		{"maybe_text", map[string]any{"some": false}, ""},
+	} {
+		text, isError, structured := call(t, c, ctx, tc.tool, tc.args)
+		if text != tc.want || isError || structured != nil {
+			t.Errorf("%s %v: got %q (isError %v, structured %v), want text %q only", tc.tool, tc.args, text, isError, structured, tc.want)
+		}
+	}
+
+	contents, err := read(t, c, ctx, "contents://two")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []mcp.ResourceContents{
+		mcp.TextResourceContents{URI: "contents://two#a", MIMEType: "text/markdown", Text: "# a"},
+		mcp.TextResourceContents{URI: "contents://two#b", MIMEType: "text/plain", Text: "b"},
+	}
+	if d := cmp.Diff(want, contents); d != "" {
+		t.Errorf("contents (-want +got):\n%s", d)
+	}
+	for uri, want := range map[string]string{"notes://maybe/x": "x", "notes://maybe/none": ""} {
+		contents, err := read(t, c, ctx, uri)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []mcp.ResourceContents{mcp.TextResourceContents{URI: uri, MIMEType: "text/plain", Text: want}}
+		if d := cmp.Diff(want, contents); d != "" {
+			t.Errorf("%s (-want +got):\n%s", uri, d)
+		}
+	}
+
+	get := func(name string, args map[string]string) *mcp.GetPromptResult {
+		t.Helper()
+		req := mcp.GetPromptRequest{}
+		req.Params.Name = name
+		req.Params.Arguments = args
+		res, err := c.GetPrompt(ctx, req)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return res
+	}
+	res := get("whole_prompt", map[string]string{"topic": "go"})
+	if res.Description != "about go" || len(res.Messages) != 1 || res.Messages[0].Role != mcp.RoleAssistant {
+		t.Errorf("whole_prompt: got %+v, want the handler's result", res)
+	}
+	for _, tc := range []struct {
+		args map[string]string
+		want string
+	}{{map[string]string{"topic": "t"}, "t"}, {nil, ""}} {
+		res := get("maybe_prompt", tc.args)
+		if len(res.Messages) != 1 {
+			t.Fatalf("maybe_prompt: %d messages", len(res.Messages))
+		}
+		if text, ok := res.Messages[0].Content.(mcp.TextContent); !ok || text.Text != tc.want {
+			t.Errorf("maybe_prompt %v: got %+v, want text %q", tc.args, res.Messages[0].Content, tc.want)
 		}
 	}
 }

@@ -2,28 +2,39 @@ package generator
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
+	"go/parser"
+	"go/token"
 	"go/types"
+	"maps"
+	goruntime "runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dave/jennifer/jen"
+	"golang.org/x/tools/imports"
 )
 
 // emitter prints one package's model as Go source.
 type emitter struct {
-	f        *jen.File
 	pkg      *types.Package
 	wrappers map[*component]string // the wrapper function of each component
+	imports  map[string]string     // import name by path
+	aliased  map[string]bool       // the import name is not the package's name
+	l        locals                // of the wrapper being emitted
 }
 
 // emit renders the generated file of pf.
 func emit(pf *pkgFile) ([]byte, error) {
 	e := &emitter{
-		f:        jen.NewFilePathName(pf.Types.Path(), pf.Types.Name()),
 		pkg:      pf.Types,
 		wrappers: map[*component]string{},
+		imports:  map[string]string{},
+		aliased:  map[string]bool{},
 	}
-	e.f.HeaderComment(Header)
 	for _, path := range []string{"context", "encoding/json", mcpPath, runtimePath} {
 		e.importName(path, path[strings.LastIndex(path, "/")+1:])
 	}
@@ -34,33 +45,122 @@ func emit(pf *pkgFile) ([]byte, error) {
 		if taken[name] { // Ping and ping
 			name = "mcpauth" + exported(c.Kind.String()) + "_" + c.Func
 		}
+		for taken[name] || e.pkg.Scope().Lookup(name) != nil {
+			name += "_"
+		}
 		taken[name] = true
 		e.wrappers[c] = name
 	}
-	// The server parameter must not hide a package-level name that a
-	// check expression may use.
+	// The server parameter must not hide a package-level name or an
+	// imported package that a check expression may use.
+	used := map[string]bool{"mcp": true, "runtime": true}
+	for _, c := range pf.Components {
+		for _, t := range c.Auth {
+			if t.Check != nil {
+				for _, p := range t.Check.Parts {
+					used[p.Pkg] = true
+				}
+			}
+		}
+	}
 	srv := "s"
 	for _, name := range []string{"srv", "mcpauthServer"} {
-		if e.pkg.Scope().Lookup(srv) == nil {
+		if e.pkg.Scope().Lookup(srv) == nil && !used[srv] {
 			break
 		}
 		srv = name
 	}
 
-	e.f.Commentf("%s registers the package's MCP components on %s, each with", pf.Register, srv)
-	e.f.Comment("its authorization checks, which run in the order they are written.")
-	e.f.Func().Id(pf.Register).Params(jen.Id(srv).Op("*").Qual(runtimePath, "Server")).BlockFunc(func(g *jen.Group) {
-		for _, c := range pf.Components {
-			g.Commentf("%s: %s", c.Name, c.Source)
-			e.register(g, srv, c)
-		}
-	})
+	// The declarations are built first, which settles every import,
+	// then rendered (and gofmt'ed by jennifer) in chunks, in parallel.
+	decls := []jen.Code{
+		jen.Commentf("%s registers the package's MCP components on %s, each with", pf.Register, srv).Line().
+			Comment("its authorization checks, which run in the order they are written.").Line().
+			Func().Id(pf.Register).Params(jen.Id(srv).Op("*").Qual(runtimePath, "Server")).BlockFunc(func(g *jen.Group) {
+			for _, c := range pf.Components {
+				g.Commentf("%s: %s", c.Name, c.Source)
+				e.register(g, srv, c)
+			}
+		}),
+	}
 	for _, c := range pf.Components {
-		e.f.Line()
-		e.wrapper(c)
+		decls = append(decls, e.wrapper(c))
+	}
+	return e.render(pf, decls)
+}
+
+// render renders decls, in order, as the generated file of pf: the
+// declarations in chunks on as many goroutines as there are processors
+// (each chunk a jennifer file with the same imports), then the header
+// with the union of the chunks' imports, grouped as goimports does.
+// Formatting declarations apart gives what formatting them together
+// would, and formatting a large file is most of the generator's own work.
+func (e *emitter) render(pf *pkgFile, decls []jen.Code) ([]byte, error) {
+	n := max(1, min(goruntime.GOMAXPROCS(0), len(decls)/minChunk))
+	chunks := make([][]byte, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		lo, hi := i*len(decls)/n, (i+1)*len(decls)/n
+		wg.Go(func() { chunks[i], errs[i] = e.renderChunk(pf, decls[lo:hi]) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	// Split each chunk into its import specs and its declarations.
+	specs := map[string]string{} // spec text by import path
+	var bodies [][]byte
+	for _, src := range chunks {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, "", src, parser.ImportsOnly)
+		if err != nil {
+			return nil, err
+		}
+		end := f.Name.End()
+		for _, imp := range f.Imports {
+			specs[imp.Path.Value] = string(src[fset.Position(imp.Pos()).Offset:fset.Position(imp.End()).Offset])
+		}
+		if len(f.Decls) > 0 {
+			end = f.Decls[len(f.Decls)-1].End()
+		}
+		bodies = append(bodies, bytes.TrimSpace(src[fset.Position(end).Offset:]))
 	}
 	var b bytes.Buffer
-	if err := e.f.Render(&b); err != nil {
+	fmt.Fprintf(&b, "%s\n\npackage %s\n\nimport (\n", Header, pf.Types.Name())
+	for _, path := range slices.Sorted(maps.Keys(specs)) {
+		b.WriteString(specs[path] + "\n")
+	}
+	b.WriteString(")\n")
+	head, err := imports.Process(pf.Path, b.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
+	if err != nil {
+		return nil, err
+	}
+	out := append(head, '\n')
+	out = append(out, bytes.Join(bodies, []byte("\n\n"))...)
+	return append(out, '\n'), nil
+}
+
+// minChunk is the fewest declarations worth a goroutine of their own.
+const minChunk = 32
+
+func (e *emitter) renderChunk(pf *pkgFile, decls []jen.Code) ([]byte, error) {
+	f := jen.NewFilePathName(pf.Types.Path(), pf.Types.Name())
+	for _, path := range slices.Sorted(maps.Keys(e.imports)) {
+		if e.aliased[path] {
+			f.ImportAlias(path, e.imports[path])
+		} else {
+			f.ImportName(path, e.imports[path])
+		}
+	}
+	for i, d := range decls {
+		if i > 0 {
+			f.Line()
+		}
+		f.Add(d)
+	}
+	var b bytes.Buffer
+	if err := f.Render(&b); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -69,11 +169,29 @@ func emit(pf *pkgFile) ([]byte, error) {
 // importName records the name under which path is imported: its package
 // name, unless the annotated package declares that name itself.
 func (e *emitter) importName(path, name string) {
-	if e.pkg.Scope().Lookup(name) != nil {
-		e.f.ImportAlias(path, "mcpauth"+name)
+	if _, ok := e.imports[path]; ok {
 		return
 	}
-	e.f.ImportName(path, name)
+	taken := func(n string) bool {
+		if e.pkg.Scope().Lookup(n) != nil {
+			return true
+		}
+		for _, other := range e.imports {
+			if other == n {
+				return true
+			}
+		}
+		return false
+	}
+	alias := name
+	if taken(alias) {
+		alias = "mcpauth" + name
+	}
+	for i := 2; taken(alias); i++ {
+		alias = "mcpauth" + name + strconv.Itoa(i)
+	}
+	e.imports[path] = alias
+	e.aliased[path] = alias != name
 }
 
 // qual refers to a package-level name of package p.
@@ -210,10 +328,14 @@ func (e *emitter) check(ce *checkExpr) jen.Code {
 		}
 		x.Add(e.qualPath(p.Path, p.Pkg, p.Text))
 	}
-	if ce.Direct {
-		return x
+	if !ce.Direct {
+		x = rt("Check").Call(x)
 	}
-	return rt("Check").Call(x)
+	if ce.MayPanic {
+		// Evaluated once, when Register runs; a panic names the annotation.
+		return rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(rt("AuthCheck")).Block(jen.Return(x)))
+	}
+	return x
 }
 
 func (e *emitter) qualPath(path, pkgName, name string) *jen.Statement {
@@ -233,25 +355,26 @@ func wrapperName(c *component) string {
 
 // wrapper emits the handler mcp-go calls for c: it decodes the request,
 // calls the annotated function and encodes its result.
-func (e *emitter) wrapper(c *component) {
-	ctx := jen.Id("ctx").Qual("context", "Context")
+func (e *emitter) wrapper(c *component) *jen.Statement {
+	e.l = e.localsFor(c)
+	ctx := jen.Id(e.l.ctx).Qual("context", "Context")
 	var req, result jen.Code
 	switch c.Kind {
 	case kindTool:
-		req = jen.Id("req").Qual(mcpPath, "CallToolRequest")
+		req = jen.Id(e.l.req).Qual(mcpPath, "CallToolRequest")
 		result = jen.Params(jen.Op("*").Qual(mcpPath, "CallToolResult"), jen.Error())
 	case kindResource, kindTemplate:
-		req = jen.Id("req").Qual(mcpPath, "ReadResourceRequest")
+		req = jen.Id(e.l.req).Qual(mcpPath, "ReadResourceRequest")
 		result = jen.Params(jen.Index().Qual(mcpPath, "ResourceContents"), jen.Error())
 	case kindPrompt:
-		req = jen.Id("req").Qual(mcpPath, "GetPromptRequest")
+		req = jen.Id(e.l.req).Qual(mcpPath, "GetPromptRequest")
 		result = jen.Params(jen.Op("*").Qual(mcpPath, "GetPromptResult"), jen.Error())
 	}
-	e.f.Commentf("%s serves the %s %s with %s.", e.wrappers[c], c.Kind, c.Name, c.Func)
-	e.f.Func().Id(e.wrappers[c]).Params(ctx, req).Add(result).BlockFunc(func(g *jen.Group) {
+	return jen.Commentf("%s serves the %s %s with %s.", e.wrappers[c], c.Kind, c.Name, c.Func).Line().
+		Func().Id(e.wrappers[c]).Params(ctx, req).Add(result).BlockFunc(func(g *jen.Group) {
 		callArgs := e.decode(g, c)
 		if c.Ctx {
-			callArgs = append([]jen.Code{jen.Id("ctx")}, callArgs...)
+			callArgs = append([]jen.Code{jen.Id(e.l.ctx)}, callArgs...)
 		}
 		e.result(g, c, jen.Id(c.Func).Call(callArgs...))
 	})
@@ -263,7 +386,7 @@ func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
 	if c.Kind == kindResource || c.Kind == kindTemplate {
 		var args []jen.Code
 		for _, a := range c.Args {
-			args = append(args, rt("TemplateVar").Call(jen.Id("req"), jen.Lit(a.Name)))
+			args = append(args, rt("TemplateVar").Call(jen.Id(e.l.req), jen.Lit(a.Name)))
 		}
 		return args
 	}
@@ -273,30 +396,30 @@ func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
 	case paramNone:
 		return nil
 	case paramStruct:
-		g.Var().Id("in").Add(e.typ(c.Struct))
-		dst = jen.Op("&").Id("in")
+		g.Var().Id(e.l.in).Add(e.typ(c.Struct))
+		dst = jen.Op("&").Id(e.l.in)
 		if c.StructPtr {
-			call = []jen.Code{jen.Op("&").Id("in")}
+			call = []jen.Code{jen.Op("&").Id(e.l.in)}
 		} else {
-			call = []jen.Code{jen.Id("in")}
+			call = []jen.Code{jen.Id(e.l.in)}
 		}
 	case paramNamed:
 		var fields []jen.Code
 		for _, a := range c.Args {
 			fields = append(fields, jen.Id(a.Field).Add(e.typ(a.Type)).Tag(map[string]string{"json": a.Name}))
-			call = append(call, jen.Id("args").Dot(a.Field))
+			call = append(call, jen.Id(e.l.args).Dot(a.Field))
 		}
-		g.Var().Id("args").Struct(fields...)
-		dst = jen.Op("&").Id("args")
+		g.Var().Id(e.l.args).Struct(fields...)
+		dst = jen.Op("&").Id(e.l.args)
 	}
-	bindArgs := append([]jen.Code{jen.Id("req"), dst}, lits(c.Required)...)
+	bindArgs := append([]jen.Code{jen.Id(e.l.req), dst}, lits(c.Required)...)
 	if c.Kind == kindTool {
-		g.If(jen.Id("res").Op(":=").Add(rt("BindArguments")).Call(bindArgs...), jen.Id("res").Op("!=").Nil()).Block(
-			jen.Return(jen.Id("res"), jen.Nil()),
+		g.If(jen.Id(e.l.res).Op(":=").Add(rt("BindArguments")).Call(bindArgs...), jen.Id(e.l.res).Op("!=").Nil()).Block(
+			jen.Return(jen.Id(e.l.res), jen.Nil()),
 		)
 	} else {
-		g.If(jen.Err().Op(":=").Add(rt("BindPromptArguments")).Call(bindArgs...), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Nil(), jen.Err()),
+		g.If(jen.Id(e.l.err).Op(":=").Add(rt("BindPromptArguments")).Call(bindArgs...), jen.Id(e.l.err).Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Id(e.l.err)),
 		)
 	}
 	return call
@@ -308,6 +431,39 @@ func (e *emitter) decode(g *jen.Group, c *component) []jen.Code {
 // the request (resources).
 func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
 	var adapter string
+	switch c.Result {
+	case resultTextPtr:
+		// A nil *string is empty text.
+		adapter = "TextResult"
+		switch c.Kind {
+		case kindPrompt:
+			adapter = "PromptText"
+		case kindResource, kindTemplate:
+			adapter = "TextContents"
+		}
+		args := func(text jen.Code) []jen.Code {
+			if c.Kind == kindResource || c.Kind == kindTemplate {
+				return []jen.Code{jen.Id(e.l.req), jen.Lit(c.MIME), text, jen.Id(e.l.err)}
+			}
+			return []jen.Code{text, jen.Id(e.l.err)}
+		}
+		g.List(jen.Id(e.l.out), jen.Id(e.l.err)).Op(":=").Add(call)
+		g.If(jen.Id(e.l.out).Op("==").Nil()).Block(jen.Return(rt(adapter).Call(args(jen.Lit(""))...)))
+		g.Return(rt(adapter).Call(args(jen.Op("*").Id(e.l.out))...))
+		return
+	case resultToolResultValue:
+		g.List(jen.Id(e.l.out), jen.Id(e.l.err)).Op(":=").Add(call)
+		g.Return(rt("ToolResult").Call(jen.Op("&").Id(e.l.out), jen.Id(e.l.err)))
+		return
+	case resultPromptValue:
+		g.List(jen.Id(e.l.out), jen.Id(e.l.err)).Op(":=").Add(call)
+		g.If(jen.Id(e.l.err).Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id(e.l.err)))
+		g.Return(jen.Op("&").Id(e.l.out), jen.Nil())
+		return
+	case resultContents, resultPrompt:
+		g.Return(call) // already the wrapper's results
+		return
+	}
 	switch c.Kind {
 	case kindTool:
 		switch c.Result {
@@ -322,11 +478,8 @@ func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
 		switch c.Result {
 		case resultText:
 			adapter = "PromptText"
-		case resultMessages:
-			adapter = "PromptMessages"
 		default:
-			g.Return(call) // already (*mcp.GetPromptResult, error)
-			return
+			adapter = "PromptMessages"
 		}
 	default:
 		switch c.Result {
@@ -337,8 +490,8 @@ func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
 		default:
 			adapter = "JSONContents"
 		}
-		g.List(jen.Id("out"), jen.Err()).Op(":=").Add(call)
-		g.Return(rt(adapter).Call(jen.Id("req"), jen.Lit(c.MIME), jen.Id("out"), jen.Err()))
+		g.List(jen.Id(e.l.out), jen.Id(e.l.err)).Op(":=").Add(call)
+		g.Return(rt(adapter).Call(jen.Id(e.l.req), jen.Lit(c.MIME), jen.Id(e.l.out), jen.Id(e.l.err)))
 		return
 	}
 	g.Return(rt(adapter).Call(call))

@@ -32,6 +32,10 @@ var (
 		// Components without auth= under RequireAuth, in a package
 		// without a vocabulary (whose odd scopes pass).
 		{"requireauth", Config{RequireAuth: true}, 6},
+		// Mistakes that once got past the generator: the trust boundary,
+		// tags, near misses, files left out of the build, duplicates by
+		// meaning, inputs that cannot work, quotes, broken directives.
+		{"mistakes", Config{}, 30},
 	}
 )
 
@@ -164,6 +168,46 @@ func TestDeterministic(t *testing.T) {
 		}
 		if d := cmp.Diff(first, again); d != "" {
 			t.Errorf("reverse=%v: output changed (-first +again):\n%s", reverse, d)
+		}
+	}
+}
+
+// TestSharedVocabulary generates two sibling packages of the module in one
+// run: the vocabularies one declares apply to the other, which declares
+// none. Generated alone, the other has no vocabulary to break.
+func TestSharedVocabulary(t *testing.T) {
+	dir, _ := filepath.Abs(filepath.Join("..", "testdata", "sharedvocab"))
+	_, err := Generate(Config{Dir: ".."}, "./testdata/sharedvocab/...")
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("got error %v, want an ErrorList", err)
+	}
+	want := `use/use.go:6:24: scope "wrte" is not in the //mcp:scopes vocabulary; did you mean "write"?
+use/use.go:6:35: tag "admn" is not in the //mcp:tags vocabulary; did you mean "admin"?
+`
+	if d := cmp.Diff(want, relErrors(dir, list)); d != "" {
+		t.Errorf("errors (-want +got):\n%s", d)
+	}
+	files, err := Generate(Config{Dir: ".."}, "./testdata/sharedvocab/use")
+	if err != nil || len(files) != 1 {
+		t.Errorf("use alone: got %d files, error %v; want its file", len(files), err)
+	}
+}
+
+func TestPlatformSuffix(t *testing.T) {
+	for name, want := range map[string]string{
+		"a.go":                "",
+		"a_linux.go":          "linux",
+		"a_arm64.go":          "arm64",
+		"a_windows_amd64.go":  "windows_amd64",
+		"a_linux_test.go":     "linux",
+		"linux.go":            "",
+		"handlers_extra.go":   "",
+		"conn_js_wasm.go":     "js_wasm",
+		"x_darwin_notarch.go": "",
+	} {
+		if got := platformSuffix(name); got != want {
+			t.Errorf("platformSuffix(%q) = %q, want %q", name, got, want)
 		}
 	}
 }

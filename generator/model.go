@@ -103,6 +103,7 @@ type arg struct {
 	Name        string     // MCP argument name (or template variable)
 	Field       string     // field of the generated argument struct
 	Type        types.Type // the parameter's type
+	Param       *types.Var // the handler's parameter, for named parameters
 	Required    bool
 	Description string // prompts
 }
@@ -112,12 +113,16 @@ type arg struct {
 type resultKind int
 
 const (
-	resultText       resultKind = iota + 1 // string: text content
-	resultJSON                             // any other type: JSON (tools: structured content plus its text)
-	resultToolResult                       // *mcp.CallToolResult, as is
-	resultBlob                             // resources: []byte
-	resultMessages                         // prompts: []mcp.PromptMessage
-	resultPrompt                           // prompts: *mcp.GetPromptResult, as is
+	resultText            resultKind = iota + 1 // string: text content
+	resultJSON                                  // any other type: JSON (tools: structured content plus its text)
+	resultToolResult                            // *mcp.CallToolResult, as is
+	resultBlob                                  // resources: []byte
+	resultMessages                              // prompts: []mcp.PromptMessage
+	resultPrompt                                // prompts: *mcp.GetPromptResult, as is
+	resultTextPtr                               // *string: text content, "" when nil
+	resultToolResultValue                       // tools: mcp.CallToolResult, as is
+	resultPromptValue                           // prompts: mcp.GetPromptResult, as is
+	resultContents                              // resources: []mcp.ResourceContents, as is
 )
 
 // authTerm is one term of auth=: a scope set or a check expression.
@@ -135,6 +140,11 @@ type checkExpr struct {
 	// Direct is set when the expression is a runtime.AuthCheck, which
 	// WithAuth takes without runtime.Check.
 	Direct bool
+	// MayPanic is set when evaluating the expression may panic (it is
+	// more than a possibly qualified identifier); Pos, "file.go:line:col"
+	// of the expression, then names it in the panic.
+	MayPanic bool
+	Pos      string
 }
 
 // exprPart is verbatim source text, or a package-level object of another

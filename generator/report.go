@@ -110,17 +110,18 @@ var reportNotes = []string{
 // It writes nothing. Mistakes in annotations give an ErrorList, and
 // packages that cannot be loaded a *LoadError, as for Generate.
 func Report(cfg Config, patterns ...string) (*AuthReport, error) {
-	cfg.module = true
 	r := &AuthReport{Version: ReportVersion, Packages: []PackageReport{}, Notes: slices.Clone(reportNotes)}
-	err := validated(cfg, patterns, func(_ Config, pkg *packages.Package, pf *pkgFile, clean bool, _ *errs) error {
-		if pf == nil || !clean {
-			return nil
-		}
-		r.Packages = append(r.Packages, packageReport(pkg, pf))
-		return nil
-	})
+	pkgs, list, err := analyzeAll(&cfg, patterns)
 	if err != nil {
 		return nil, err
+	}
+	if len(list) > 0 {
+		return nil, list
+	}
+	for _, a := range pkgs {
+		if a.File != nil {
+			r.Packages = append(r.Packages, packageReport(a.Pkg, a.File))
+		}
 	}
 	return r, nil
 }

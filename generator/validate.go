@@ -37,37 +37,25 @@ type validator struct {
 	gen         *schemaGen
 	qual        types.Qualifier
 	requireAuth bool // Config.RequireAuth
+	vocab       *vocabularies
 
 	// invalid is set when a component depends on a type the type checker
 	// could not resolve: the package's type errors are then the problem.
 	invalid bool
 }
 
-// analyze validates the annotations of pkg and returns its generated
-// file's model, nil when the package has no components.
-func analyze(cfg Config, pkg *packages.Package, e *errs) (pf *pkgFile, invalid bool) {
+// analyze validates the annotations of pkg, whose directives are dirs,
+// against the vocabularies of the run, and returns its generated file's
+// model, nil when the package has no components.
+func analyze(cfg Config, pkg *packages.Package, dirs []*directive, vocab *vocabularies, e *errs) (pf *pkgFile, invalid bool) {
 	qual := func(p *types.Package) string {
 		if p == pkg.Types {
 			return ""
 		}
 		return p.Name()
 	}
-	v := &validator{pkg: pkg, e: e, qual: qual, requireAuth: cfg.RequireAuth,
+	v := &validator{pkg: pkg, e: e, qual: qual, requireAuth: cfg.RequireAuth, vocab: vocab,
 		gen: &schemaGen{docs: fieldDocs(pkg.Syntax), qual: qual}}
-	dirs := findDirectives(pkg.Fset, pkg.Syntax, cfg.Output, e)
-
-	// The vocabulary is every scope of every //mcp:scopes line of the
-	// package, in source order; a scope may be listed on several lines.
-	var vocab []string
-	for _, d := range dirs {
-		if s, ok := d.line.(*annotations.Scopes); ok {
-			for _, w := range s.Words {
-				if !slices.Contains(vocab, w.Text) {
-					vocab = append(vocab, w.Text)
-				}
-			}
-		}
-	}
 	var comps []*component
 	annotated := map[*ast.FuncDecl]*directive{}
 	for _, d := range dirs {
@@ -91,7 +79,7 @@ func analyze(cfg Config, pkg *packages.Package, e *errs) (pf *pkgFile, invalid b
 			continue
 		}
 		annotated[d.fn] = d
-		if c := v.component(d, dir, vocab); c != nil {
+		if c := v.component(d, dir); c != nil && !d.broken {
 			comps = append(comps, c)
 		}
 	}
@@ -106,7 +94,7 @@ func analyze(cfg Config, pkg *packages.Package, e *errs) (pf *pkgFile, invalid b
 		Types:      pkg.Types,
 		Path:       filepath.Join(pkg.Dir, cfg.Output),
 		Register:   cfg.Register,
-		Vocabulary: vocab,
+		Vocabulary: vocab.scopes,
 		Components: comps,
 	}, v.invalid
 }
@@ -115,15 +103,10 @@ func (v *validator) shortPos(pos token.Pos) string {
 	return shortPosition(v.pkg.Fset.Position(pos))
 }
 
-// tokPos converts a directive position.
-func tokPos(p annotations.Pos) token.Position {
-	return token.Position{Filename: p.Filename, Line: p.Line, Column: p.Column}
-}
-
 // component validates one annotated function. It returns nil when the
 // function cannot be a handler at all; other mistakes are reported and
 // the component is still returned, so that duplicates are found too.
-func (v *validator) component(d *directive, dir *annotations.Directive, vocab []string) *component {
+func (v *validator) component(d *directive, dir *annotations.Directive) *component {
 	fn := d.fn
 	name := fn.Name.Name
 	obj, _ := v.pkg.Types.Scope().Lookup(name).(*types.Func)
@@ -158,13 +141,13 @@ func (v *validator) component(d *directive, dir *annotations.Directive, vocab []
 	}
 	c.namePos = v.pkg.Fset.Position(d.pos)
 	if dir.Name.Set {
-		c.namePos = tokPos(dir.Name.Pos)
+		c.namePos = dir.Name.Pos
 	}
-	c.uriPos = tokPos(dir.URI.Pos)
+	c.uriPos = dir.URI.Pos
 	c.Name = dir.Name.Text
 	if !dir.Name.Set {
 		c.Name = annotations.SnakeCase(name)
-		if err := annotations.CheckName(c.Name); err != nil {
+		if err := annotations.CheckName(c.Name); err != nil && !d.broken {
 			v.e.atPos(d.pos, "default %s name: %v; set name=", c.Kind, err)
 		}
 	}
@@ -174,8 +157,9 @@ func (v *validator) component(d *directive, dir *annotations.Directive, vocab []
 	}
 	for _, t := range dir.Tags {
 		c.Tags = append(c.Tags, t.Text)
+		v.vocab.checkTag(v.e, t)
 	}
-	if dir.Auth == nil && v.requireAuth {
+	if dir.Auth == nil && v.requireAuth && !d.broken {
 		v.e.atPos(d.pos, "%s %q has no auth= (-require-auth): add auth=scopes(...), auth=check(...) or auth=public", c.Kind.label(), c.Name)
 	}
 	if dir.Auth != nil {
@@ -187,13 +171,7 @@ func (v *validator) component(d *directive, dir *annotations.Directive, vocab []
 				var scopes []string
 				for _, s := range t.Scopes {
 					scopes = append(scopes, s.Text)
-					if len(vocab) > 0 && !slices.Contains(vocab, s.Text) {
-						if sg := annotations.Suggest(s.Text, vocab); sg != "" {
-							v.e.at(tokPos(s.Pos), "scope %q is not in the //mcp:scopes vocabulary; did you mean %q?", s.Text, sg)
-						} else {
-							v.e.at(tokPos(s.Pos), "scope %q is not in the //mcp:scopes vocabulary (%s)", s.Text, strings.Join(vocab, " "))
-						}
-					}
+					v.vocab.checkScope(v.e, s)
 				}
 				c.Auth = append(c.Auth, authTerm{Scopes: scopes})
 			case annotations.TermCheck:
@@ -219,7 +197,9 @@ func (v *validator) component(d *directive, dir *annotations.Directive, vocab []
 		v.toolParams(c, params)
 		v.toolResult(c, fn, sig)
 	case kindResource, kindTemplate:
-		v.resourceParams(c, dir, params)
+		if !d.broken { // the uri= the parameters bind to may be wrong
+			v.resourceParams(c, dir, params)
+		}
 		v.resourceResult(c, fn, sig)
 	case kindPrompt:
 		v.promptParams(c, params)
@@ -243,6 +223,8 @@ func (v *validator) params(c *component, sig *types.Signature) []*types.Var {
 			continue
 		case sig.Variadic() && i == sig.Params().Len()-1:
 			v.e.atPos(p.Pos(), "variadic parameter %s: a %s handler takes fixed parameters", p.Name(), c.Kind)
+		case v.trustBoundary(c, p):
+			continue
 		}
 		ps = append(ps, p)
 	}
@@ -277,9 +259,9 @@ func (v *validator) named(c *component, params []*types.Var) []arg {
 			v.e.atPos(p.Pos(), "%s parameter of type %s needs a name: it names the argument", c.Kind, types.TypeString(p.Type(), v.qual))
 			continue
 		}
-		a := arg{Name: annotations.SnakeCase(p.Name()), Type: p.Type()}
+		a := arg{Name: annotations.SnakeCase(p.Name()), Type: p.Type(), Param: p}
 		if i := slices.IndexFunc(args, func(o arg) bool { return o.Name == a.Name }); i >= 0 {
-			v.e.atPos(p.Pos(), "parameters %s and %s both name the argument %q", params[i].Name(), p.Name(), a.Name)
+			v.e.atPos(p.Pos(), "parameters %s and %s both name the argument %q", args[i].Param.Name(), p.Name(), a.Name)
 			continue
 		}
 		_, ptr := types.Unalias(p.Type()).(*types.Pointer)
@@ -306,6 +288,9 @@ func (v *validator) toolParams(c *component, params []*types.Var) {
 	}
 	if st, ptr, ok := argStruct(params); ok {
 		c.Params, c.Struct, c.StructPtr = paramStruct, st, ptr
+		if v.inputStruct(params[0], st) {
+			return
+		}
 		props, required, err := v.gen.arguments(st)
 		if err != nil {
 			v.schemaErr(params[0], err)
@@ -317,11 +302,16 @@ func (v *validator) toolParams(c *component, params []*types.Var) {
 	}
 	c.Params = paramNamed
 	c.Args = v.named(c, params)
+	for _, p := range params {
+		if st := nestedStruct(p.Type()); st != nil && !implements(p.Type(), jsonUnmarshaler) && !implements(p.Type(), textUnmarshaler) {
+			v.structFields(st, map[*types.Struct]bool{})
+		}
+	}
 	props := properties{}
-	for i, a := range c.Args {
+	for _, a := range c.Args {
 		s, err := v.gen.schema(a.Type, a.Name)
 		if err != nil {
-			v.schemaErr(params[i], err)
+			v.schemaErr(a.Param, err)
 			continue
 		}
 		props = append(props, property{Name: a.Name, Schema: s})
@@ -365,8 +355,13 @@ func (v *validator) toolResult(c *component, fn *ast.FuncDecl, sig *types.Signat
 	case r == nil:
 	case isPointerTo(r, mcpPath, "CallToolResult"):
 		c.Result = resultToolResult
+	case isNamed(r, mcpPath, "CallToolResult"):
+		c.Result = resultToolResultValue
 	case isString(r):
 		c.Result = resultText
+	case isStringPtr(r):
+		c.Result = resultTextPtr
+	case v.mcpResult(c, fn, r, "string, *string, a JSON-encodable type of your own, *mcp.CallToolResult or mcp.CallToolResult"):
 	default:
 		c.Result = resultJSON
 		v.encodable(fn, r)
@@ -376,7 +371,7 @@ func (v *validator) toolResult(c *component, fn *ast.FuncDecl, sig *types.Signat
 func (v *validator) resourceParams(c *component, dir *annotations.Directive, params []*types.Var) {
 	if c.Kind == kindTemplate {
 		if _, err := uritemplate.New(c.URI); err != nil {
-			v.e.at(tokPos(dir.URI.Pos), "invalid URI template %q: %v", c.URI, err)
+			v.e.at(dir.URI.Pos, "invalid URI template %q: %v", c.URI, err)
 		}
 	}
 	vars := map[string]bool{}
@@ -402,7 +397,7 @@ func (v *validator) resourceParams(c *component, dir *annotations.Directive, par
 	seen := map[string]bool{}
 	for _, w := range dir.URIVars {
 		if !byName[w.Text] && !seen[w.Text] {
-			v.e.at(tokPos(w.Pos), "URI variable {%s} has no parameter %s in %s", w.Text, w.Text, c.Func)
+			v.e.at(w.Pos, "URI variable {%s} has no parameter %s in %s", w.Text, w.Text, c.Func)
 		}
 		seen[w.Text] = true
 	}
@@ -415,8 +410,13 @@ func (v *validator) resourceResult(c *component, fn *ast.FuncDecl, sig *types.Si
 	case r == nil:
 	case isString(r):
 		c.Result, mime = resultText, "text/plain"
+	case isStringPtr(r):
+		c.Result, mime = resultTextPtr, "text/plain"
 	case isBytes(r):
 		c.Result, mime = resultBlob, "application/octet-stream"
+	case isSliceOf(r, mcpPath, "ResourceContents"):
+		c.Result = resultContents
+	case v.mcpResult(c, fn, r, "string, *string, []byte, a JSON-encodable type of your own or []mcp.ResourceContents"):
 	default:
 		c.Result, mime = resultJSON, "application/json"
 		v.encodable(fn, r)
@@ -432,6 +432,9 @@ func (v *validator) promptParams(c *component, params []*types.Var) {
 	}
 	if st, ptr, ok := argStruct(params); ok {
 		c.Params, c.Struct, c.StructPtr = paramStruct, st, ptr
+		if v.inputStruct(params[0], st) {
+			return
+		}
 		for _, f := range jsonFields(st.Underlying().(*types.Struct)) {
 			if !isStringOrPtr(f.v.Type()) {
 				v.e.atPos(params[0].Pos(), "prompt argument %q (field %s) must be a string or *string, not %s", f.name, f.v.Name(), types.TypeString(f.v.Type(), v.qual))
@@ -447,9 +450,9 @@ func (v *validator) promptParams(c *component, params []*types.Var) {
 	}
 	c.Params = paramNamed
 	c.Args = v.named(c, params)
-	for i, a := range c.Args {
+	for _, a := range c.Args {
 		if !isStringOrPtr(a.Type) {
-			v.e.atPos(params[i].Pos(), "prompt parameter %s must be a string or *string, not %s", params[i].Name(), types.TypeString(a.Type, v.qual))
+			v.e.atPos(a.Param.Pos(), "prompt parameter %s must be a string or *string, not %s", a.Param.Name(), types.TypeString(a.Type, v.qual))
 		}
 		if a.Required {
 			c.Required = append(c.Required, a.Name)
@@ -463,13 +466,17 @@ func (v *validator) promptResult(c *component, fn *ast.FuncDecl, sig *types.Sign
 	case r == nil:
 	case isString(r):
 		c.Result = resultText
+	case isStringPtr(r):
+		c.Result = resultTextPtr
 	case isPointerTo(r, mcpPath, "GetPromptResult"):
 		c.Result = resultPrompt
+	case isNamed(r, mcpPath, "GetPromptResult"):
+		c.Result = resultPromptValue
 	case isSliceOf(r, mcpPath, "PromptMessage"):
 		c.Result = resultMessages
 	default:
 		pos := fn.Type.Results.List[0].Type.Pos()
-		v.e.atPos(pos, "prompt handler %s must return string, []mcp.PromptMessage or *mcp.GetPromptResult, not %s", fn.Name.Name, types.TypeString(r, v.qual))
+		v.e.atPos(pos, "prompt handler %s must return string, *string, []mcp.PromptMessage, *mcp.GetPromptResult or mcp.GetPromptResult, not %s", fn.Name.Name, types.TypeString(r, v.qual))
 	}
 }
 
@@ -574,6 +581,7 @@ func isSliceOf(t types.Type, path, name string) bool {
 func (v *validator) duplicates(comps []*component) {
 	names := map[string]*component{}
 	uris := map[string]*component{}
+	shapes := map[string]*component{}
 	for _, c := range comps {
 		key := c.Kind.String() + " " + c.Name
 		if first, ok := names[key]; ok {
@@ -586,9 +594,18 @@ func (v *validator) duplicates(comps []*component) {
 		}
 		if first, ok := uris[c.URI]; ok {
 			v.e.at(c.uriPos, "duplicate resource uri %q; %s uses it at %s", c.URI, first.Func, shortPosition(first.uriPos))
-		} else {
-			uris[c.URI] = c
+			continue
 		}
+		uris[c.URI] = c
+		if c.Kind != kindTemplate {
+			continue
+		}
+		shape := templateShape(c.URI)
+		if first, ok := shapes[shape]; ok {
+			v.e.at(c.uriPos, "resource template %q matches the same URIs as %q (%s at %s): a read could go to either; merge them or change the fixed text", c.URI, first.URI, first.Func, shortPosition(first.uriPos))
+			continue
+		}
+		shapes[shape] = c
 	}
 }
 
@@ -605,13 +622,14 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 	fset := token.NewFileSet()
 	expr, err := parser.ParseExprFrom(fset, "", w.Text, 0)
 	if err != nil {
-		v.e.at(tokPos(w.Pos), "invalid check expression %s: %v", w.Text, err)
+		v.e.at(w.Pos, "invalid check expression %s: %v", w.Text, err)
 		return nil
 	}
+	base := 0 // offset of the expression in its file
 	offset := func(p token.Pos) token.Position {
-		pos := tokPos(w.Pos)
+		pos := w.Pos
 		if p.IsValid() {
-			pos.Column += fset.Position(p).Offset
+			pos.Column += fset.Position(p).Offset - base
 		}
 		return pos
 	}
@@ -619,11 +637,16 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 	if err := types.CheckExpr(fset, v.pkg.Types, at, expr, info); err != nil {
 		var te types.Error
 		if !errors.As(err, &te) {
-			v.e.at(tokPos(w.Pos), "check(%s): %v", w.Text, err)
+			v.e.at(w.Pos, "check(%s): %v", w.Text, err)
 			return nil
 		}
 		msg := te.Msg
-		if name, ok := strings.CutPrefix(msg, "undefined: "); ok {
+		name, undefined := strings.CutPrefix(msg, "undefined: ")
+		if undefined {
+			if x, i, ok := v.checkImporting(w.Text, at, name); ok {
+				expr, info, fset, base = x, i, v.pkg.Fset, v.pkg.Fset.Position(x.Pos()).Offset
+				goto checked
+			}
 			if sg := v.suggestIdent(name, at); sg != "" {
 				msg += "; did you mean " + sg + "?"
 			}
@@ -631,13 +654,14 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 		v.e.at(offset(te.Pos), "%s", msg)
 		return nil
 	}
+checked:
 	tv := info.Types[expr]
 	switch {
 	case tv.IsType():
-		v.e.at(tokPos(w.Pos), "check(%s): %s is a type, not a value", w.Text, w.Text)
+		v.e.at(w.Pos, "check(%s): %s is a type, not a value", w.Text, w.Text)
 		return nil
 	case tv.IsNil():
-		v.e.at(tokPos(w.Pos), "check(nil): nil is not an auth check")
+		v.e.at(w.Pos, "check(nil): nil is not an auth check")
 		return nil
 	}
 	t := tv.Type
@@ -645,18 +669,37 @@ func (v *validator) check(w annotations.Word, at token.Pos) *checkExpr {
 		v.invalid = true
 		return nil
 	}
-	ce := &checkExpr{Text: w.Text, Parts: v.exprParts(w.Text, fset, expr, info)}
+	v.vocab.checkLiterals(v.e, expr, info, offset)
+	ce := &checkExpr{Text: w.Text, Parts: v.exprParts(w.Text, fset, base, expr, info),
+		MayPanic: mayPanic(expr, info), Pos: shortPosition(w.Pos)}
 	if isNamed(t, authzPath, "AuthCheck") {
 		ce.Direct = true
 		return ce
 	}
 	// runtime.Check takes the shapes, and named types of them, as they are.
 	if sig, _ := t.Underlying().(*types.Signature); !isCheckShape(sig) {
-		v.e.at(tokPos(w.Pos), "check(%s): %s has type %s, which is not an auth check; want runtime.AuthCheck or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error)",
+		v.e.at(w.Pos, "check(%s): %s has type %s, which is not an auth check; want runtime.AuthCheck or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error)",
 			w.Text, w.Text, types.TypeString(t, v.qual))
 		return nil
 	}
 	return ce
+}
+
+// mayPanic reports whether evaluating a check expression may panic: it
+// is more than an identifier or a package-qualified one.
+func mayPanic(expr ast.Expr, info *types.Info) bool {
+	switch x := ast.Unparen(expr).(type) {
+	case *ast.Ident:
+		return false
+	case *ast.SelectorExpr:
+		id, ok := x.X.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		_, pkg := info.Uses[id].(*types.PkgName)
+		return !pkg
+	}
+	return true
 }
 
 // invalidIn reports whether t refers to a type the type checker could not
@@ -723,13 +766,13 @@ func isCheckShape(sig *types.Signature) bool {
 // package-level object of another package (through an import of the
 // annotated file, or a dot import) becomes a part of its own, for the
 // generated file to qualify with its own imports.
-func (v *validator) exprParts(text string, fset *token.FileSet, expr ast.Expr, info *types.Info) []exprPart {
+func (v *validator) exprParts(text string, fset *token.FileSet, base int, expr ast.Expr, info *types.Info) []exprPart {
 	type span struct {
 		start, end int
 		part       exprPart
 	}
 	var spans []span
-	off := func(p token.Pos) int { return fset.Position(p).Offset }
+	off := func(p token.Pos) int { return fset.Position(p).Offset - base }
 	ast.Inspect(expr, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:

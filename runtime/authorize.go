@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"errors"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -23,10 +22,10 @@ func skipChecks(ctx context.Context) bool {
 	return skip
 }
 
-// decision is what the request entry decided about the one component a
+// verdict is what the request entry decided about the one component a
 // request targets (tools/call, prompts/get, resources/read), so that the
 // filters and hooks mcp-go runs later agree with it and no check runs twice.
-type decision struct {
+type verdict struct {
 	kind   Kind
 	target string
 	// refusal, when set, is the message the request is refused with before
@@ -34,21 +33,11 @@ type decision struct {
 	refusal string
 }
 
-type decisionKey struct{}
+type verdictKey struct{}
 
-func decisionFrom(ctx context.Context) *decision {
-	d, _ := ctx.Value(decisionKey{}).(*decision)
+func verdictFrom(ctx context.Context) *verdict {
+	d, _ := ctx.Value(verdictKey{}).(*verdict)
 	return d
-}
-
-// refuseDenied is the OnRequestInitialization hook: it refuses a request
-// whose target the entry denied with a message (middleware denials of
-// prompts/get and resources/read).
-func refuseDenied(ctx context.Context, _ any, _ any) error {
-	if d := decisionFrom(ctx); d != nil && d.refusal != "" {
-		return errors.New(d.refusal)
-	}
-	return nil
 }
 
 // filterTools is the mcp-go tool filter. It hides the tools the request may
@@ -59,7 +48,7 @@ func (s *Server) filterTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 	if skipChecks(ctx) {
 		return tools
 	}
-	reg, d, tok := s.reg.Load(), decisionFrom(ctx), AccessTokenFromContext(ctx)
+	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
 	out := tools[:0]
 	for _, t := range tools {
 		if s.keeps(ctx, tok, d, KindTool, t.Name, reg.tools[t.Name]) {
@@ -74,7 +63,7 @@ func (s *Server) filterPrompts(ctx context.Context, prompts []mcp.Prompt) []mcp.
 	if skipChecks(ctx) {
 		return prompts
 	}
-	reg, d, tok := s.reg.Load(), decisionFrom(ctx), AccessTokenFromContext(ctx)
+	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
 	out := prompts[:0]
 	for _, p := range prompts {
 		if s.keeps(ctx, tok, d, KindPrompt, p.Name, reg.prompts[p.Name]) {
@@ -86,7 +75,7 @@ func (s *Server) filterPrompts(ctx context.Context, prompts []mcp.Prompt) []mcp.
 
 // keeps reports whether a filter keeps the tool or prompt name (rec: its
 // record; nil when it was added on MCP() directly).
-func (s *Server) keeps(ctx context.Context, tok *AccessToken, d *decision, kind Kind, name string, rec *record) bool {
+func (s *Server) keeps(ctx context.Context, tok *AccessToken, d *verdict, kind Kind, name string, rec *record) bool {
 	if d != nil && d.kind == kind && d.target == name {
 		// The request entry already decided and, for a denial, arranged
 		// the answer.
@@ -162,19 +151,11 @@ func (s *Server) enterToolCall(ctx context.Context, name string) context.Context
 	}
 	exists := rec != nil || s.mcp.GetTool(name) != nil
 	msg := s.refusal(ctx, comp, rec, exists, name)
-	ctx = context.WithValue(ctx, decisionKey{}, &decision{kind: KindTool, target: name})
+	ctx = context.WithValue(ctx, verdictKey{}, &verdict{kind: KindTool, target: name})
 	if msg == "" {
 		return ctx
 	}
-	// The denial is a tool result with isError set: the call is routed to a
-	// stand-in tool of the same name that answers with the message.
-	denied := server.ServerTool{
-		Tool: mcp.Tool{Name: name, InputSchema: mcp.ToolInputSchema{Type: "object"}},
-		Handler: func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			return mcp.NewToolResultError(msg), nil
-		},
-	}
-	return s.withView(ctx, nil, nil, map[string]server.ServerTool{name: denied})
+	return s.withDeniedTool(ctx, name, msg)
 }
 
 func (s *Server) enterPromptGet(ctx context.Context, name string) context.Context {
@@ -187,7 +168,7 @@ func (s *Server) enterPromptGet(ctx context.Context, name string) context.Contex
 		_, exists = s.mcp.ListPrompts()[name]
 	}
 	msg := s.refusal(ctx, comp, rec, exists, name)
-	return context.WithValue(ctx, decisionKey{}, &decision{kind: KindPrompt, target: name, refusal: msg})
+	return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindPrompt, target: name, refusal: msg})
 }
 
 func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Context {
@@ -204,7 +185,7 @@ func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Cont
 	// matched.
 	msg := s.resourceRefusal(ctx, uri, rec, exists)
 	if msg != "" {
-		return context.WithValue(ctx, decisionKey{}, &decision{kind: KindResource, target: uri, refusal: msg})
+		return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindResource, target: uri, refusal: msg})
 	}
 	if rec == nil {
 		return ctx

@@ -117,6 +117,11 @@
 // list_changed events mcp-go broadcasts from the streams of callers whose
 // lists did not change.
 //
+// These are behaviours of mcp-go's internals, not of its API; seam.go
+// lists each one and holds the code that relies on it, and seam_test.go
+// tests each against mcp-go, so that an upgrade that breaks one fails by
+// name.
+//
 // Consequences: a client built directly on MCP() bypasses the entry and sees
 // none of the runtime's resources (tools and prompts stay filtered); stdio
 // publishes every resource to mcp-go's registry, so a Server serves either

@@ -70,7 +70,7 @@ func (s *Server) enterCompletion(ctx context.Context, ref completionRef) context
 	if msg == "" {
 		return ctx
 	}
-	return context.WithValue(ctx, decisionKey{}, &decision{kind: kind, target: label, refusal: msg})
+	return context.WithValue(ctx, verdictKey{}, &verdict{kind: kind, target: label, refusal: msg})
 }
 
 // resourceNotFound is mcp-go's message for a URI no resource serves.
@@ -103,7 +103,7 @@ func (s *Server) enterSubscription(ctx context.Context, uri string) context.Cont
 	if msg == "" {
 		return ctx
 	}
-	return context.WithValue(ctx, decisionKey{}, &decision{kind: KindResource, target: uri, refusal: msg})
+	return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindResource, target: uri, refusal: msg})
 }
 
 // enterHeaderBoundCall handles, without middleware, a tools/call of a

@@ -65,8 +65,8 @@ func WithAuthorizationServers(urls ...string) HTTPOption {
 // metadata. By default it is the sorted union of the scopes the registered
 // components declare, those the middleware's RequireScopes and RestrictTag
 // checks name, and those the token verifier requires of every token
-// (jwtauth.Config.RequiredScopes, through authz.ScopeRequirer). Scopes that custom checks look for are not
-// known to the runtime: list them here.
+// (authz.ScopeRequirer, as jwtauth.Config.RequiredScopes). Scopes that
+// custom checks look for are not known to the runtime: list them here.
 func WithScopesSupported(scopes ...string) HTTPOption {
 	return func(c *httpConfig) { c.scopesSupported = append(c.scopesSupported, scopes...) }
 }
@@ -168,7 +168,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.cfg.cors.Decorate(w, r)
 	ctx := r.Context()
 	if h.cfg.verifier != nil && !authz.IsPreflight(r) {
-		tok, ok := authz.Authenticate(w, r, h.cfg.verifier, h.metadataURL(r))
+		tok, ok := authz.Authenticate(w, r, h.cfg.verifier, func() string { return h.metadataURL(r) })
 		if !ok {
 			return
 		}
@@ -222,15 +222,6 @@ func stepUpFrom(ctx context.Context) bool {
 // scopes, and which scopes the tool requires.
 func (s *Server) stepUpScopes(tok *AccessToken, name string) ([]string, bool) {
 	return s.reg.Load().tools[name].guard().StepUpScopes(tok)
-}
-
-// contextFunc runs inside mcp-go once the request's session is in ctx: the
-// point where the runtime's request entry applies.
-func (h *httpHandler) contextFunc(ctx context.Context, _ *http.Request) context.Context {
-	if m, ok := ctx.Value(httpMessageKey{}).(httpMessage); ok {
-		return h.srv.enter(ctx, m.method, func() target { return m.target })
-	}
-	return ctx
 }
 
 // resourceURL is the public URL of the MCP endpoint the request reached:

@@ -114,20 +114,9 @@ func NewServer(name, version string, opts ...Option) *Server {
 		prompts:   map[string]*record{},
 		resources: map[string]*record{},
 	})
-	// The runtime's filters come first, so they always receive the fresh
-	// slice mcp-go builds for the request and may filter it in place.
-	mcpOpts := []server.ServerOption{
-		server.WithToolFilter(s.filterTools),
-		server.WithPromptFilter(s.filterPrompts),
-	}
-	s.mcp = server.NewMCPServer(name, version, append(mcpOpts, cfg.mcpOptions...)...)
-	hooks := s.mcp.GetHooks()
-	if hooks == nil {
-		hooks = &server.Hooks{}
-		server.WithHooks(hooks)(s.mcp)
-	}
-	hooks.AddOnRequestInitialization(refuseDenied)
-	addCacheHooks(hooks)
+	s.mcp = server.NewMCPServer(name, version, append(s.hidingOptions(), cfg.mcpOptions...)...)
+	s.installRefusals()
+	addCacheHooks(s.mcp.GetHooks())
 	return s
 }
 
@@ -236,13 +225,6 @@ func (s *Server) AddResourceTemplate(tmpl mcp.ResourceTemplate, handler server.R
 	s.advertiseResources()
 }
 
-// advertiseResources makes mcp-go declare the resources capability. The
-// runtime keeps its resources out of mcp-go's shared registry (they are
-// handed to each request that may see them), so mcp-go would not declare
-// the capability by itself; adding no resource declares it without changing
-// a capability the user configured.
-func (s *Server) advertiseResources() { s.mcp.AddResources() }
-
 func (s *Server) update(f func(*registry)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -298,16 +280,4 @@ func (s *Server) claimTransport(kind served) error {
 	}
 	s.served = kind
 	return nil
-}
-
-// restoreSession wraps a resource handler so that it runs with the client
-// session the request came with, not the per-request view the runtime
-// installed to hide resources.
-func (s *Server) restoreSession(h server.ResourceHandlerFunc) server.ResourceHandlerFunc {
-	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		if v, ok := server.ClientSessionFromContext(ctx).(*sessionView); ok {
-			ctx = s.mcp.WithContext(ctx, v.ClientSession)
-		}
-		return h(ctx, req)
-	}
 }

@@ -16,12 +16,15 @@
 // without annotations gets no file, and a stale generated file in it is
 // removed. Files are written only when their content changes.
 //
-// Use it from a go:generate line:
+// Use it as a tool of your module (go get -tool
+// github.com/mcpauthgen/mcpauthgen/cmd/mcpauthgen) from one go:generate line
+// at the module root, which generates every package in one run:
 //
-//	//go:generate go run github.com/mcpauthgen/mcpauthgen/cmd/mcpauthgen
+//	//go:generate go tool mcpauthgen ./...
 //
-// or as a tool (go get -tool github.com/mcpauthgen/mcpauthgen/cmd/mcpauthgen,
-// then //go:generate go tool mcpauthgen).
+// or without the tool entry:
+//
+//	//go:generate go run github.com/mcpauthgen/mcpauthgen/cmd/mcpauthgen ./...
 //
 // The flags are:
 //
@@ -53,7 +56,8 @@
 //
 // Mistakes in annotations and handler signatures are reported as
 // file:line:col: message, all of them, and nothing is written. A package
-// with //mcp:scopes lines accepts only the scopes they list.
+// of a run whose module has //mcp:scopes (or //mcp:tags) lines in any of
+// the run's packages accepts only the scopes (or tags) they list.
 //
 // The report cannot see middleware (runtime.WithMiddleware), which is
 // configured at run time: it may deny more than the report shows. -report

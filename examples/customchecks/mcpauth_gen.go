@@ -5,6 +5,7 @@ package customchecks
 import (
 	"context"
 	"encoding/json"
+
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
@@ -23,13 +24,17 @@ func Register(s *runtime.Server) {
 		Name:           "sensitive_operation",
 		Description:    "SensitiveOperation needs access level 5 or more.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolSensitiveOperation, runtime.WithAuth(runtime.Check(requireAccessLevel(5))))
+	}, mcpauthToolSensitiveOperation, runtime.WithAuth(runtime.CheckAt("customchecks.go:52:23", "requireAccessLevel(5)", func() runtime.AuthCheck {
+		return runtime.Check(requireAccessLevel(5))
+	})))
 	// moderate_operation: customchecks.go:59
 	s.AddTool(mcp.Tool{
 		Name:           "moderate_operation",
 		Description:    "ModerateOperation needs access level 2 or more.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolModerateOperation, runtime.WithAuth(runtime.Check(requireAccessLevel(2))))
+	}, mcpauthToolModerateOperation, runtime.WithAuth(runtime.CheckAt("customchecks.go:59:23", "requireAccessLevel(2)", func() runtime.AuthCheck {
+		return runtime.Check(requireAccessLevel(2))
+	})))
 }
 
 // mcpauthToolPremiumAnalytics serves the tool premium_analytics with PremiumAnalytics.

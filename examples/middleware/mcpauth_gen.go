@@ -5,6 +5,7 @@ package middleware
 import (
 	"context"
 	"encoding/json"
+
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )

@@ -5,6 +5,7 @@ package tokenaccess
 import (
 	"context"
 	"encoding/json"
+
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )

@@ -21,14 +21,16 @@ type ScopeRequirer interface {
 
 // Authenticate verifies the bearer token of r with v. When r carries none
 // (or another scheme) or v refuses it, it answers the request and returns
-// false: 401 with a challenge naming metadataURL (error="invalid_token"
-// added when a token was sent), or 403 with error="insufficient_scope"
-// when v returned an *InsufficientScopeError. v's error is logged, never
-// sent.
-func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metadataURL string) (*AccessToken, bool) {
+// false: 401 with a challenge naming the URL metadataURL returns
+// (error="invalid_token" added when a token was sent), or 403 with
+// error="insufficient_scope" when v returned an *InsufficientScopeError, or
+// 503 with Retry-After when v could not judge the token
+// (ErrVerifierUnavailable). v's error is logged, never sent. metadataURL is
+// called only to answer a challenge.
+func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metadataURL func() string) (*AccessToken, bool) {
 	raw, ok := BearerToken(r.Header.Get("Authorization"))
 	if !ok {
-		Challenge(w, http.StatusUnauthorized, metadataURL)
+		Challenge(w, http.StatusUnauthorized, metadataURL())
 		return nil, false
 	}
 	tok, err := v.VerifyToken(r.Context(), raw)
@@ -38,6 +40,10 @@ func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metad
 	if err == nil {
 		err = errors.New("verifier returned no token and no error")
 	}
+	if errors.Is(err, ErrVerifierUnavailable) {
+		verifierUnavailable(w, r, err)
+		return nil, false
+	}
 	slog.Default().InfoContext(r.Context(), "mcpauthgen: bearer token refused", slog.Any("error", err))
 	var scopeErr *InsufficientScopeError
 	if errors.As(err, &scopeErr) {
@@ -45,10 +51,10 @@ func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metad
 		if sc := ScopeParam(scopeErr.Required); sc != "" {
 			params = append(params, `scope="`+sc+`"`)
 		}
-		Challenge(w, http.StatusForbidden, metadataURL, params...)
+		Challenge(w, http.StatusForbidden, metadataURL(), params...)
 		return nil, false
 	}
-	Challenge(w, http.StatusUnauthorized, metadataURL, `error="invalid_token"`, `error_description="`+invalidTokenDescription+`"`)
+	Challenge(w, http.StatusUnauthorized, metadataURL(), `error="invalid_token"`, `error_description="`+invalidTokenDescription+`"`)
 	return nil, false
 }
 

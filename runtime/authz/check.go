@@ -88,13 +88,13 @@ type CheckFunc interface {
 
 // Check adapts a function of any accepted shape to an AuthCheck:
 //
-//	func(runtime.AuthContext) bool
-//	func(runtime.AuthContext) (bool, error)
-//	func(context.Context, runtime.AuthContext) bool
-//	func(context.Context, runtime.AuthContext) (bool, error)
+//	func(AuthContext) bool
+//	func(AuthContext) (bool, error)
+//	func(context.Context, AuthContext) bool
+//	func(context.Context, AuthContext) (bool, error)
 //
 // or of a named function type of one of these shapes, such as
-// type Rule func(runtime.AuthContext) bool. A nil function gives a check
+// type Rule func(AuthContext) bool. A nil function gives a check
 // that always denies.
 func Check[F CheckFunc](f F) AuthCheck {
 	v := any(f)

@@ -68,20 +68,22 @@ func AccessTokenFromContext(ctx context.Context) *AccessToken {
 }
 
 // TokenVerifier turns a raw bearer token into an AccessToken, or refuses it.
-// An error means the token is not valid; its text is logged, never sent to
-// the client.
+// An error means the token is not valid, unless it wraps
+// ErrVerifierUnavailable (the verifier could not tell); its text is logged,
+// never sent to the client.
 type TokenVerifier interface {
 	VerifyToken(ctx context.Context, raw string) (*AccessToken, error)
 }
 
 // ErrInvalidToken is returned, or wrapped with the reason, by the verifiers
-// of this package for a token they do not accept. HTTPHandler answers any
-// verifier error other than *InsufficientScopeError with 401 and
-// error="invalid_token", whatever its text.
+// of this module for a token they do not accept. Authenticate (and so
+// runtime.HTTPHandler) answers any verifier error other than
+// *InsufficientScopeError with 401 and error="invalid_token", whatever its
+// text.
 var ErrInvalidToken = errors.New("invalid token")
 
 // InsufficientScopeError is returned by a TokenVerifier for a token that is
-// valid but lacks scopes the verifier requires. HTTPHandler answers it with
+// valid but lacks scopes the verifier requires. Authenticate answers it with
 // 403 and WWW-Authenticate: Bearer error="insufficient_scope", naming
 // Required (RFC 6750 section 3.1).
 type InsufficientScopeError struct {
@@ -128,8 +130,8 @@ type staticVerifier struct {
 func (v *staticVerifier) VerifyToken(_ context.Context, raw string) (*AccessToken, error) {
 	var found *AccessToken
 	given := []byte(raw)
-	// Every entry is compared, so the time taken does not depend on which
-	// entry matched or how much of a wrong token was right.
+	// Every token is compared, so the time taken does not depend on which
+	// one matched or how much of a wrong token was right.
 	for i := range v.tokens {
 		if subtle.ConstantTimeCompare(v.tokens[i].raw, given) == 1 {
 			found = &v.tokens[i].token

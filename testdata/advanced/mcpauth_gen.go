@@ -5,6 +5,7 @@ package advanced
 import (
 	"context"
 	mcpauthjson "encoding/json"
+
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 	"github.com/mcpauthgen/mcpauthgen/testdata/policy"
@@ -77,7 +78,9 @@ func Register(srv *runtime.Server) {
 				"weights"
 			]
 		}`),
-	}, mcpauthToolRunQuery, runtime.WithAuth(runtime.Check(policy.IsOwner)), runtime.WithAuth(runtime.Check(policy.InGroup("staff"))), runtime.WithTags("data", "read"))
+	}, mcpauthToolRunQuery, runtime.WithAuth(runtime.Check(policy.IsOwner)), runtime.WithAuth(runtime.CheckAt("advanced.go:47:53", "pol.InGroup(\"staff\")", func() runtime.AuthCheck {
+		return runtime.Check(policy.InGroup("staff"))
+	})), runtime.WithTags("data", "read"))
 	// shout: advanced.go:57
 	srv.AddTool(mcp.Tool{
 		Name:        "shout",
@@ -96,14 +99,18 @@ func Register(srv *runtime.Server) {
 				"text"
 			]
 		}`),
-	}, mcpauthToolShout, runtime.WithAuth(runtime.Check(isAdmin)))
+	}, mcpauthToolShout, runtime.WithAuth(runtime.CheckAt("advanced.go:57:23", "Check(isAdmin)", func() runtime.AuthCheck {
+		return runtime.Check(isAdmin)
+	})))
 	// avatar: advanced.go:69
 	srv.AddResourceTemplate(mcp.NewResourceTemplate(
 		"avatars://{user}/{size}",
 		"avatar",
 		mcp.WithTemplateDescription("Avatar returns an avatar."),
 		mcp.WithTemplateMIMEType("application/octet-stream"),
-	), mcpauthResourceAvatar, runtime.WithAuth(runtime.RequireScopes("read")))
+	), mcpauthResourceAvatar, runtime.WithAuth(runtime.CheckAt("advanced.go:69:55", "RequireScopes(\"read\")", func() runtime.AuthCheck {
+		return runtime.RequireScopes("read")
+	})))
 	// numbers: advanced.go:76
 	srv.AddTool(mcp.Tool{
 		Name:        "numbers",
@@ -152,6 +159,70 @@ func Register(srv *runtime.Server) {
 		Description:    "Ping shares ping's wrapper name but for case.",
 		RawInputSchema: mcpauthjson.RawMessage(`{"type":"object","properties":{}}`),
 	}, mcpauthTool_Ping)
+	// audit: elsewhere.go:6
+	srv.AddTool(mcp.Tool{
+		Name:           "audit",
+		Description:    "Audit names a check of a package that this file does not import (no\ncode here uses it): the generated file imports it.",
+		RawInputSchema: mcpauthjson.RawMessage(`{"type":"object","properties":{}}`),
+	}, mcpauthToolAudit, runtime.WithAuth(runtime.Check(policy.IsOwner)))
+	// full_result: results.go:14
+	srv.AddTool(mcp.Tool{
+		Name:        "full_result",
+		Description: "FullResult returns a whole tool result by value.",
+		RawInputSchema: mcpauthjson.RawMessage(`{
+			"type": "object",
+			"properties": {
+				"mode": {
+					"type": "string"
+				}
+			},
+			"required": [
+				"mode"
+			]
+		}`),
+	}, mcpauthToolFullResult)
+	// maybe_text: results.go:21
+	srv.AddTool(mcp.Tool{
+		Name:        "maybe_text",
+		Description: "MaybeText returns text or nothing; nothing is empty text.",
+		RawInputSchema: mcpauthjson.RawMessage(`{
+			"type": "object",
+			"properties": {
+				"some": {
+					"type": "boolean"
+				}
+			},
+			"required": [
+				"some"
+			]
+		}`),
+	}, mcpauthToolMaybeText)
+	// maybe_note: results.go:32
+	srv.AddResourceTemplate(mcp.NewResourceTemplate(
+		"notes://maybe/{which}",
+		"maybe_note",
+		mcp.WithTemplateDescription("MaybeNote is text or nothing, as a resource."),
+		mcp.WithTemplateMIMEType("text/plain"),
+	), mcpauthResourceMaybeNote)
+	// contents: results.go:42
+	srv.AddResource(mcp.NewResource(
+		"contents://two",
+		"contents",
+		mcp.WithResourceDescription("Contents returns its own resource contents."),
+		mcp.WithMIMEType(""),
+	), mcpauthResourceContents)
+	// whole_prompt: results.go:52
+	srv.AddPrompt(mcp.NewPrompt(
+		"whole_prompt",
+		mcp.WithPromptDescription("WholePrompt returns a whole prompt result by value."),
+		mcp.WithArgument("topic", mcp.RequiredArgument()),
+	), mcpauthPromptWholePrompt)
+	// maybe_prompt: results.go:62
+	srv.AddPrompt(mcp.NewPrompt(
+		"maybe_prompt",
+		mcp.WithPromptDescription("MaybePrompt is text or nothing, as a prompt."),
+		mcp.WithArgument("topic"),
+	), mcpauthPromptMaybePrompt)
 }
 
 // mcpauthToolRunQuery serves the tool query with RunQuery.
@@ -211,4 +282,80 @@ func mcpauthToolPing(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToo
 // mcpauthTool_Ping serves the tool ping with Ping.
 func mcpauthTool_Ping(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	return runtime.TextResult(Ping())
+}
+
+// mcpauthToolAudit serves the tool audit with Audit.
+func mcpauthToolAudit(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return runtime.TextResult(Audit())
+}
+
+// mcpauthToolFullResult serves the tool full_result with FullResult.
+func mcpauthToolFullResult(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	var args struct {
+		Mode string `json:"mode"`
+	}
+	if res := runtime.BindArguments(req, &args, "mode"); res != nil {
+		return res, nil
+	}
+	out, err := FullResult(ctx, args.Mode)
+	return runtime.ToolResult(&out, err)
+}
+
+// mcpauthToolMaybeText serves the tool maybe_text with MaybeText.
+func mcpauthToolMaybeText(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	var args struct {
+		Some bool `json:"some"`
+	}
+	if res := runtime.BindArguments(req, &args, "some"); res != nil {
+		return res, nil
+	}
+	out, err := MaybeText(args.Some)
+	if out == nil {
+		return runtime.TextResult("", err)
+	}
+	return runtime.TextResult(*out, err)
+}
+
+// mcpauthResourceMaybeNote serves the resource maybe_note with MaybeNote.
+func mcpauthResourceMaybeNote(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+	out, err := MaybeNote(runtime.TemplateVar(req, "which"))
+	if out == nil {
+		return runtime.TextContents(req, "text/plain", "", err)
+	}
+	return runtime.TextContents(req, "text/plain", *out, err)
+}
+
+// mcpauthResourceContents serves the resource contents with Contents.
+func mcpauthResourceContents(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+	return Contents(ctx)
+}
+
+// mcpauthPromptWholePrompt serves the prompt whole_prompt with WholePrompt.
+func mcpauthPromptWholePrompt(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+	var args struct {
+		Topic string `json:"topic"`
+	}
+	if err := runtime.BindPromptArguments(req, &args, "topic"); err != nil {
+		return nil, err
+	}
+	out, err := WholePrompt(args.Topic)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// mcpauthPromptMaybePrompt serves the prompt maybe_prompt with MaybePrompt.
+func mcpauthPromptMaybePrompt(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+	var args struct {
+		Topic *string `json:"topic"`
+	}
+	if err := runtime.BindPromptArguments(req, &args); err != nil {
+		return nil, err
+	}
+	out, err := MaybePrompt(args.Topic)
+	if out == nil {
+		return runtime.PromptText("", err)
+	}
+	return runtime.PromptText(*out, err)
 }

@@ -5,9 +5,10 @@ package basic
 import (
 	"context"
 	"encoding/json"
+	"time"
+
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
-	"time"
 )
 
 // Register registers the package's MCP components on s, each with
@@ -142,7 +143,9 @@ func Register(s *runtime.Server) {
 				"mode"
 			]
 		}`),
-	}, mcpauthToolRaw, runtime.WithAuth(minLevel(5)))
+	}, mcpauthToolRaw, runtime.WithAuth(runtime.CheckAt("tools.go:75:23", "minLevel(5)", func() runtime.AuthCheck {
+		return minLevel(5)
+	})))
 }
 
 // mcpauthPromptAdminPrompt serves the prompt admin_prompt with AdminPrompt.

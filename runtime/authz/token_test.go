@@ -1,4 +1,4 @@
-package runtime_test
+package authz_test
 
 import (
 	"context"
@@ -8,11 +8,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 func TestStaticTokenVerifier(t *testing.T) {
-	v := runtime.NewStaticTokenVerifier(map[string]runtime.AccessToken{
+	v := authz.NewStaticTokenVerifier(map[string]authz.AccessToken{
 		"dev-token":  {ClientID: "dev", Scopes: []string{"read"}},
 		"named":      {Token: "explicit", ClientID: "named"},
 		"expired":    {ClientID: "old", ExpiresAt: time.Now().Add(-time.Minute)},
@@ -21,18 +21,18 @@ func TestStaticTokenVerifier(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		raw     string
-		want    *runtime.AccessToken
+		want    *authz.AccessToken
 		wantErr bool
 	}{
-		{"dev-token", &runtime.AccessToken{Token: "dev-token", ClientID: "dev", Scopes: []string{"read"}}, false},
-		{"named", &runtime.AccessToken{Token: "explicit", ClientID: "named"}, false},
+		{"dev-token", &authz.AccessToken{Token: "dev-token", ClientID: "dev", Scopes: []string{"read"}}, false},
+		{"named", &authz.AccessToken{Token: "explicit", ClientID: "named"}, false},
 		{"expired", nil, true},
 		{"dev-toke", nil, true},
 		{"dev-token ", nil, true},
 		{"", nil, true},
 	} {
 		got, err := v.VerifyToken(ctx, tc.raw)
-		if (err != nil) != tc.wantErr || (err != nil && !errors.Is(err, runtime.ErrInvalidToken)) {
+		if (err != nil) != tc.wantErr || (err != nil && !errors.Is(err, authz.ErrInvalidToken)) {
 			t.Errorf("%q: error %v", tc.raw, err)
 			continue
 		}
