@@ -191,3 +191,33 @@ func TestListsNeverPublic(t *testing.T) {
 		}
 	}
 }
+
+// TestNothingHiddenSidewaysInProcess: the in-process entry (HandleMessage,
+// as package runtimetest uses it) refuses completions and subscriptions of
+// hidden components exactly as for missing ones, too.
+func TestNothingHiddenSidewaysInProcess(t *testing.T) {
+	srv := sidewaysServer()
+	c := connect(t, srv)
+	ctx := as(tokRead)
+	complete := func(ref map[string]any) map[string]any {
+		return map[string]any{"ref": ref, "argument": map[string]any{"name": "x", "value": ""}}
+	}
+	for _, tc := range []struct {
+		method          string
+		hidden, missing map[string]any
+		replace         [2]string
+	}{
+		{"completion/complete", complete(map[string]any{"type": "ref/prompt", "name": "admin_prompt"}), complete(map[string]any{"type": "ref/prompt", "name": "absent_prompt"}), [2]string{"absent_prompt", "admin_prompt"}},
+		{"completion/complete", complete(map[string]any{"type": "ref/resource", "uri": "docs://{id}"}), complete(map[string]any{"type": "ref/resource", "uri": "absent://{id}"}), [2]string{"absent://{id}", "docs://{id}"}},
+		{"resources/subscribe", map[string]any{"uri": "admin://config"}, map[string]any{"uri": "absent://config"}, [2]string{"absent://config", "admin://config"}},
+	} {
+		hidden := rawCall(t, c, ctx, tc.method, tc.hidden)
+		missing := strings.ReplaceAll(rawCall(t, c, ctx, tc.method, tc.missing), tc.replace[0], tc.replace[1])
+		if hidden != missing || strings.Contains(hidden, "secret") {
+			t.Errorf("%s %v:\n hidden  %s\n missing %s", tc.method, tc.hidden, hidden, missing)
+		}
+	}
+	if got := rawCall(t, c, ctx, "completion/complete", complete(map[string]any{"type": "ref/prompt", "name": "public_prompt"})); !strings.Contains(got, "secret value of public_prompt") {
+		t.Errorf("completion of a visible prompt: %s", got)
+	}
+}
