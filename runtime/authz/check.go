@@ -49,6 +49,11 @@ type Component struct {
 	// published to clients and in reports. Checks do not read them: the
 	// component's RequireScopes check enforces them.
 	Scopes []string
+
+	// roles is where the server that registered the component reads
+	// roles (set by Policy.Guard), so that every check shown the
+	// component reads them alike, whoever builds the AuthContext.
+	roles *RoleClaims
 }
 
 // HasTag reports whether c carries tag.

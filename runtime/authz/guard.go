@@ -131,6 +131,7 @@ func (p *Policy) HasMiddleware() bool { return len(p.middleware) > 0 }
 
 // Guard builds the guard of comp, configured by opts.
 func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
+	comp.roles = p.roles
 	g := &Guard{Component: comp, scopeOnly: true, roles: p.roles}
 	for _, opt := range opts {
 		opt(g)

@@ -214,9 +214,15 @@ func (ac AuthContext) Roles() []string {
 	return ac.roleClaims().Roles(ac.Token.Claims)
 }
 
+// roleClaims returns the mapping the request's server reads roles with:
+// the one the Policy deciding the request put in ac, else the one of the
+// server that registered ac.Component, else the default.
 func (ac AuthContext) roleClaims() RoleClaims {
-	if ac.roles == nil {
-		return RoleClaims{}
+	switch {
+	case ac.roles != nil:
+		return *ac.roles
+	case ac.Component != nil && ac.Component.roles != nil:
+		return *ac.Component.roles
 	}
-	return *ac.roles
+	return RoleClaims{}
 }

@@ -152,8 +152,8 @@ func TestPolicyRoleClaims(t *testing.T) {
 	if diff := cmp.Diff([]string{"staff", "admin"}, seen); diff != "" {
 		t.Errorf("Roles (-want +got):\n%s", diff)
 	}
-	// Without a Policy, the default claim.
-	if ok, _ := authz.RunAuthChecks(ctx, authz.AuthContext{Token: flat, Component: &g.Component}, authz.RequireRoles("admin")); !ok {
+	// A component no Policy built: the default claim.
+	if ok, _ := authz.RunAuthChecks(ctx, authz.AuthContext{Token: flat, Component: &authz.Component{Kind: authz.KindTool, Name: "x"}}, authz.RequireRoles("admin")); !ok {
 		t.Error("default mapping: roles claim not read")
 	}
 }
@@ -218,5 +218,26 @@ func TestRoleLookupAllocatesNothing(t *testing.T) {
 		if n := testing.AllocsPerRun(100, func() { rc.Has(c, "admin") }); n != 0 {
 			t.Errorf("%v: Has allocates %v times", tc.paths, n)
 		}
+	}
+}
+
+// TestComponentCarriesRoleClaims: a check run on a guard's component by a
+// path that builds its own AuthContext (as a backend running a
+// component's checks outside Permits does) still reads the server's
+// mapping.
+func TestComponentCarriesRoleClaims(t *testing.T) {
+	p := authz.NewPolicy()
+	p.SetRoleClaims(authz.NewRoleClaims(authz.CognitoRoleClaims()...))
+	g := p.Guard(authz.Component{Kind: authz.KindTool, Name: "t"})
+	tok := &authz.AccessToken{Claims: claims(t, `{"cognito:groups": ["admins"], "roles": ["decoy"]}`)}
+	ac := authz.AuthContext{Token: tok, Component: &g.Component}
+	if ok, _ := authz.RunAuthChecks(context.Background(), ac, authz.RequireRoles("admins")); !ok {
+		t.Error("the component's mapping was not read")
+	}
+	if ok, _ := authz.RunAuthChecks(context.Background(), ac, authz.RequireRoles("decoy")); ok {
+		t.Error("the default claim was read")
+	}
+	if ok, _ := authz.RunAuthChecks(context.Background(), authz.AuthContext{Token: tok, Component: &authz.Component{}}, authz.RequireRoles("decoy")); !ok {
+		t.Error("a component of no server: the default claim was not read")
 	}
 }
