@@ -118,7 +118,7 @@
 // and the runtime.AuthContext, more parameters is a call check, bound to
 // the handler's arguments (calls.go): its input struct (value or pointer),
 // or named parameters matched by name and identical type (a subset, in any
-// order). A tool with call checks is registered with runtime.AddToolCall
+// order). A tool with call checks is registered with Server.AddToolCall
 // and a handler that runs them with runtime.ToolCallCheck on the decoded
 // arguments, before calling the function; a prompt's or template's call
 // checks are bound to runtime.StringArgument (or ArgumentsInto for an input

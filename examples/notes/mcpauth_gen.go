@@ -13,7 +13,7 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// create_note: notes.go:89
+	// create_note: notes.go:87
 	s.AddTool(mcp.Tool{
 		Name:        "create_note",
 		Description: "CreateNote creates a note owned by the caller.",
@@ -30,7 +30,7 @@ func Register(s *runtime.Server) {
 			]
 		}`),
 	}, mcpauthToolCreateNote, runtime.WithScopes("notes"))
-	// list_notes: notes.go:105
+	// list_notes: notes.go:103
 	s.AddTool(mcp.Tool{
 		Name:           "list_notes",
 		Description:    "ListNotes lists the caller's notes.",
@@ -39,7 +39,7 @@ func Register(s *runtime.Server) {
 			ReadOnlyHint: mcp.ToBoolPtr(true),
 		},
 	}, mcpauthToolListNotes, runtime.WithScopes("notes"))
-	// update_note: notes.go:130
+	// update_note: notes.go:128
 	s.AddToolCall(mcp.Tool{
 		Name:        "update_note",
 		Description: "UpdateNote replaces the text of one of the caller's notes.",
@@ -64,7 +64,7 @@ func Register(s *runtime.Server) {
 			IdempotentHint: mcp.ToBoolPtr(true),
 		},
 	}, mcpauthToolUpdateNote(), runtime.WithScopes("notes"))
-	// delete_note: notes.go:142
+	// delete_note: notes.go:140
 	s.AddToolCall(mcp.Tool{
 		Name:        "delete_note",
 		Description: "DeleteNote deletes one of the caller's notes.",
@@ -83,14 +83,14 @@ func Register(s *runtime.Server) {
 			DestructiveHint: mcp.ToBoolPtr(true),
 		},
 	}, mcpauthToolDeleteNote(), runtime.WithScopes("notes"))
-	// note: notes.go:152
+	// note: notes.go:150
 	s.AddResourceTemplate(mcp.NewResourceTemplate(
 		"notes://{id}",
 		"note",
 		mcp.WithTemplateDescription("NoteByID is one of the caller's notes."),
 		mcp.WithTemplateMIMEType("application/json"),
 	), mcpauthResourceNoteByID, runtime.WithScopes("notes"), runtime.WithCallChecks(mcpauthResourceNoteByIDCalls()...))
-	// summarize_note: notes.go:160
+	// summarize_note: notes.go:158
 	s.AddPrompt(mcp.NewPrompt(
 		"summarize_note",
 		mcp.WithPromptDescription("SummarizeNote asks for a summary of one of the caller's notes."),

@@ -8,8 +8,6 @@ package notes
 
 //go:generate go run github.com/mcpauthgen/mcpauthgen/cmd/mcpauthgen
 
-//mcp:scopes notes
-
 import (
 	"context"
 	"errors"
