@@ -111,6 +111,9 @@ func TestToolCallCheckAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures allocations over many calls")
 	}
+	if raceEnabled {
+		t.Skip("the race detector's instrumentation allocates; the target is for a normal build")
+	}
 	srvClient := callBenchServer(t)
 	ctx := as(tokRead)
 	allocs := func(name string) float64 {
