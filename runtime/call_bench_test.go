@@ -186,3 +186,21 @@ func BenchmarkToolCallCheckHandler(b *testing.B) {
 		b.ReportMetric(float64(check)/float64(none), "check/none")
 	})
 }
+
+// BenchmarkToolCallCheckAlone is what a passing call check adds to a
+// handler, measured alone: stable enough on a loaded machine to set against
+// the handler's own time (BenchmarkToolCallCheckHandler/tool=plain).
+func BenchmarkToolCallCheckAlone(b *testing.B) {
+	ctx := as(tokRead)
+	ac := runtime.AuthContext{Token: tokRead, Component: &runtime.Component{Kind: runtime.KindTool, Name: "checked"}}
+	in := noteInput{ID: "n1", Text: "buy milk"}
+	check := allowNote
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := runtime.ToolCallCheck(ctx, ac, "check(allowNote)", func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+			return check(ac, in), nil
+		}); res != nil {
+			b.Fatal(resultText(res))
+		}
+	}
+}
