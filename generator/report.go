@@ -69,6 +69,10 @@ const (
 	AccessVisible = "visible"          // the token has every required scope and there is no check
 	AccessHidden  = "hidden"           // the token lacks a required scope
 	AccessCheck   = "depends on check" // the token has every required scope; a check, roles or an any(…) decides
+	// AccessArguments: the token has every required scope and nothing but
+	// call checks has a say: the component is visible, and each call is
+	// decided on its arguments.
+	AccessArguments = "depends on arguments"
 )
 
 // ComponentReport is one component of a PackageReport.
@@ -88,8 +92,13 @@ type ComponentReport struct {
 	// (not inside any(…)), in the order written, each once.
 	Roles []string `json:"roles"`
 	// Checks are the expressions of the check(…) terms (not inside
-	// any(…)), as written.
+	// any(…)), as written, but for call checks.
 	Checks []string `json:"checks"`
+	// CallChecks are the expressions of the check(…) terms that are call
+	// checks (they take the handler's arguments), as written: they decide
+	// each call on its arguments and never hide the component. Absent when
+	// there are none.
+	CallChecks []string `json:"call_checks,omitempty"`
 	// Any are the any(…) terms, each in canonical form, as written.
 	Any []string `json:"any"`
 	// Public is set by auth=public.
@@ -101,8 +110,8 @@ type ComponentReport struct {
 	// of its module; Line is the line of the directive.
 	File string `json:"file"`
 	Line int    `json:"line"`
-	// Access is set by ForToken: AccessVisible, AccessHidden or
-	// AccessCheck.
+	// Access is set by ForToken: AccessVisible, AccessHidden,
+	// AccessCheck or AccessArguments.
 	Access string `json:"access,omitempty"`
 }
 
@@ -113,6 +122,9 @@ var reportNotes = []string{
 	"A component without auth= has no check of its own (-require-auth rejects it); auth=public says so on purpose.",
 	"Over stdio there is no token and no check runs.",
 }
+
+// callNote is a note of reports with call checks.
+const callNote = "A call-time check takes the handler's arguments: it never hides the component from a list, and decides each call on its arguments, after the other checks."
 
 // Report loads and validates the packages matching patterns exactly as
 // Generate does, and returns their authorization matrix instead of code.
@@ -127,10 +139,16 @@ func Report(cfg Config, patterns ...string) (*AuthReport, error) {
 	if len(list) > 0 {
 		return nil, list
 	}
+	calls := false
 	for _, a := range pkgs {
 		if a.File != nil {
-			r.Packages = append(r.Packages, packageReport(a.Pkg, a.File))
+			p := packageReport(a.Pkg, a.File)
+			r.Packages = append(r.Packages, p)
+			calls = calls || slices.ContainsFunc(p.Components, func(c ComponentReport) bool { return len(c.CallChecks) > 0 })
 		}
+	}
+	if calls {
+		r.Notes = append(r.Notes, callNote)
 	}
 	return r, nil
 }
@@ -161,6 +179,8 @@ func packageReport(pkg *packages.Package, pf *pkgFile) PackageReport {
 		}
 		for _, t := range c.Auth {
 			switch {
+			case t.Check != nil && t.Check.Call != nil:
+				cr.CallChecks = append(cr.CallChecks, t.Check.Text)
 			case t.Check != nil:
 				cr.Checks = append(cr.Checks, t.Check.Text)
 			case t.Any != nil:
@@ -186,14 +206,19 @@ func packageReport(pkg *packages.Package, pf *pkgFile) PackageReport {
 // AccessHidden when scopes alone deny it (a required scope is missing, or
 // every branch of an any(…) lacks one; whatever the other terms say,
 // since every term must pass), AccessVisible when scopes alone admit it
-// (no check(…) or roles(…) has a say), and AccessCheck when checks or
-// roles decide. Middleware is not taken into account. It reads only the
-// report's columns, so a report decoded from JSON is judged alike.
+// (no check(…) or roles(…) has a say), AccessCheck when checks or roles
+// decide, and AccessArguments when scopes alone admit it but call checks
+// decide each call. Middleware is not taken into account. It reads only
+// the report's columns, so a report decoded from JSON is judged alike.
 func (r *AuthReport) ForToken(scopes []string) *AuthReport {
 	out := *r
 	out.Token = &ReportToken{Scopes: append([]string{}, scopes...)}
+	rule := "depends on check when a check(...) or roles(...) decides."
+	if slices.Contains(r.Notes, callNote) {
+		rule = "depends on check when a check(...) or roles(...) decides, depends on arguments when only call-time checks do (the component is visible; each call is decided on its arguments)."
+	}
 	out.Notes = append(slices.Clone(r.Notes), "Access is judged for a token with "+tokenPhrase(scopes, func(s string) string { return s })+
-		", from scopes only: hidden when the token lacks a required scope (for an any(...), one in each of its terms), visible when it has them all and nothing else has a say, depends on check when a check(...) or roles(...) decides.")
+		", from scopes only: hidden when the token lacks a required scope (for an any(...), one in each of its terms), visible when it has them all and nothing else has a say, "+rule)
 	out.Packages = make([]PackageReport, len(r.Packages))
 	for i, p := range r.Packages {
 		p.Components = slices.Clone(p.Components)
@@ -204,6 +229,9 @@ func (r *AuthReport) ForToken(scopes []string) *AuthReport {
 				c.Access = AccessHidden
 			default:
 				c.Access = [...]string{AccessHidden, AccessCheck, AccessVisible}[judgeReport(c, scopes)+1]
+				if c.Access == AccessVisible && len(c.CallChecks) > 0 {
+					c.Access = AccessArguments
+				}
 			}
 		}
 		out.Packages[i] = p
@@ -264,7 +292,7 @@ func (r *AuthReport) Markdown() []byte {
 				codeList(c.Tags),
 				codeList(c.Scopes),
 				codeList(c.Roles),
-				codeList(c.Checks),
+				checksCell(c),
 				codeList(c.Any),
 				public,
 				c.File + ":" + strconv.Itoa(c.Line),
@@ -281,6 +309,19 @@ func (r *AuthReport) Markdown() []byte {
 		b.WriteString("- " + n + "\n")
 	}
 	return b.Bytes()
+}
+
+// checksCell lists a component's checks, then its call checks marked as
+// such.
+func checksCell(c ComponentReport) string {
+	cells := []string{}
+	if len(c.Checks) > 0 {
+		cells = append(cells, codeList(c.Checks))
+	}
+	for _, x := range c.CallChecks {
+		cells = append(cells, code(x)+" (call-time)")
+	}
+	return strings.Join(cells, ", ")
 }
 
 // row writes one table row, escaping the pipes of its cells.

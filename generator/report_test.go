@@ -147,7 +147,7 @@ func TestMarkdownCells(t *testing.T) {
 // TestForTokenRolesAndAny: roles(…) leave access to run time; any(…) is
 // judged from the scopes of its branches: hidden when every branch lacks
 // a scope, visible when one branch has them all and nothing else has a
-// say.
+// say; call checks then make it depend on arguments, never visible.
 func TestForTokenRolesAndAny(t *testing.T) {
 	comps := []ComponentReport{
 		{Name: "roles", Roles: []string{"admin"}},
@@ -156,17 +156,19 @@ func TestForTokenRolesAndAny(t *testing.T) {
 		{Name: "any_roles", Any: []string{"any(scopes(a),roles(admin))"}},
 		{Name: "nested", Any: []string{"any(check(f(1,2)),any(scopes(a),scopes(b)))", "any(scopes(b),scopes(c))"}},
 		{Name: "unreadable", Any: []string{"any(bogus)"}},
+		{Name: "roles_call", Roles: []string{"admin"}, CallChecks: []string{"ownsID"}},
+		{Name: "any_call", Any: []string{"any(scopes(a),scopes(b))"}, CallChecks: []string{"ownsID"}},
 	}
 	r := &AuthReport{Packages: []PackageReport{{Components: comps}}}
 	for _, tc := range []struct {
 		token []string
 		want  []string // Access per component
 	}{
-		{nil, []string{AccessCheck, AccessHidden, AccessHidden, AccessCheck, AccessHidden, AccessCheck}},
-		{[]string{"a"}, []string{AccessCheck, AccessHidden, AccessVisible, AccessVisible, AccessHidden, AccessCheck}},
-		{[]string{"b"}, []string{AccessCheck, AccessHidden, AccessHidden, AccessCheck, AccessVisible, AccessCheck}},
-		{[]string{"read", "b", "c"}, []string{AccessCheck, AccessCheck, AccessVisible, AccessCheck, AccessVisible, AccessCheck}},
-		{[]string{"c"}, []string{AccessCheck, AccessHidden, AccessHidden, AccessCheck, AccessCheck, AccessCheck}},
+		{nil, []string{AccessCheck, AccessHidden, AccessHidden, AccessCheck, AccessHidden, AccessCheck, AccessCheck, AccessHidden}},
+		{[]string{"a"}, []string{AccessCheck, AccessHidden, AccessVisible, AccessVisible, AccessHidden, AccessCheck, AccessCheck, AccessArguments}},
+		{[]string{"b"}, []string{AccessCheck, AccessHidden, AccessHidden, AccessCheck, AccessVisible, AccessCheck, AccessCheck, AccessArguments}},
+		{[]string{"read", "b", "c"}, []string{AccessCheck, AccessCheck, AccessVisible, AccessCheck, AccessVisible, AccessCheck, AccessCheck, AccessArguments}},
+		{[]string{"c"}, []string{AccessCheck, AccessHidden, AccessHidden, AccessCheck, AccessCheck, AccessCheck, AccessCheck, AccessHidden}},
 	} {
 		got := r.ForToken(tc.token)
 		var access []string
@@ -176,5 +178,36 @@ func TestForTokenRolesAndAny(t *testing.T) {
 		if d := cmp.Diff(tc.want, access); d != "" {
 			t.Errorf("token %q (-want +got):\n%s", tc.token, d)
 		}
+	}
+}
+
+// TestReportCallChecks: call checks are listed apart from the other checks
+// and marked call-time, and for a token with the required scopes a
+// component whose only checks are call checks depends on arguments.
+func TestReportCallChecks(t *testing.T) {
+	r, err := Report(Config{Dir: ".."}, "./examples/notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range r.ForToken([]string{"notes"}).Packages[0].Components {
+		got[c.Name] = strings.Join(c.Checks, ",") + " | " + strings.Join(c.CallChecks, ",") + " | " + c.Access
+	}
+	want := map[string]string{
+		"create_note":    " |  | visible",
+		"list_notes":     " |  | visible",
+		"update_note":    " | ownsNote | depends on arguments",
+		"delete_note":    " | ownsID | depends on arguments",
+		"note":           " | ownsID | depends on arguments",
+		"summarize_note": " | ownsID | depends on arguments",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("checks | call checks | access (-want +got):\n%s", d)
+	}
+	if md := string(r.Markdown()); !strings.Contains(md, "| `ownsNote` (call-time) |") || !strings.Contains(md, callNote) {
+		t.Errorf("the Markdown report does not mark call checks:\n%s", md)
+	}
+	if hidden := r.ForToken(nil).Packages[0].Components[0].Access; hidden != AccessHidden {
+		t.Errorf("without the scope: %s", hidden)
 	}
 }

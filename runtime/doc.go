@@ -28,6 +28,13 @@
 // (KeycloakRoleClaims and the others). Checks of your own read them with
 // AuthContext.HasRole and AuthContext.Roles.
 //
+// A request that targets one component (tools/call, prompts/get,
+// resources/read) shows its arguments to the checks in
+// AuthContext.Arguments; lists show none. Call checks (WithCallChecks, and
+// ToolCallCheck in handlers registered with AddToolCall) decide such a
+// request on its arguments after every other check has let it through, and
+// never hide a component from a list.
+//
 // # Adapting handlers
 //
 // mcp-go handlers take a request and return an MCP result; plain Go
