@@ -10,11 +10,12 @@ import (
 	"github.com/mcpauthgen/mcpauthgen/annotations"
 )
 
-// authTerms validates the terms of auth= (or of an any(…) among them)
-// and returns them for emission: scopes and roles against the
-// vocabularies, check expressions with go/types. at is the directive's
-// position. A term with an error is left out; the error stops the run.
-func (v *validator) authTerms(terms []annotations.AuthTerm, at token.Pos) []authTerm {
+// authTerms validates the terms of auth= (or, when inAny is set, of an
+// any(…) among them) and returns them for emission: scopes and roles
+// against the vocabularies, check expressions with go/types. at is the
+// directive's position. A term with an error is left out; the error stops
+// the run.
+func (v *validator) authTerms(terms []annotations.AuthTerm, at token.Pos, inAny bool) []authTerm {
 	var out []authTerm
 	for _, t := range terms {
 		switch t.Kind {
@@ -33,14 +34,30 @@ func (v *validator) authTerms(terms []annotations.AuthTerm, at token.Pos) []auth
 			}
 			out = append(out, authTerm{Roles: roles})
 		case annotations.TermCheck:
-			if ce := v.check(t.Expr, at); ce != nil {
+			ce := v.check(t.Expr, at)
+			if ce != nil && ce.Call != nil && inAny {
+				v.e.at(t.Expr.Pos, "%s", anyCallMessage(ce.Text))
+				continue
+			}
+			if ce != nil {
 				out = append(out, authTerm{Check: ce})
 			}
 		case annotations.TermAny:
-			out = append(out, authTerm{Any: v.authTerms(t.Terms, at)})
+			out = append(out, authTerm{Any: v.authTerms(t.Terms, at, true)})
 		}
 	}
 	return out
+}
+
+// anyCallMessage explains why the call check expr cannot be a term of
+// any(…). An alternative is judged whenever the component is, lists
+// included, where there are no arguments; a call check runs only on a
+// call, after the other checks, so it can neither stand in for them nor
+// be skipped by them. The way out is one call check that tests the
+// alternatives itself.
+func anyCallMessage(expr string) string {
+	return "check(" + expr + "): call checks cannot be alternatives in any(...): a call check reads the handler's arguments, which exist only when the component is called, and never decides whether it is listed; " +
+		"write check(" + expr + ") outside any(...), as a term of auth= of its own, or move the alternatives into one call check that tests them itself (roles with ac.HasRole, scopes with ac.Token.HasScope)"
 }
 
 // checkExprs returns the check expressions among terms, those inside

@@ -146,7 +146,12 @@
 // arguments, before calling the function; a prompt's or template's call
 // checks are bound to runtime.StringArgument (or ArgumentsInto for an input
 // struct) and registered with runtime.WithCallChecks. The expressions are
-// evaluated once, when Register runs.
+// evaluated once, when Register runs. A call check cannot be a term of
+// any(…), at any depth: an alternative is judged for lists too, where
+// there are no arguments, and a call check runs only on a call, after the
+// other checks. It is an error at EXPR that says to write the call check
+// outside any(…), or to fold the alternatives into one call check (roles
+// with AuthContext.HasRole, scopes with AccessToken.HasScope).
 //
 // EXPR is type-checked in the scope of the annotated file (its imports
 // included) and rejected unless it is a value of type runtime.AuthCheck or

@@ -177,7 +177,7 @@ func (v *validator) component(d *directive, dir *annotations.Directive) *compone
 	if dir.Auth != nil {
 		c.Public = dir.Auth.Public
 		c.AuthText = dir.Auth.String()
-		c.Auth = v.authTerms(dir.Auth.Terms, d.pos)
+		c.Auth = v.authTerms(dir.Auth.Terms, d.pos, false)
 	}
 
 	if sig.TypeParams().Len() > 0 {

@@ -61,3 +61,17 @@ func RoleForScope() (string, error) { return "", nil }
 //
 //mcp:resource uri=data://x auth="any(check(isOwner), roles(edtor))"
 func QuotedAny() (string, error) { return "", nil }
+
+// ownsID is a call check: it takes the handler's id.
+func ownsID(ac runtime.AuthContext, id string) bool { return ac.Token != nil && id != "" }
+
+// CallInAny offers a call check as an alternative to a role.
+//
+//mcp:tool auth=any(roles(admin),check(ownsID))
+func CallInAny(id string) (string, error) { return "", nil }
+
+// CallInNestedAny hides one two levels down, in a template; the same check
+// outside any(…) is fine.
+//
+//mcp:resource uri=notes://{id} auth=check(ownsID),any(scopes(read),any(roles(editor),check(ownsID)))
+func CallInNestedAny(id string) (string, error) { return "", nil }
