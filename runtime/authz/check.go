@@ -80,8 +80,9 @@ type AuthContext struct {
 	// a tools/call's or a prompts/get's arguments as JSON decodes them
 	// into a map[string]any (numbers are float64), or the template
 	// variables of a resources/read (string values; a list variable's
-	// values joined with commas). It is nil when listing, and for a read of
-	// a resource that is not a template. Checks must not modify it.
+	// values joined with commas). It is nil when listing, for a read of a
+	// resource that is not a template, and when no check of the request may
+	// read it (Guard.NeedsArguments). Checks must not modify it.
 	Arguments map[string]any
 
 	// roles is where the serving server reads roles (HasRole); nil for

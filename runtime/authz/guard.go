@@ -25,6 +25,10 @@ type Guard struct {
 	// require nothing else (every check is RequireScopes or RestrictTag).
 	required  []string
 	scopeOnly bool
+	// readsArgs is set when one of those checks may read a request's
+	// arguments: it is none of the built-ins that never do (see
+	// argumentFree).
+	readsArgs bool
 
 	roles *RoleClaims // the Policy's role claim mapping
 }
@@ -138,6 +142,9 @@ func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
 		opt(g)
 	}
 	for _, c := range slices.Concat(g.checks, p.middleware) {
+		if !argumentFree(c) {
+			g.readsArgs = true
+		}
 		req, ok := describe(c)
 		if !ok {
 			g.scopeOnly = false

@@ -180,6 +180,8 @@ func Auth0RoleClaims(claim string) []string { return []string{claim} }
 // claim mapping (DefaultRoleClaim unless the server names others). A
 // request without a token fails it. The check allocates nothing when it
 // runs.
+//
+//go:noinline
 func RequireRoles(roles ...string) AuthCheck {
 	want := slices.Clone(roles)
 	return func(_ context.Context, ac AuthContext) (bool, error) {
