@@ -1,0 +1,99 @@
+// Package cedarauth decides MCP authorization with Cedar policies
+// (github.com/cedar-policy/cedar-go): a middleware that lets a security
+// review read a policy file instead of code.
+//
+//	set, err := cedarauth.ParsePolicies("policies.cedar", src)
+//	...
+//	az := cedarauth.New(set, cedarauth.WithEntities(store))
+//	s := runtime.NewServer("notes", "1.0.0", runtime.WithMiddleware(az.Middleware()))
+//
+// # Entity model
+//
+// Every decision is a Cedar request: principal, action, resource, context.
+//
+// The principal is the caller's token, an entity of type Principal whose id
+// is the token's "sub" claim when that is a non-empty string, else its
+// client id. A request without a token is Principal::"" with no scopes and
+// no tags. Its attributes:
+//
+//	sub       String       the "sub" claim, or ""
+//	client_id String       AccessToken.ClientID
+//	scopes    Set<String>  AccessToken.Scopes
+//
+// and its tags (principal.hasTag("k"), principal.getTag("k")) are the
+// token's claims, each as a String: a string as it is, a boolean as "true"
+// or "false", a number in decimal, a list or an object as its JSON text.
+// When the server's entities (WithEntities) hold an entity with the same
+// uid, its parents become the principal's (principal in Group::"admins")
+// and its tags are added, taking precedence over claims: that is how a
+// server states facts the token does not carry, such as who owns what.
+//
+// The resource is the component, an entity of type Tool or Prompt (id: the
+// name) or Resource (id: the URI or template as declared), with attributes
+//
+//	name     String       the MCP name
+//	tags     Set<String>  the component's tags
+//	uri      String       Resource only: the URI or template
+//	template Bool         Resource only: whether it is a template
+//
+// The action is the use of one component: Action::"tool:NAME" for calling
+// a tool, Action::"resource:URI" for reading a resource or a template's
+// resources, Action::"prompt:NAME" for getting a prompt. Each is in its
+// group, Action::"call_tool", Action::"read_resource" or
+// Action::"get_prompt", so that
+//
+//	permit (principal, action in Action::"call_tool", resource) ...
+//
+// covers every tool. Actions are per component because Cedar types the
+// context per action: the context of a component's action is a record of
+// its arguments.
+//
+// The context is the request's arguments (authz.AuthContext.Arguments): a
+// tools/call's or prompts/get's arguments, or the variables a read binds in
+// a resource template. Strings, booleans, integral numbers (Long), lists
+// (Set) and objects (records) are kept; other numbers and nulls are left
+// out, since Cedar has no floating-point type. A request without arguments
+// has the empty record as context.
+//
+// mcpauthgen -cedar-schema prints this model as a Cedar schema for the
+// annotated components of a package, with each action's context typed from
+// the Go input type, and //mcp:policies FILE.cedar validates a policy file
+// against it when generating.
+//
+// # Decisions
+//
+// Cedar's semantics: a request is permitted when some permit policy holds
+// and no forbid policy does (forbid wins; no permit means deny). A policy
+// that fails to evaluate (reading a tag the principal lacks, say) is
+// ignored, as Cedar ignores it.
+//
+// A request that uses a component (tools/call, resources/read,
+// prompts/get) is decided with its full context. A denial is a middleware
+// denial: "Authorization failed for tool 'X': insufficient permissions"
+// (resource 'URI', prompt 'X').
+//
+// A list shows a component when some context could let the principal use
+// it: when some permit policy can hold and no forbid policy holds whatever
+// the context. This uses cedar-go's partial evaluation (x/exp/eval) with
+// the context ignored (x/exp/batch.Ignore): a permit's conditions that read
+// the context are taken as possibly true, and a forbid with such a
+// condition as possibly false. The answer errs towards listing (a policy
+// whose context conditions contradict each other still lists its
+// component); the call is decided exactly. These experimental packages
+// are pinned with the module (cedar-go v1.9.2), and the assumptions made
+// about them are tested by name.
+//
+// # Cost
+//
+// The policies that can apply to a component, given its action and
+// resource whoever asks, are found once per component, on its first
+// decision; each decision evaluates only those. The principal entity is
+// built once per token object (a list asks about every component with one
+// token); the server's entities are read on every decision.
+//
+// # Monitor mode
+//
+// With Monitor the Authorizer decides and reports (OnDecision, and a log
+// line per denial) but never denies, so a policy set can be tried on live
+// traffic before it is enforced.
+package cedarauth
