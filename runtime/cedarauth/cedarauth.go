@@ -23,7 +23,7 @@ type Authorizer struct {
 	monitor  bool
 	hook     func(context.Context, Decision)
 
-	comps sync.Map                        // compKey -> *component
+	comps sync.Map                       // compKey -> *component
 	last  atomic.Pointer[principalCache] // the principal of the last token
 }
 
