@@ -10,7 +10,7 @@ import (
 const prefix = "//mcp:"
 
 var (
-	kindWords = []string{"prompt", "resource", "scopes", "tags", "tool"}
+	kindWords = []string{"policies", "prompt", "resource", "scopes", "tags", "tool"}
 	keyWords  = []string{"auth", "description", "mime", "name", "tags", "title", "uri"}
 	flagWords = []string{"destructive", "idempotent", "openworld", "readonly"}
 	termWords = []string{"scopes", "check", "public"}
@@ -50,12 +50,14 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 		s := &Scopes{Pos: p.at(0)}
 		s.Words = p.vocabulary("scope", checkScope, end)
 		l = s
+	case "policies":
+		l = p.policies(end)
 	case "tags":
 		t := &Tags{Pos: p.at(0)}
 		t.Words = p.vocabulary("tag", checkTag, end)
 		l = t
 	case "":
-		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes or tags)")
+		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags or policies)")
 	default:
 		p.unknown(i, "directive kind", kind, kindWords)
 	}
