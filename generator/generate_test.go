@@ -36,6 +36,9 @@ var (
 		// tags, near misses, files left out of the build, duplicates by
 		// meaning, inputs that cannot work, quotes, broken directives.
 		{"mistakes", Config{}, 30},
+		// Cedar policy files with one class of mistake each, and one
+		// without (//mcp:policies).
+		{"cedar", Config{}, 15},
 	}
 )
 

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCedarSchema: -cedar-schema prints the schema and writes nothing,
+// even while a policy file is broken; generating then fails on the
+// policy, at its position, and writes nothing.
+func TestCedarSchema(t *testing.T) {
+	dir := tempPkg(t, map[string]string{
+		"p.go": "package p\n\nimport \"context\"\n\n//mcp:policies p.cedar\n\n" +
+			"// Read reads.\n//\n//mcp:tool\nfunc Read(ctx context.Context, id string) (string, error) { return id, nil }\n",
+		"p.cedar": "permit (principal, action == Action::\"tool:read\", resource)\nwhen { context.idd == \"x\" };\n",
+	})
+	code, stdout, stderr := runCLI(t, "-cedar-schema", dir)
+	if code != 0 || !strings.Contains(stdout, "action \"tool:read\" in [\"call_tool\"] appliesTo {") || !strings.Contains(stdout, "\"id\": String,") {
+		t.Errorf("-cedar-schema: exit %d, stdout:\n%s\nstderr: %s", code, stdout, stderr)
+	}
+	code, _, stderr = runCLI(t, dir)
+	want := "p.cedar:2:16: policy \"policy0\": attribute `idd` in context for Action::\"tool:read\" not found\n"
+	if code != 1 || !strings.HasSuffix(stderr, want) {
+		t.Errorf("generate: exit %d, stderr %q; want exit 1 ending with %q", code, stderr, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "mcpauth_gen.go")); !os.IsNotExist(err) {
+		t.Error("a run with an invalid policy wrote a file")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "p.cedar"), []byte("permit (principal, action == Action::\"tool:read\", resource)\nwhen { context.id == \"x\" };\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr = runCLI(t, dir); code != 0 {
+		t.Errorf("generate with a valid policy: exit %d, %s", code, stderr)
+	}
+}
