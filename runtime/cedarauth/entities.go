@@ -168,7 +168,7 @@ func claimString(v any) (string, bool) {
 }
 
 // contextRecord is the Cedar context of a request with arguments args, as
-// JSON decodes them: strings, booleans, integral numbers (as Long), lists
+// JSON decodes them (ints too): strings, booleans, integral numbers (as Long), lists
 // (as sets) and objects (as records). Other numbers, and nulls, are left
 // out: Cedar has no floating-point type, and the schema the generator
 // derives leaves float fields out of the context.
@@ -199,6 +199,10 @@ func cedarValue(v any) (types.Value, bool) {
 		if n, err := v.Int64(); err == nil {
 			return types.Long(n), true
 		}
+	case int:
+		return types.Long(v), true
+	case int64:
+		return types.Long(v), true
 	case []any:
 		vals := make([]types.Value, 0, len(v))
 		for _, e := range v {
