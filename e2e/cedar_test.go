@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcpauthgen/mcpauthgen/examples/notes"
+	"github.com/mcpauthgen/mcpauthgen/examples/cedarnotes"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
 
@@ -22,7 +22,7 @@ import (
 func TestCedarNotes(t *testing.T) {
 	node := requireNode(t)
 	ensureNodeModules(t, clientDir(t))
-	srv, _ := notes.New(false)
+	srv, _ := cedarnotes.New(false)
 	claims := func(sub string, more ...any) map[string]any {
 		c := map[string]any{"sub": sub}
 		for i := 0; i+1 < len(more); i += 2 {

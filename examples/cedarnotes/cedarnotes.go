@@ -1,10 +1,10 @@
-// Package notes is a notes server whose authorization is a Cedar policy
+// Package cedarnotes is a notes server whose authorization is a Cedar policy
 // file, notes.cedar, enforced by runtime/cedarauth: anyone with notes:write
 // may create a note, only its owner may delete it, and a suspended account
 // may do nothing. The generator validates the policies against the
 // components below (//mcp:policies), so a renamed tool or argument fails
 // go generate, and -check in CI.
-package notes
+package cedarnotes
 
 //go:generate go run github.com/mcpauthgen/mcpauthgen/cmd/mcpauthgen
 

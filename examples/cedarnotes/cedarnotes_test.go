@@ -1,4 +1,4 @@
-package notes
+package cedarnotes
 
 import (
 	"testing"
@@ -34,7 +34,7 @@ func denied(tool string) string {
 	return "Authorization failed for tool '" + tool + "': insufficient permissions"
 }
 
-func TestNotesPolicies(t *testing.T) {
+func TestCedarNotesPolicies(t *testing.T) {
 	s, _ := New(false)
 	c := mcptest.Connect(t, s)
 
@@ -104,7 +104,7 @@ func TestNotesPolicies(t *testing.T) {
 	}
 }
 
-func TestNotesMonitor(t *testing.T) {
+func TestCedarNotesMonitor(t *testing.T) {
 	s, store := New(true)
 	c := mcptest.Connect(t, s)
 	if diff := cmp.Diff([]string{"create_note", "delete_note", "list_notes", "purge_notes"}, c.Tools(suspended)); diff != "" {
