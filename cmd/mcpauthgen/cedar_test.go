@@ -35,3 +35,32 @@ func TestCedarSchema(t *testing.T) {
 		t.Errorf("generate with a valid policy: exit %d, %s", code, stderr)
 	}
 }
+
+// TestREADMECedarErrors checks that the policy errors README.md shows are
+// the generator's, as the cedar golden case records them.
+func TestREADMECedarErrors(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := os.ReadFile("../../testdata/cedar/errors.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "nothing written:\n\n  ```\n")
+	if !ok {
+		t.Fatal("README.md has no sample of policy errors")
+	}
+	sample, _, _ := strings.Cut(rest, "  ```\n")
+	n := 0
+	for line := range strings.Lines(sample) {
+		line = strings.TrimPrefix(line, "  ")
+		n++
+		if !strings.Contains(string(golden), line) {
+			t.Errorf("README.md shows a policy error the generator does not give: %s", line)
+		}
+	}
+	if n < 5 {
+		t.Errorf("README.md shows %d policy errors", n)
+	}
+}
