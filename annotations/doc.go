@@ -50,6 +50,7 @@
 //
 //	scopesline = "//mcp:scopes" blank scope { blank scope } [ blank comment ] [ blank ] .
 //	tagsline   = "//mcp:tags" blank tag { blank tag } [ blank comment ] [ blank ] .
+//	policiesline = "//mcp:policies" blank file [ blank comment ] [ blank ] .
 //
 // Keys and flags are lower case; terms may come in any order but each at
 // most once. A trailing comment starts with "//" where a term could start:
@@ -123,6 +124,10 @@
 // generator rejects other scopes, suggesting the closest with [Suggest].
 // //mcp:tags does the same for tags, which follow the rules of scopes: a
 // tag has no blanks, so tags="admin write" is an error.
+//
+// //mcp:policies names one Cedar policy file, a clean slash-separated path
+// relative to the package directory ending in .cedar; the generator
+// validates it against the package's components (see runtime/cedarauth).
 //
 // Values are quoted with straight double quotes or backquotes, as Go
 // string literals; a value that starts with a single or typographic quote

@@ -36,6 +36,9 @@
 //	uri      String       Resource only: the URI or template
 //	template Bool         Resource only: whether it is a template
 //
+// Components have no parents: the server's entities are not asked about
+// them, so group components with tags rather than with resource in G.
+//
 // The action is the use of one component: Action::"tool:NAME" for calling
 // a tool, Action::"resource:URI" for reading a resource or a template's
 // resources, Action::"prompt:NAME" for getting a prompt. Each is in its
