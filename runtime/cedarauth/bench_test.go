@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 	"github.com/mcpauthgen/mcpauthgen/runtime/cedarauth"
 	"github.com/mcpauthgen/mcpauthgen/runtime/runtimetest"
 )
@@ -159,4 +160,52 @@ func BenchmarkToolsList1k(b *testing.B) {
 		}
 		return err
 	})
+}
+
+// BenchmarkListDecisions1k is the authorization part of
+// BenchmarkToolsList1k without mcp-go: deciding whether a list shows each
+// of 1,000 tools (authz.Policy.Listed, as the runtime's list filter asks),
+// under the 20-policy set and with scopes(…) chains, alternately. It
+// shows what listing by partial evaluation costs per tool, which the full
+// list's serialization otherwise hides.
+func BenchmarkListDecisions1k(b *testing.B) {
+	const n = 1000
+	ctx := context.Background()
+	tok := allScopes()
+	scopes := authz.NewPolicy()
+	az := benchPolicies(b, func(i int) string {
+		return fmt.Sprintf(`permit (principal, action in Action::"call_tool", resource) when { resource.tags.contains("group_%02d") && principal.scopes.contains(%q) }`, i, scopeOf(i))
+	})
+	cedar := authz.NewPolicy(az.Middleware())
+	var sg, cg []*authz.Guard
+	for i := range n {
+		name := fmt.Sprintf("tool_%04d", i)
+		sg = append(sg, scopes.Guard(authz.Component{Kind: authz.KindTool, Name: name}, authz.WithScopes(scopeOf(i))))
+		cg = append(cg, cedar.Guard(authz.Component{Kind: authz.KindTool, Name: name}, authz.WithTags(fmt.Sprintf("group_%02d", i%18))))
+	}
+	list := func(p *authz.Policy, guards []*authz.Guard) func() error {
+		return func() error {
+			for _, g := range guards {
+				if !p.Listed(ctx, tok, &g.Component, g) {
+					return fmt.Errorf("%s not listed", g.Component.Name)
+				}
+			}
+			return nil
+		}
+	}
+	b.ReportAllocs()
+	var times [2][]time.Duration
+	for b.Loop() {
+		for i, op := range []func() error{list(scopes, sg), list(cedar, cg)} {
+			start := time.Now()
+			if err := op(); err != nil {
+				b.Fatal(err)
+			}
+			times[i] = append(times[i], time.Since(start))
+		}
+	}
+	base, policies := median(times[0]), median(times[1])
+	b.ReportMetric(float64(base.Nanoseconds()), "scopes-ns/list")
+	b.ReportMetric(float64(policies.Nanoseconds()), "cedar-ns/list")
+	b.ReportMetric(float64(policies)/float64(base), "ratio")
 }

@@ -201,7 +201,7 @@ func (a *Authorizer) component(c *authz.Component) *component {
 		return v.(*component)
 	}
 	comp := newComponent(c)
-	comp.policies = relevant(a.policies, comp)
+	prepare(a.policies, comp)
 	v, _ := a.comps.LoadOrStore(key, comp)
 	return v.(*component)
 }

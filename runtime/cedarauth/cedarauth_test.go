@@ -287,3 +287,86 @@ func TestDecisionsNamePolicies(t *testing.T) {
 		t.Errorf("decision: %+v", d)
 	}
 }
+
+// TestListsReadLiveEntities: a policy whose conditions read the server's
+// entities is evaluated on every list, so a change in the store shows at
+// once.
+func TestListsReadLiveEntities(t *testing.T) {
+	set, err := cedarauth.ParsePolicies("flags.cedar", []byte(`
+permit (principal, action, resource) when { Flags::"tools".open };
+forbid (principal, action, resource) when { Flags::"tools".frozen };
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags := func(open, frozen bool) types.Entity {
+		return types.Entity{UID: types.NewEntityUID("Flags", "tools"), Attributes: types.NewRecord(types.RecordMap{
+			"open": types.Boolean(open), "frozen": types.Boolean(frozen),
+		})}
+	}
+	store := &liveStore{m: types.EntityMap{}}
+	s := runtime.NewServer("flags", "1", runtime.WithMiddleware(cedarauth.New(set, cedarauth.WithEntities(store)).Middleware()))
+	s.AddTool(mcp.NewTool("t"), ok("t"))
+	c := mcptest.Connect(t, s)
+	for _, tc := range []struct {
+		open, frozen bool
+		want         []string
+	}{
+		{true, false, []string{"t"}},
+		{false, false, []string{}},
+		{true, true, []string{}},
+		{true, false, []string{"t"}},
+	} {
+		store.set(flags(tc.open, tc.frozen))
+		if diff := cmp.Diff(tc.want, c.Tools(alice)); diff != "" {
+			t.Errorf("open=%v frozen=%v (-want +got):\n%s", tc.open, tc.frozen, diff)
+		}
+	}
+}
+
+// TestListsKeepThePrincipalsPart: a permit whose condition reads both the
+// context and the principal lists its component only for principals it
+// could permit, whatever the order of the two parts.
+func TestListsKeepThePrincipalsPart(t *testing.T) {
+	set, err := cedarauth.ParsePolicies("pay.cedar", []byte(`
+permit (principal, action == Action::"tool:pay", resource)
+when { context has amount && context.amount < 100 && principal.scopes.contains("pay") };
+permit (principal, action == Action::"tool:refund", resource)
+when { principal.scopes.contains("refund") || context has test };
+forbid (principal, action, resource)
+when { context has amount && context.amount > 1000 || principal.hasTag("frozen") };
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := runtime.NewServer("pay", "1", runtime.WithMiddleware(cedarauth.New(set).Middleware()))
+	s.AddTool(mcp.NewTool("pay"), ok("paid"))
+	s.AddTool(mcp.NewTool("refund"), ok("refunded"))
+	c := mcptest.Connect(t, s)
+	for _, tc := range []struct {
+		name string
+		tok  *runtime.AccessToken
+		want []string
+	}{
+		{"payer", token("p", nil, "pay"), []string{"pay", "refund"}},
+		{"no scope", token("n", nil), []string{"refund"}},
+		{"frozen payer", token("f", map[string]any{"frozen": "yes"}, "pay"), []string{}},
+	} {
+		if diff := cmp.Diff(tc.want, c.Tools(tc.tok)); diff != "" {
+			t.Errorf("%s sees (-want +got):\n%s", tc.name, diff)
+		}
+	}
+	payer := token("p", nil, "pay")
+	for _, tc := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{"amount": 50}, "paid"},
+		{map[string]any{"amount": 500}, "Authorization failed for tool 'pay': insufficient permissions"},
+		{nil, "Authorization failed for tool 'pay': insufficient permissions"},
+	} {
+		if text, _, err := c.Call(payer, "pay", tc.args); err != nil || text != tc.want {
+			t.Errorf("pay %v: %q %v, want %q", tc.args, text, err, tc.want)
+		}
+	}
+}

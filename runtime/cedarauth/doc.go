@@ -77,20 +77,28 @@
 //
 // A list shows a component when some context could let the principal use
 // it: when some permit policy can hold and no forbid policy holds whatever
-// the context. This uses cedar-go's partial evaluation (x/exp/eval) with
-// the context ignored (x/exp/batch.Ignore): a permit's conditions that read
-// the context are taken as possibly true, and a forbid with such a
-// condition as possibly false. The answer errs towards listing (a policy
-// whose context conditions contradict each other still lists its
-// component); the call is decided exactly. These experimental packages
-// are pinned with the module (cedar-go v1.9.2), and the assumptions made
-// about them are tested by name.
+// the context. Policies that never read the context are evaluated as for a
+// call. The others are partially evaluated with cedar-go's experimental
+// partial evaluation (x/exp/eval), the context a variable: what does not
+// depend on the context is evaluated (context.n > 1 &&
+// principal.scopes.contains("pay") becomes context.n > 1 && false for a
+// principal without the scope), and the residual is read in three values
+// (holds in every context, in none, in some), a part that reads the
+// context being unknown. The answer errs towards listing only where the
+// context parts contradict each other (context.n > 1 && context.n < 0 is
+// taken as possible); the call is decided exactly. cedar-go's batch.Ignore
+// was not used: it drops the whole of a permit condition that reads the
+// context, principal part included. The experimental package is pinned with
+// the module (cedar-go v1.9.2), and what this package assumes of it is
+// tested by name.
 //
 // # Cost
 //
 // The policies that can apply to a component, given its action and
 // resource whoever asks, are found once per component, on its first
-// decision; each decision evaluates only those. The principal entity is
+// decision (and split into those that read the context and those that do
+// not); each decision evaluates only those. Nothing is cached per
+// principal and component. The principal entity is
 // built once per token object (a list asks about every component with one
 // token); the server's entities are read on every decision.
 //

@@ -50,6 +50,10 @@ type component struct {
 	// policies are the policies whose scope and resource conditions do
 	// not rule this component out, whoever asks in whatever context.
 	policies []idPolicy
+	// listing are those of policies that never read the context, which
+	// decide a list as they decide a call; slow are those that do, which
+	// a list partially evaluates.
+	listing, slow []idPolicy
 }
 
 func newComponent(c *authz.Component) *component {

@@ -6,15 +6,15 @@ import (
 	"github.com/cedar-policy/cedar-go"
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/cedar-policy/cedar-go/x/exp/ast"
-	"github.com/cedar-policy/cedar-go/x/exp/batch"
 	"github.com/cedar-policy/cedar-go/x/exp/eval"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // partialOf parses one policy and partially evaluates it for the tool
-// "t" (tagged "x") as principal "p" with context ctx.
-func partialOf(t *testing.T, src string, principal, ctx types.Value) (*ast.Policy, bool) {
+// "t" (tagged "x") as principal (the entity of a token with scope "s", or
+// a Variable) with the context a Variable.
+func partialOf(t *testing.T, src string, principal types.Value) (*ast.Policy, bool) {
 	t.Helper()
 	list, err := cedar.NewPolicyListFromBytes("", []byte(src))
 	if err != nil || len(list) != 1 {
@@ -27,7 +27,7 @@ func partialOf(t *testing.T, src string, principal, ctx types.Value) (*ast.Polic
 		Principal: principal,
 		Action:    comp.action.UID,
 		Resource:  comp.resource.UID,
-		Context:   ctx,
+		Context:   eval.Variable("context"),
 	}
 	return eval.PartialPolicy(env, (*ast.Policy)(list[0].AST()))
 }
@@ -42,46 +42,87 @@ func TestPartialAssumption1RuledOut(t *testing.T) {
 		`permit (principal, action, resource is Prompt);`,
 		`permit (principal, action, resource) when { resource.tags.contains("y") };`,
 		`permit (principal, action, resource) when { principal.scopes.contains("t") };`,
+		`permit (principal, action, resource) when { principal.scopes.contains("t") && context.n > 1 };`,
 	} {
-		if _, keep := partialOf(t, src, me, batch.Ignore()); keep {
+		if _, keep := partialOf(t, src, me); keep {
 			t.Errorf("%s: kept", src)
 		}
 	}
-	if _, keep := partialOf(t, `permit (principal, action in Action::"call_tool", resource) when { resource.tags.contains("x") };`, me, batch.Ignore()); !keep {
+	if _, keep := partialOf(t, `permit (principal, action in Action::"call_tool", resource) when { resource.tags.contains("x") };`, me); !keep {
 		t.Error("a policy that applies was dropped")
 	}
 }
 
 func TestPartialAssumption2VariableKept(t *testing.T) {
-	p, keep := partialOf(t, `permit (principal, action, resource) when { principal.scopes.contains("s") };`, eval.Variable("principal"), eval.Variable("context"))
-	if !keep || len(p.Conditions) != 1 {
-		t.Errorf("condition on a variable principal: keep=%v %+v", keep, p)
+	for _, tc := range []struct {
+		src       string
+		principal types.Value
+	}{
+		{`permit (principal, action, resource) when { principal.scopes.contains("s") };`, eval.Variable("principal")},
+		{`forbid (principal, action, resource) when { context.n > 1 };`, me},
+	} {
+		p, keep := partialOf(t, tc.src, tc.principal)
+		if !keep || len(p.Conditions) != 1 {
+			t.Errorf("%s: keep=%v %+v", tc.src, keep, p)
+		}
 	}
 }
 
-func TestPartialAssumption3IgnoredContext(t *testing.T) {
-	p, keep := partialOf(t, `permit (principal, action, resource) when { context.n > 1 && principal.scopes.contains("s") };`, me, batch.Ignore())
-	if !keep || len(p.Conditions) != 0 {
-		t.Errorf("permit on the context: keep=%v %+v", keep, p)
+func TestPartialAssumption3KnownPartsEvaluated(t *testing.T) {
+	p, keep := partialOf(t, `permit (principal, action, resource) when { context.n > 1 && principal.scopes.contains("t") };`, me)
+	if !keep {
+		t.Fatal("dropped")
 	}
-	if _, keep := partialOf(t, `forbid (principal, action, resource) when { context.n > 1 };`, me, batch.Ignore()); keep {
-		t.Error("a forbid on the context was kept")
+	and, ok := p.Conditions[0].Body.(ast.NodeTypeAnd)
+	if !ok {
+		t.Fatalf("residual %#v", p.Conditions[0].Body)
 	}
-	if p, keep := partialOf(t, `forbid (principal, action, resource) when { principal.scopes.contains("s") };`, me, batch.Ignore()); !keep || len(p.Conditions) != 0 {
-		t.Errorf("a forbid that holds in every context: keep=%v %+v", keep, p)
+	if v, ok := and.Right.(ast.NodeValue); !ok || v.Value != types.False {
+		t.Errorf("the principal's part was not evaluated: %#v", and.Right)
+	}
+	if got := conditions(p); got != never {
+		t.Errorf("truth %v, want never", got)
 	}
 }
 
 func TestPartialAssumption4Errors(t *testing.T) {
-	p, keep := partialOf(t, `permit (principal, action, resource) when { principal.getTag("missing") == "x" };`, me, batch.Ignore())
+	p, keep := partialOf(t, `permit (principal, action, resource) when { principal.getTag("missing") == "x" };`, me)
 	if !keep {
 		t.Fatal("a failing condition was dropped")
 	}
 	if _, failed := partialError(p); !failed {
 		t.Errorf("a failing condition is not a partial error: %+v", p)
 	}
-	p, _ = partialOf(t, `permit (principal, action, resource);`, me, batch.Ignore())
-	if _, failed := partialError(p); failed {
-		t.Error("an unconditional permit reads as an error")
+	p, _ = partialOf(t, `permit (principal, action, resource) when { context.n > 1 || principal.getTag("missing") == "x" };`, me)
+	if got := conditions(p); got != sometimes {
+		t.Errorf("context || error: truth %v, want sometimes", got)
+	}
+}
+
+// TestTruth reads residuals in three values, as lists use them.
+func TestTruth(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want truth
+	}{
+		{`permit (principal, action, resource);`, always},
+		{`permit (principal, action, resource) when { context.n > 1 };`, sometimes},
+		{`permit (principal, action, resource) unless { context.n > 1 };`, sometimes},
+		{`permit (principal, action, resource) when { context.n > 1 && principal.scopes.contains("s") };`, sometimes},
+		{`permit (principal, action, resource) when { context.n > 1 || principal.scopes.contains("s") };`, always},
+		{`permit (principal, action, resource) when { context.n > 1 || principal.scopes.contains("t") };`, sometimes},
+		{`permit (principal, action, resource) when { !(context.n > 1 || principal.scopes.contains("s")) };`, never},
+		{`permit (principal, action, resource) when { if context.n > 1 then principal.scopes.contains("s") else true };`, always},
+		{`permit (principal, action, resource) when { if context.n > 1 then principal.scopes.contains("t") else true };`, sometimes},
+		{`permit (principal, action, resource) when { context.n > 1 } unless { principal.scopes.contains("s") };`, never},
+	} {
+		p, keep := partialOf(t, tc.src, me)
+		got := never
+		if keep {
+			got = conditions(p)
+		}
+		if got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.src, got, tc.want)
+		}
 	}
 }
