@@ -22,6 +22,7 @@ import (
 type emitter struct {
 	pkg      *types.Package
 	wrappers map[*component]string // the wrapper function of each component
+	calls    map[*component]string // prompts, templates: the function returning its call checks
 	imports  map[string]string     // import name by path
 	aliased  map[string]bool       // the import name is not the package's name
 	l        locals                // of the wrapper being emitted
@@ -32,6 +33,7 @@ func emit(pf *pkgFile) ([]byte, error) {
 	e := &emitter{
 		pkg:      pf.Types,
 		wrappers: map[*component]string{},
+		calls:    map[*component]string{},
 		imports:  map[string]string{},
 		aliased:  map[string]bool{},
 	}
@@ -51,10 +53,21 @@ func emit(pf *pkgFile) ([]byte, error) {
 		taken[name] = true
 		e.wrappers[c] = name
 	}
+	for _, c := range pf.Components {
+		if c.Kind != kindTool && len(c.callChecks()) > 0 {
+			name := e.wrappers[c] + "Calls"
+			for taken[name] || e.pkg.Scope().Lookup(name) != nil {
+				name += "_"
+			}
+			taken[name] = true
+			e.calls[c] = name
+		}
+	}
 	// The server parameter must not hide a package-level name or an
 	// imported package that a check expression may use.
-	used := map[string]bool{"mcp": true, "runtime": true}
+	used := map[string]bool{"mcp": true, "runtime": true, "json": true}
 	for _, c := range pf.Components {
+		used[e.wrappers[c]] = true
 		for _, t := range c.Auth {
 			if t.Check != nil {
 				for _, p := range t.Check.Parts {
@@ -63,12 +76,16 @@ func emit(pf *pkgFile) ([]byte, error) {
 			}
 		}
 	}
+	free := func(name string) bool { return e.pkg.Scope().Lookup(name) == nil && !used[name] }
 	srv := "s"
 	for _, name := range []string{"srv", "mcpauthServer"} {
-		if e.pkg.Scope().Lookup(srv) == nil && !used[srv] {
+		if free(srv) {
 			break
 		}
 		srv = name
+	}
+	for !free(srv) {
+		srv += "_"
 	}
 
 	// The declarations are built first, which settles every import,
@@ -85,6 +102,9 @@ func emit(pf *pkgFile) ([]byte, error) {
 	}
 	for _, c := range pf.Components {
 		decls = append(decls, e.wrapper(c))
+		if d := e.callsDecl(c); d != nil {
+			decls = append(decls, d)
+		}
 	}
 	return e.render(pf, decls)
 }
@@ -97,11 +117,13 @@ func emit(pf *pkgFile) ([]byte, error) {
 // would, and formatting a large file is most of the generator's own work.
 func (e *emitter) render(pf *pkgFile, decls []jen.Code) ([]byte, error) {
 	n := max(1, min(goruntime.GOMAXPROCS(0), len(decls)/minChunk))
+	bounds := chunkBounds(len(decls), n)
+	n = len(bounds) - 1
 	chunks := make([][]byte, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		lo, hi := i*len(decls)/n, (i+1)*len(decls)/n
+		lo, hi := bounds[i], bounds[i+1]
 		wg.Go(func() { chunks[i], errs[i] = e.renderChunk(pf, decls[lo:hi]) })
 	}
 	wg.Wait()
@@ -139,6 +161,32 @@ func (e *emitter) render(pf *pkgFile, decls []jen.Code) ([]byte, error) {
 	out := append(head, '\n')
 	out = append(out, bytes.Join(bodies, []byte("\n\n"))...)
 	return append(out, '\n'), nil
+}
+
+// chunkBounds splits m declarations into at most n chunks of about equal
+// work, returning the n+1 bounds (fewer when chunks would be empty).
+// Register, the first declaration, weighs as much as all the wrappers
+// together: it holds every component's definition.
+func chunkBounds(m, n int) []int {
+	weight := func(i int) int {
+		if i == 0 {
+			return max(1, m-1)
+		}
+		return 1
+	}
+	left := max(1, m-1) + m - 1 // work not yet in a closed chunk
+	bounds := []int{0}
+	acc := 0 // work of the open chunk
+	for i := range m {
+		acc += weight(i)
+		chunks := n - len(bounds) + 1 // the open one and those after it
+		if chunks > 1 && i+1 < m && acc*chunks >= left {
+			bounds = append(bounds, i+1)
+			left -= acc
+			acc = 0
+		}
+	}
+	return append(bounds, m)
 }
 
 // minChunk is the fewest declarations worth a goroutine of their own.
@@ -290,14 +338,22 @@ func (e *emitter) register(g *jen.Group, srv string, c *component) {
 		}
 		def = jen.Qual(mcpPath, "NewPrompt").Add(multi("(", ")", opts...))
 	}
-	args := []jen.Code{def, jen.Id(e.wrappers[c])}
+	var handler jen.Code = jen.Id(e.wrappers[c])
+	if c.Kind == kindTool && len(c.callChecks()) > 0 {
+		add, handler = "AddToolCall", jen.Id(e.wrappers[c]).Call()
+	}
+	args := []jen.Code{def, handler}
 	for _, t := range c.Auth {
+		if t.Check != nil && t.Check.Call != nil {
+			continue // see callOptions
+		}
 		if t.Check == nil {
 			args = append(args, rt("WithScopes").Call(lits(t.Scopes)...))
 			continue
 		}
 		args = append(args, rt("WithAuth").Call(e.check(t.Check)))
 	}
+	args = append(args, e.callOptions(c)...)
 	if len(c.Tags) > 0 {
 		args = append(args, rt("WithTags").Call(lits(c.Tags)...))
 	}
@@ -320,6 +376,20 @@ func rawString(s string) jen.Code {
 
 // check emits a check expression as runtime.WithAuth takes it.
 func (e *emitter) check(ce *checkExpr) jen.Code {
+	x := e.expr(ce)
+	if !ce.Direct {
+		x = rt("Check").Call(x)
+	}
+	if ce.MayPanic {
+		// Evaluated once, when Register runs; a panic names the annotation.
+		return rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(rt("AuthCheck")).Block(jen.Return(x)))
+	}
+	return x
+}
+
+// expr emits a check expression as written, its references to other
+// packages qualified with the generated file's imports.
+func (e *emitter) expr(ce *checkExpr) *jen.Statement {
 	x := jen.Null()
 	for _, p := range ce.Parts {
 		if p.Path == "" {
@@ -327,13 +397,6 @@ func (e *emitter) check(ce *checkExpr) jen.Code {
 			continue
 		}
 		x.Add(e.qualPath(p.Path, p.Pkg, p.Text))
-	}
-	if !ce.Direct {
-		x = rt("Check").Call(x)
-	}
-	if ce.MayPanic {
-		// Evaluated once, when Register runs; a panic names the annotation.
-		return rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(rt("AuthCheck")).Block(jen.Return(x)))
 	}
 	return x
 }
@@ -357,6 +420,9 @@ func wrapperName(c *component) string {
 // calls the annotated function and encodes its result.
 func (e *emitter) wrapper(c *component) *jen.Statement {
 	e.l = e.localsFor(c)
+	if c.Kind == kindTool && len(c.callChecks()) > 0 {
+		return e.toolCallWrapper(c)
+	}
 	ctx := jen.Id(e.l.ctx).Qual("context", "Context")
 	var req, result jen.Code
 	switch c.Kind {

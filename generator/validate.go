@@ -42,6 +42,8 @@ type validator struct {
 	// invalid is set when a component depends on a type the type checker
 	// could not resolve: the package's type errors are then the problem.
 	invalid bool
+
+	tags map[token.Pos]*ast.BasicLit // struct field tags, built on the first tag error
 }
 
 // analyze validates the annotations of pkg, whose directives are dirs,
@@ -56,6 +58,15 @@ func analyze(cfg Config, pkg *packages.Package, dirs []*directive, vocab *vocabu
 	}
 	v := &validator{pkg: pkg, e: e, qual: qual, requireAuth: cfg.RequireAuth, vocab: vocab,
 		gen: &schemaGen{docs: fieldDocs(pkg.Syntax), qual: qual}}
+	v.gen.conv = v.schemaConvention(dirs)
+	reported := map[string]bool{} // a struct used twice has its mistakes once
+	v.gen.tagError = func(f jsonField, key string, off int, msg string) {
+		pos := v.tagPosition(f, key, off)
+		if k := pos.String() + msg; !reported[k] {
+			reported[k] = true
+			v.e.at(pos, "field %s: %s", f.v.Name(), msg)
+		}
+	}
 	var comps []*component
 	annotated := map[*ast.FuncDecl]*directive{}
 	for _, d := range dirs {
@@ -205,6 +216,7 @@ func (v *validator) component(d *directive, dir *annotations.Directive) *compone
 		v.promptParams(c, params)
 		v.promptResult(c, fn, sig)
 	}
+	v.bindCalls(c)
 	return c
 }
 
@@ -282,8 +294,12 @@ func exported(name string) string {
 }
 
 func (v *validator) toolParams(c *component, params []*types.Var) {
+	root := &schema{Type: "object"}
+	if v.gen.conv.closed {
+		root.AdditionalProperties = false
+	}
 	if len(params) == 0 {
-		c.Schema = objectSchema(nil, nil, "\t\t")
+		c.Schema = objectSchema(root, "\t\t")
 		return
 	}
 	if st, ptr, ok := argStruct(params); ok {
@@ -291,13 +307,13 @@ func (v *validator) toolParams(c *component, params []*types.Var) {
 		if v.inputStruct(params[0], st) {
 			return
 		}
-		props, required, err := v.gen.arguments(st)
+		s, err := v.gen.arguments(st)
 		if err != nil {
 			v.schemaErr(params[0], err)
 			return
 		}
-		c.Required = required
-		c.Schema = objectSchema(props, required, "\t\t")
+		c.Required = presenceChecked(s)
+		c.Schema = objectSchema(s, "\t\t")
 		return
 	}
 	c.Params = paramNamed
@@ -319,7 +335,8 @@ func (v *validator) toolParams(c *component, params []*types.Var) {
 			c.Required = append(c.Required, a.Name)
 		}
 	}
-	c.Schema = objectSchema(props, c.Required, "\t\t")
+	root.Properties, root.Required = &props, c.Required
+	c.Schema = objectSchema(root, "\t\t")
 }
 
 func (v *validator) schemaErr(p *types.Var, err error) {
@@ -391,7 +408,7 @@ func (v *validator) resourceParams(c *component, dir *annotations.Directive, par
 		case !types.Identical(p.Type(), types.Typ[types.String]):
 			v.e.atPos(p.Pos(), "parameter %s must be a string: it binds the URI variable {%s}, not %s", p.Name(), p.Name(), types.TypeString(p.Type(), v.qual))
 		default:
-			c.Args = append(c.Args, arg{Name: p.Name(), Type: p.Type(), Required: true})
+			c.Args = append(c.Args, arg{Name: p.Name(), Type: p.Type(), Param: p, Required: true})
 		}
 	}
 	seen := map[string]bool{}
@@ -440,7 +457,11 @@ func (v *validator) promptParams(c *component, params []*types.Var) {
 				v.e.atPos(params[0].Pos(), "prompt argument %q (field %s) must be a string or *string, not %s", f.name, f.v.Name(), types.TypeString(f.v.Type(), v.qual))
 				continue
 			}
-			a := arg{Name: f.name, Type: f.v.Type(), Required: f.required(), Description: f.description(v.gen.docs)}
+			desc, required, ok := v.gen.promptArg(f)
+			if !ok {
+				continue
+			}
+			a := arg{Name: f.name, Type: f.v.Type(), Required: required, Description: desc}
 			c.Args = append(c.Args, a)
 			if a.Required {
 				c.Required = append(c.Required, a.Name)
@@ -677,12 +698,20 @@ checked:
 		return ce
 	}
 	// runtime.Check takes the shapes, and named types of them, as they are.
-	if sig, _ := t.Underlying().(*types.Signature); !isCheckShape(sig) {
-		v.e.at(w.Pos, "check(%s): %s has type %s, which is not an auth check; want runtime.AuthCheck or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error)",
-			w.Text, w.Text, types.TypeString(t, v.qual))
-		return nil
+	sig, _ := t.Underlying().(*types.Signature)
+	if isCheckShape(sig) {
+		return ce
 	}
-	return ce
+	if call := callShape(sig); call != nil {
+		// A call check: bound to the handler's arguments once they are
+		// known (bindCalls).
+		call.at = w.Pos
+		ce.Call = call
+		return ce
+	}
+	v.e.at(w.Pos, "check(%s): %s has type %s, which is not an auth check; want runtime.AuthCheck or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error), or a call check: one of these taking the handler's arguments after the runtime.AuthContext",
+		w.Text, w.Text, types.TypeString(t, v.qual))
+	return nil
 }
 
 // mayPanic reports whether evaluating a check expression may panic: it

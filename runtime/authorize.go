@@ -108,7 +108,8 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 	switch mcp.MCPMethod(method) {
 	case mcp.MethodToolsCall:
 		if !s.policy.HasMiddleware() && !s.argsAtEntry.Load() {
-			return ctx // the tool filter decides, answering as for a missing tool
+			// The tool filter decides, answering as for a missing tool.
+			return s.enterHeaderBoundCall(ctx, targetOf().Name)
 		}
 		return s.enterToolCall(ctx, targetOf())
 	case mcp.MethodPromptsGet:
@@ -122,17 +123,32 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 		return s.withView(ctx, s.listedResources(ctx), nil, nil)
 	case mcp.MethodResourcesTemplatesList:
 		return s.withView(ctx, nil, s.listedTemplates(ctx), nil)
+	case mcp.MethodCompletionComplete:
+		return s.enterCompletion(ctx, targetOf().Ref)
+	case mcp.MethodResourcesSubscribe, mcp.MethodResourcesUnsubscribe:
+		t := targetOf()
+		if mcp.IsModernProtocol(t.Meta.ProtocolVersion) {
+			return ctx // removed in 2026-07-28: mcp-go answers so for any URI
+		}
+		return s.enterSubscription(ctx, t.URI)
 	}
 	return ctx
 }
 
-// target is the name (tools/call, prompts/get) or URI (resources/read) a
-// request targets, and its arguments, as its params carry them.
+// target is the name (tools/call, prompts/get), URI (resources/read,
+// resources/subscribe) or reference (completion/complete) a request
+// targets, as its params carry it, its arguments (tools/call,
+// prompts/get), and the protocol version its _meta declares (2026-07-28
+// and later).
 type target struct {
-	Name string `json:"name"`
-	URI  string `json:"uri"`
+	Name string        `json:"name"`
+	URI  string        `json:"uri"`
+	Ref  completionRef `json:"ref"`
 	// Arguments are kept undecoded until a check needs them.
 	Arguments json.RawMessage `json:"arguments"`
+	Meta      struct {
+		ProtocolVersion string `json:"io.modelcontextprotocol/protocolVersion"`
+	} `json:"_meta"`
 }
 
 // arguments decodes the target's arguments as mcp-go does: nil when there
@@ -184,6 +200,11 @@ func (s *Server) enterToolCall(ctx context.Context, t target) context.Context {
 	exists := rec != nil || s.mcp.GetTool(t.Name) != nil
 	msg, hidden := s.decide(ctx, KindTool, t, rec, exists)
 	ctx = context.WithValue(ctx, verdictKey{}, &verdict{kind: KindTool, target: t.Name, hidden: hidden})
+	if hidden && rec.headerBound {
+		// mcp-go checks header bindings before the tool filter runs: the
+		// stand-in answers as a missing tool (see enterHeaderBoundCall).
+		return s.withMissingTool(ctx, t.Name)
+	}
 	if msg == "" {
 		return ctx
 	}
@@ -201,41 +222,22 @@ func (s *Server) enterPromptGet(ctx context.Context, t target) context.Context {
 }
 
 func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Context {
-	rec := s.reg.Load().match(uri)
-	tok := AccessTokenFromContext(ctx)
+	rec, exists := s.resourceFor(ctx, uri)
 	if !s.policy.HasMiddleware() {
-		if rec == nil || skipChecks(ctx) {
-			return ctx
-		}
-		ac := AuthContext{Token: tok, Component: &rec.Component, Arguments: rec.templateArguments(uri)}
-		if !rec.Permits(ctx, ac) || rec.CallRefusal(ctx, ac, uri) != "" {
+		if rec == nil || s.callDenied(ctx, rec, uri) {
 			// Nothing is installed: mcp-go finds no such resource and
 			// answers as it does for any unknown URI.
 			return ctx
 		}
 		return s.withRecordView(ctx, rec)
 	}
-	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
-	exists := rec != nil
-	if rec != nil {
-		comp = &rec.Component
-	} else {
-		_, exists = s.mcp.ListResources()[uri]
-	}
 	// The messages name the URI that was asked for, not the template it
 	// matched.
-	var msg string
-	if !skipChecks(ctx) {
-		ac := AuthContext{Token: tok, Component: comp}
-		if rec != nil {
-			ac.Arguments = rec.templateArguments(uri)
-		}
-		msg = s.policy.RefusalFor(ctx, ac, rec.guard(), exists, uri)
-		if msg == "" && rec.guard().CallRefusal(ctx, ac, uri) != "" {
-			// A read its call checks deny is answered as for a URI that
-			// nothing serves.
-			msg = s.policy.RefusalFor(ctx, ac, nil, false, uri)
-		}
+	msg := s.resourceRefusal(ctx, uri, rec, exists)
+	if msg == "" && rec != nil && s.callDenied(ctx, rec, uri) {
+		// A read its call checks deny is answered as for a URI that
+		// nothing serves.
+		msg = s.policy.Refusal(ctx, AccessTokenFromContext(ctx), &Component{Kind: KindResource, Name: uri, URI: uri}, nil, false, uri)
 	}
 	if msg != "" {
 		return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindResource, target: uri, refusal: msg})
@@ -244,6 +246,16 @@ func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Cont
 		return ctx
 	}
 	return s.withRecordView(ctx, rec)
+}
+
+// callDenied reports whether the call checks of rec, the component serving
+// uri, deny the read.
+func (s *Server) callDenied(ctx context.Context, rec *record, uri string) bool {
+	if skipChecks(ctx) || !rec.HasCallChecks() {
+		return false
+	}
+	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: &rec.Component, Arguments: rec.templateArguments(uri)}
+	return rec.CallRefusal(ctx, ac, uri) != ""
 }
 
 // templateArguments returns the template variables uri binds when rec is a
@@ -264,26 +276,69 @@ func (rec *record) templateArguments(uri string) map[string]any {
 	return args
 }
 
+// resourceRefusal is refusal for the component resourceFor found serving
+// uri (rec; nil when there is none the caller may use, though one exists).
+func (s *Server) resourceRefusal(ctx context.Context, uri string, rec *record, exists bool) string {
+	if skipChecks(ctx) {
+		return ""
+	}
+	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: &Component{Kind: KindResource, Name: uri, URI: uri}}
+	usable := rec != nil
+	if rec != nil {
+		ac.Component = &rec.Component
+		ac.Arguments = rec.templateArguments(uri)
+	} else if !exists {
+		// Added on MCP() directly: only middleware applies.
+		_, usable = s.mcp.ListResources()[uri]
+	}
+	// The component's own checks already ran (resourceFor): no guard.
+	return s.policy.RefusalFor(ctx, ac, nil, usable, uri)
+}
+
+// resourceFor finds the component that serves uri to the caller: the
+// resource with exactly that URI, else the first template (in template
+// order) that matches it, skipping those whose own checks fail, so that a
+// component the caller may not see never shadows one it may. exists
+// reports whether any runtime component matches uri at all. Call checks
+// do not take part: they decide the read once the component is found.
+func (s *Server) resourceFor(ctx context.Context, uri string) (rec *record, exists bool) {
+	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
+	usable := func(rec *record) bool {
+		return skip || rec.Permits(ctx, AuthContext{Token: tok, Component: &rec.Component, Arguments: rec.templateArguments(uri)})
+	}
+	if rec, ok := reg.resources[uri]; ok {
+		exists = true
+		if usable(rec) {
+			return rec, true
+		}
+	}
+	for _, rec := range reg.templates {
+		if rec.template.Template.URITemplate.Regexp().MatchString(uri) {
+			exists = true
+			if usable(rec) {
+				return rec, true
+			}
+		}
+	}
+	return nil, exists
+}
+
+// refusal decides a targeted request when middleware is present: "" to
+// allow, else the message to answer with, naming the target as label (see
+// authz.Policy.Refusal). rec is nil for a component without a record.
+func (s *Server) refusal(ctx context.Context, comp *Component, rec *record, exists bool, label string) string {
+	if skipChecks(ctx) {
+		return ""
+	}
+	return s.policy.Refusal(ctx, AccessTokenFromContext(ctx), comp, rec.guard(), exists, label)
+}
+
 // guard returns rec's guard; nil for a nil record.
 func (rec *record) guard() *authz.Guard {
 	if rec == nil {
 		return nil
 	}
 	return rec.Guard
-}
-
-// match finds the component serving uri: a resource with exactly that URI,
-// else the first template (in template order) that matches it.
-func (r *registry) match(uri string) *record {
-	if rec, ok := r.resources[uri]; ok {
-		return rec
-	}
-	for _, rec := range r.templates {
-		if rec.template.Template.URITemplate.Regexp().MatchString(uri) {
-			return rec
-		}
-	}
-	return nil
 }
 
 func (s *Server) listedResources(ctx context.Context) map[string]server.ServerResource {

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -80,4 +81,16 @@ func OptionalStringArgument(ac AuthContext, name string) *string {
 		return nil
 	}
 	return &v
+}
+
+// ArgumentsInto decodes the arguments of ac into dst, a pointer to a
+// struct, as encoding/json decodes a JSON object: generated call checks of
+// prompts that take an input struct read it so. Arguments dst does not know
+// are ignored.
+func ArgumentsInto(ac AuthContext, dst any) error {
+	b, err := json.Marshal(ac.Arguments)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, dst)
 }

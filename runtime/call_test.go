@@ -1,9 +1,13 @@
 package runtime_test
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"sync"
 	"testing"
 
@@ -266,5 +270,62 @@ func TestToolCallCheck(t *testing.T) {
 	if seen.Token != tokRead || seen.Component == nil || seen.Component.Name != "update_note" ||
 		!seen.Component.HasTag("notes") || seen.Arguments["id"] != "reader-1" {
 		t.Errorf("handler saw %+v", seen)
+	}
+}
+
+// TestStdioSkipsCallChecks: on stdio, where no request carries a token and
+// no check runs, call checks do not run either.
+func TestStdioSkipsCallChecks(t *testing.T) {
+	ran := 0
+	deny := func(context.Context, runtime.AuthContext) (bool, error) { ran++; return false, nil }
+	srv := runtime.NewServer("stdio", "1")
+	srv.AddToolCall(mcp.NewTool("typed"), func(ctx context.Context, ac runtime.AuthContext, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		if res := runtime.ToolCallCheck(ctx, ac, "check(deny)", deny); res != nil {
+			return res, nil
+		}
+		return mcp.NewToolResultText("typed ok"), nil
+	})
+	srv.AddTool(mcp.NewTool("plain"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return mcp.NewToolResultText("plain ok"), nil
+	}, runtime.WithCallChecks(deny))
+	srv.AddResourceTemplate(mcp.NewResourceTemplate("notes://{id}", "note"), func(_ context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, Text: "note ok"}}, nil
+	}, runtime.WithCallChecks(deny))
+
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- runtime.ServeStdioIO(srv, ctx, inR, outW) }()
+	t.Cleanup(func() { cancel(); inW.Close(); <-done })
+	out := bufio.NewReader(outR)
+	send := func(id int, method string, params any) string {
+		msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+		if _, err := inW.Write(append(msg, '\n')); err != nil {
+			t.Fatal(err)
+		}
+		line, err := out.ReadBytes('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(line)
+	}
+	send(1, "initialize", map[string]any{"protocolVersion": mcp.LATEST_PROTOCOL_VERSION, "capabilities": map[string]any{}, "clientInfo": map[string]any{"name": "t", "version": "1"}})
+	inW.Write([]byte(`{"jsonrpc":"2.0","method":"notifications/initialized"}` + "\n"))
+	for i, c := range []struct {
+		method string
+		params any
+		want   string
+	}{
+		{"tools/call", map[string]any{"name": "typed"}, "typed ok"},
+		{"tools/call", map[string]any{"name": "plain"}, "plain ok"},
+		{"resources/read", map[string]any{"uri": "notes://1"}, "note ok"},
+	} {
+		if got := send(i+2, c.method, c.params); !strings.Contains(got, c.want) {
+			t.Errorf("%s over stdio: %s", c.method, got)
+		}
+	}
+	if ran != 0 {
+		t.Errorf("call checks ran %d times over stdio", ran)
 	}
 }
