@@ -370,3 +370,36 @@ when { context has amount && context.amount > 1000 || principal.hasTag("frozen")
 		}
 	}
 }
+
+// TestTemplateVariables: a read of a resource template is decided with the
+// variables the URI binds as context.
+func TestTemplateVariables(t *testing.T) {
+	set, err := cedarauth.ParsePolicies("docs.cedar", []byte(`
+permit (principal, action == Action::"resource:docs://{id}", resource) when { context.id == "public" };
+permit (principal, action == Action::"prompt:ask", resource) when { context has topic && context.topic == "weather" };
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := runtime.NewServer("docs", "1", runtime.WithMiddleware(cedarauth.New(set).Middleware()))
+	s.AddResourceTemplate(mcp.NewResourceTemplate("docs://{id}", "doc"),
+		func(_ context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+			return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, Text: "doc"}}, nil
+		})
+	s.AddPrompt(mcp.NewPrompt("ask", mcp.WithArgument("topic")), func(context.Context, mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		return mcp.NewGetPromptResult("", []mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent("ask"))}), nil
+	})
+	c := mcptest.Connect(t, s)
+	if _, err := c.Read(bob, "docs://public"); err != nil {
+		t.Errorf("docs://public: %v", err)
+	}
+	if _, err := c.Read(bob, "docs://secret"); !mcptest.ErrorContains(err, "Authorization failed for resource 'docs://secret': insufficient permissions") {
+		t.Errorf("docs://secret: %v", err)
+	}
+	if _, err := c.Prompt(bob, "ask", map[string]string{"topic": "weather"}); err != nil {
+		t.Errorf("ask about the weather: %v", err)
+	}
+	if _, err := c.Prompt(bob, "ask", map[string]string{"topic": "secrets"}); !mcptest.ErrorContains(err, "Authorization failed for prompt 'ask': insufficient permissions") {
+		t.Errorf("ask about secrets: %v", err)
+	}
+}
