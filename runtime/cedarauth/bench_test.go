@@ -3,6 +3,7 @@ package cedarauth_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ when { context has text && context.text like "*FORBIDDEN*" };
 	if err != nil {
 		b.Fatal(err)
 	}
-	if n := len(set.Map()); n != 20 {
+	if n := len(maps.Collect(set.All())); n != 20 {
 		b.Fatalf("%d policies, want 20", n)
 	}
 	return cedarauth.New(set)
