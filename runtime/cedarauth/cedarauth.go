@@ -59,7 +59,8 @@ func WithEntities(store types.EntityGetter) Option {
 
 // Monitor makes the Authorizer evaluate and report without enforcing:
 // every decision is made and reported (to the hook of OnDecision, and a
-// denial it would have made is logged with log/slog at level Info), and
+// denial it would have made is logged with log/slog: at level Info for a
+// call, at Debug for each component a list would have left out), and
 // every request and list goes through as if the policies permitted it.
 // It is the way to try a policy set on live traffic before enforcing it.
 func Monitor() Option {
@@ -176,7 +177,13 @@ func (a *Authorizer) Check(ctx context.Context, ac authz.AuthContext) (bool, err
 	}
 	if a.monitor {
 		if !allowed {
-			slog.Default().InfoContext(ctx, "cedarauth: monitor mode: the policies deny; let through",
+			// A list asks about every component: its denials are
+			// logged at Debug, a call's at Info.
+			level := slog.LevelInfo
+			if listing {
+				level = slog.LevelDebug
+			}
+			slog.Default().Log(ctx, level, "cedarauth: monitor mode: the policies deny; let through",
 				slog.Bool("listing", listing),
 				slog.String("component", ac.Component.Kind.String()),
 				slog.String("action", d.Action.String()),
