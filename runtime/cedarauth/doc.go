@@ -97,7 +97,9 @@
 // The policies that can apply to a component, given its action and
 // resource whoever asks, are found once per component, on its first
 // decision (and split into those that read the context and those that do
-// not); each decision evaluates only those. Nothing is cached per
+// not, and leaving out of lists the forbids that read the context in a way
+// some context always escapes, such as context.amount > 1000); each
+// decision evaluates only those. Nothing is cached per
 // principal and component. The principal entity is
 // built once per token object (a list asks about every component with one
 // token); the server's entities are read on every decision.

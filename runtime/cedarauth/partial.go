@@ -50,25 +50,82 @@ func prepare(policies []idPolicy, comp *component) {
 			continue
 		}
 		comp.policies = append(comp.policies, p)
-		if readsContext((*ast.Policy)(p.policy.AST())) {
-			comp.slow = append(comp.slow, p)
-		} else {
+		pa := (*ast.Policy)(p.policy.AST())
+		switch {
+		case !readsContext(pa):
 			comp.listing = append(comp.listing, p)
+		case pa.Effect == ast.EffectForbid && !mayHoldAlways(pa):
+			// A forbid that some context always escapes never hides a
+			// component: a list need not look at it.
+		default:
+			comp.slow = append(comp.slow, p)
 		}
 	}
 }
 
+// mayHoldAlways reports whether p's conditions might hold in every
+// context for some principal. It answers false only when they cannot: a
+// condition that requires a test of the context (context.amount > 1000,
+// context has memo) to be true, or to be false, holds in some contexts and
+// not in others. It takes any other part for possibly true and possibly
+// false, so it may answer true for a condition that never holds; and it
+// does not recognise a tautology over the context (context has x ||
+// !(context has x)), for which it answers false: a list then shows a
+// component that the forbid refuses every call of.
+func mayHoldAlways(p *ast.Policy) bool {
+	for _, c := range p.Conditions {
+		if c.Condition == ast.ConditionWhen && !mayBe(c.Body, true) || c.Condition == ast.ConditionUnless && !mayBe(c.Body, false) {
+			return false
+		}
+	}
+	return true
+}
+
+// mayBe reports whether n might evaluate to want in every context, for
+// some principal.
+func mayBe(n ast.IsNode, want bool) bool {
+	switch n := n.(type) {
+	case ast.NodeValue:
+		b, ok := n.Value.(types.Boolean)
+		return ok && bool(b) == want
+	case ast.NodeTypeAnd:
+		if want {
+			return mayBe(n.Left, true) && mayBe(n.Right, true)
+		}
+		return mayBe(n.Left, false) || mayBe(n.Right, false)
+	case ast.NodeTypeOr:
+		if want {
+			return mayBe(n.Left, true) || mayBe(n.Right, true)
+		}
+		return mayBe(n.Left, false) && mayBe(n.Right, false)
+	case ast.NodeTypeNot:
+		return mayBe(n.Arg, !want)
+	case ast.NodeTypeIfThenElse:
+		return true
+	}
+	// A test: of the context, it holds in some contexts and fails in
+	// others; of anything else, it may hold or not.
+	return !readsContextNode(n)
+}
+
 // readsContext reports whether a condition of p mentions the context.
 func readsContext(p *ast.Policy) bool {
-	found := false
 	for _, c := range p.Conditions {
-		ast.Inspect(ast.NewNode(c.Body), func(n ast.IsNode) bool {
-			if v, ok := n.(ast.NodeTypeVariable); ok && v.Name == "context" {
-				found = true
-			}
-			return !found
-		})
+		if readsContextNode(c.Body) {
+			return true
+		}
 	}
+	return false
+}
+
+func readsContextNode(n ast.IsNode) bool {
+	found := false
+	ast.Inspect(ast.NewNode(n), func(n ast.IsNode) bool {
+		if v, ok := n.(ast.NodeTypeVariable); ok && v.Name == "context" {
+			found = true
+		}
+		return !found
+	})
 	return found
 }
 

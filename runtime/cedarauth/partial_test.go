@@ -126,3 +126,28 @@ func TestTruth(t *testing.T) {
 		}
 	}
 }
+
+func TestMayHoldAlways(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want bool
+	}{
+		{`forbid (principal, action, resource);`, true},
+		{`forbid (principal, action, resource) when { principal.hasTag("frozen") };`, true},
+		{`forbid (principal, action, resource) when { context has text && context.text like "*X*" };`, false},
+		{`forbid (principal, action, resource) when { context.n > 1 || principal.hasTag("frozen") };`, true},
+		{`forbid (principal, action, resource) when { context.n > 1 && principal.hasTag("frozen") };`, false},
+		{`forbid (principal, action, resource) unless { context has ok };`, false},
+		{`forbid (principal, action, resource) unless { context has ok && principal.hasTag("trusted") };`, true},
+		{`forbid (principal, action, resource) when { !(context has ok) };`, false},
+		{`forbid (principal, action, resource) when { if context has ok then true else principal.hasTag("x") };`, true},
+	} {
+		list, err := cedar.NewPolicyListFromBytes("", []byte(tc.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := mayHoldAlways((*ast.Policy)(list[0].AST())); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.src, got, tc.want)
+		}
+	}
+}
