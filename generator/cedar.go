@@ -13,14 +13,19 @@ import (
 // per component whose context is typed from the component's arguments.
 
 // cedarSchema returns the Cedar schema (human-readable form) of comps,
-// the components of the package at pkgPath.
-func cedarSchema(pkgPath string, comps []*component) string {
+// the components of the package at pkgPath, with the server's own entity
+// types (own, nil for none), which the principal may be a member of.
+func cedarSchema(pkgPath string, comps []*component, own *ownEntities) string {
+	parents := ""
+	if own != nil && len(own.types) > 0 {
+		parents = " in [" + strings.Join(own.types, ", ") + "]"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "// Cedar schema of the MCP components of %s, derived by mcpauthgen.\n", pkgPath)
 	b.WriteString(`
 // The caller: id is the token's "sub" claim, else its client id. Tags are
 // the token's claims (as strings) and the tags the server's entities add.
-entity Principal = {
+entity Principal` + parents + ` = {
   "sub": String,
   "client_id": String,
   "scopes": Set<String>,
@@ -58,6 +63,12 @@ action "call_tool", "read_resource", "get_prompt";
 		fmt.Fprintf(&b, "  principal: [Principal],\n  resource: [%s],\n  context: ", typ)
 		writeRecord(&b, cedarContext(c), "  ")
 		b.WriteString(",\n};\n")
+	}
+	if own != nil && len(own.schemas) > 0 {
+		b.WriteString("\n// The server's own entity types (runtime/cedarauth.WithEntities).\n")
+		for _, s := range own.schemas {
+			b.WriteString(s)
+		}
 	}
 	return b.String()
 }
@@ -259,10 +270,10 @@ func cedarQuote(s string) string {
 // CedarSchema loads the packages matching patterns ("." when there are
 // none), validates their annotations as Generate does, and returns the
 // Cedar schema of each package's components (see runtime/cedarauth for
-// the entity model), in package path order, separated by a blank line. A
-// package without components has none. The //mcp:policies files are not
-// checked, so that the schema can be printed while a policy is being
-// fixed.
+// the entity model) and of the schema files its //mcp:policies lines name,
+// in package path order, separated by a blank line. A package without
+// components has none. The policy files are not checked, so that the
+// schema can be printed while a policy is being fixed.
 func CedarSchema(cfg Config, patterns ...string) ([]byte, error) {
 	cfg.skipPolicies = true
 	pkgs, list, err := analyzeAll(&cfg, patterns)
@@ -273,10 +284,17 @@ func CedarSchema(cfg Config, patterns ...string) ([]byte, error) {
 		return nil, list
 	}
 	var out []string
+	e := &errs{}
 	for _, a := range pkgs {
-		if a.File != nil {
-			out = append(out, cedarSchema(a.Pkg.PkgPath, a.File.Components))
+		if a.File == nil {
+			continue
 		}
+		own, _ := readOwnEntities(a.Pkg.Dir, policiesLines(a.Dirs), e)
+		out = append(out, cedarSchema(a.Pkg.PkgPath, a.File.Components, own))
+	}
+	if len(e.list) > 0 {
+		e.list.Sort()
+		return nil, e.list
 	}
 	return []byte(strings.Join(out, "\n")), nil
 }

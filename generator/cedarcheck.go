@@ -15,29 +15,33 @@ import (
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/cedar-policy/cedar-go/x/exp/ast"
 	cedarschema "github.com/cedar-policy/cedar-go/x/exp/schema"
+	cedarschemaast "github.com/cedar-policy/cedar-go/x/exp/schema/ast"
 	"github.com/cedar-policy/cedar-go/x/exp/schema/validate"
 
 	"github.com/mcpauthgen/mcpauthgen/annotations"
 )
 
 // checkPolicies validates the Cedar policy files the //mcp:policies lines
-// among dirs name against the schema of comps (cedarSchema), reporting
-// every mistake at its position in the policy file.
+// among dirs name against the schema of comps and of the schema files
+// those lines name (cedarSchema), reporting every mistake at its position
+// in the policy or schema file.
 func checkPolicies(pkgDir, pkgPath string, comps []*component, dirs []*directive, vocab *vocabularies, e *errs) {
-	var c *policyChecker
-	for _, d := range dirs {
-		l, ok := d.line.(*annotations.Policies)
-		if !ok || l.File.Text == "" {
-			continue
-		}
-		if c == nil {
-			var err error
-			if c, err = newPolicyChecker(pkgPath, comps, vocab); err != nil {
-				// The schema is ours: failing to read it back is a bug.
-				e.at(posOf(l.File.Pos), "internal error: the derived Cedar schema does not parse: %v", err)
-				return
-			}
-		}
+	lines := policiesLines(dirs)
+	if len(lines) == 0 {
+		return
+	}
+	own, ok := readOwnEntities(pkgDir, lines, e)
+	if !ok {
+		return
+	}
+	c, err := newPolicyChecker(pkgPath, comps, vocab, own)
+	if err != nil {
+		// The derived part is ours and the files parsed: failing to read
+		// the whole back is a bug, or a schema file that clashes with it.
+		e.at(posOf(lines[0].File.Pos), "the package's Cedar schema does not resolve: %v", err)
+		return
+	}
+	for _, l := range lines {
 		path := filepath.Join(pkgDir, filepath.FromSlash(l.File.Text))
 		src, err := os.ReadFile(path)
 		if err != nil {
@@ -46,6 +50,104 @@ func checkPolicies(pkgDir, pkgPath string, comps []*component, dirs []*directive
 		}
 		c.check(path, src, e)
 	}
+}
+
+// policiesLines returns the valid //mcp:policies lines among dirs.
+func policiesLines(dirs []*directive) []*annotations.Policies {
+	var out []*annotations.Policies
+	for _, d := range dirs {
+		if l, ok := d.line.(*annotations.Policies); ok && !d.broken && l.File.Text != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// ownEntities are the server's own entity types, declared in the schema
+// files //mcp:policies lines name.
+type ownEntities struct {
+	schemas []string // the files' text, in the order first named
+	types   []string // the entity types they declare, sorted
+}
+
+// derivedTypes are the entity types the derived schema declares.
+var derivedTypes = []string{"Principal", "Tool", "Resource", "Prompt"}
+
+// schemaFileError matches the position cedar-go's schema parser puts in
+// front of its errors.
+var schemaFileError = regexp.MustCompile(`^(.*):(\d+):(\d+): (.*)$`)
+
+// readOwnEntities reads and parses the schema files lines name, each once.
+// It reports whether they are all valid.
+func readOwnEntities(pkgDir string, lines []*annotations.Policies, e *errs) (*ownEntities, bool) {
+	own := &ownEntities{}
+	ok := true
+	seen := map[string]bool{}
+	for _, l := range lines {
+		if l.Schema.Text == "" || seen[l.Schema.Text] {
+			continue
+		}
+		seen[l.Schema.Text] = true
+		path := filepath.Join(pkgDir, filepath.FromSlash(l.Schema.Text))
+		src, err := os.ReadFile(path)
+		if err != nil {
+			e.at(posOf(l.Schema.Pos), "cannot read schema file %s: %v", l.Schema.Text, errors.Unwrap(err))
+			ok = false
+			continue
+		}
+		var s cedarschema.Schema
+		s.SetFilename(path)
+		if err := s.UnmarshalCedar(src); err != nil {
+			if m := schemaFileError.FindStringSubmatch(err.Error()); m != nil {
+				line, _ := strconv.Atoi(m[2])
+				col, _ := strconv.Atoi(m[3])
+				e.at(token.Position{Filename: path, Line: line, Column: col}, "%s", m[4])
+			} else {
+				e.at(posOf(l.Schema.Pos), "schema file %s: %v", l.Schema.Text, err)
+			}
+			ok = false
+			continue
+		}
+		a := s.AST()
+		declared := func(ns string, ents []string) {
+			for _, name := range ents {
+				if ns != "" {
+					name = ns + "::" + name
+				}
+				if slices.Contains(derivedTypes, name) {
+					e.at(posOf(l.Schema.Pos), "schema file %s declares %s, which mcpauthgen's derived schema already declares", l.Schema.Text, name)
+					ok = false
+					continue
+				}
+				if !slices.Contains(own.types, name) {
+					own.types = append(own.types, name)
+				}
+			}
+		}
+		names := func(ents map[cedarschemaast.Ident]cedarschemaast.Entity, enums map[cedarschemaast.Ident]cedarschemaast.Enum) []string {
+			var out []string
+			for n := range ents {
+				out = append(out, string(n))
+			}
+			for n := range enums {
+				out = append(out, string(n))
+			}
+			return out
+		}
+		declared("", names(a.Entities, a.Enums))
+		actions := len(a.Actions)
+		for ns, n := range a.Namespaces {
+			declared(string(ns), names(n.Entities, n.Enums))
+			actions += len(n.Actions)
+		}
+		if actions > 0 {
+			e.at(posOf(l.Schema.Pos), "schema file %s declares actions; it may only add entity types (the actions are the components')", l.Schema.Text)
+			ok = false
+		}
+		own.schemas = append(own.schemas, "// "+l.Schema.Text+"\n"+strings.TrimSpace(string(src))+"\n")
+	}
+	slices.Sort(own.types)
+	return own, ok
 }
 
 func posOf(p annotations.Pos) token.Position {
@@ -61,10 +163,10 @@ type policyChecker struct {
 	tags []string // every tag a component has or a vocabulary declares
 }
 
-func newPolicyChecker(pkgPath string, comps []*component, vocab *vocabularies) (*policyChecker, error) {
+func newPolicyChecker(pkgPath string, comps []*component, vocab *vocabularies, own *ownEntities) (*policyChecker, error) {
 	var s cedarschema.Schema
 	s.SetFilename("schema")
-	if err := s.UnmarshalCedar([]byte(cedarSchema(pkgPath, comps))); err != nil {
+	if err := s.UnmarshalCedar([]byte(cedarSchema(pkgPath, comps, own))); err != nil {
 		return nil, err
 	}
 	r, err := s.Resolve()

@@ -169,7 +169,10 @@
 //
 // A package's //mcp:policies FILE.cedar lines name Cedar policy files,
 // which are validated against the Cedar schema of its components
-// (CedarSchema; the entity model is runtime/cedarauth's): cedar-go's
+// (CedarSchema; the entity model is runtime/cedarauth's) and of the schema
+// files of its own entity types the lines name (a file may declare entity
+// types other than those derived, not actions; the principal may be a
+// member of any of them): cedar-go's
 // validator in strict mode, after checks that every tool, prompt, resource
 // and action a policy names, and every tag it tests with
 // resource.tags.contains (or containsAll, containsAny), exists. Each

@@ -135,7 +135,8 @@ func Generate(cfg Config, patterns ...string) ([]File, error) {
 // analyzed is a loaded package with the model of its generated file.
 type analyzed struct {
 	Pkg  *packages.Package
-	File *pkgFile // nil when the package has no components
+	File *pkgFile     // nil when the package has no components
+	Dirs []*directive // the package's //mcp: lines
 }
 
 // analyzeAll completes cfg's defaults, loads the packages matching
@@ -197,7 +198,7 @@ func analyzeAll(cfg *Config, patterns []string) ([]analyzed, ErrorList, error) {
 			}
 			checkPolicies(pkg.Dir, pkg.PkgPath, comps, found[i], vocabs[moduleOf(pkg)], e)
 		}
-		out = append(out, analyzed{Pkg: pkg, File: pf})
+		out = append(out, analyzed{Pkg: pkg, File: pf, Dirs: found[i]})
 	}
 	if len(loadErrs) > 0 {
 		return nil, nil, &LoadError{Errs: loadErrs}

@@ -61,7 +61,10 @@
 // mcpauthgen -cedar-schema prints this model as a Cedar schema for the
 // annotated components of a package, with each action's context typed from
 // the Go input type, and //mcp:policies FILE.cedar validates a policy file
-// against it when generating.
+// against it when generating. The server's own entity types (the groups a
+// principal is in, say) are declared in a schema file named on the same
+// line (//mcp:policies FILE.cedar OWN.cedarschema); the principal may be a
+// member of any of them.
 //
 // # Decisions
 //

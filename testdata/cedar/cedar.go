@@ -10,7 +10,7 @@ import "context"
 //mcp:policies principal.cedar
 //mcp:policies ids.cedar
 //mcp:policies missing.cedar
-//mcp:policies valid.cedar
+//mcp:policies valid.cedar own.cedarschema
 
 // Transfer is what transfer takes.
 type Transfer struct {
