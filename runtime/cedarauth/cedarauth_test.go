@@ -408,3 +408,17 @@ permit (principal, action == Action::"prompt:ask", resource) when { context has 
 		t.Errorf("ask about secrets: %v", err)
 	}
 }
+
+func TestScopes(t *testing.T) {
+	set, err := cedarauth.ParsePolicies("s.cedar", []byte(`
+permit (principal, action, resource) when { principal.scopes.contains("b") };
+permit (principal, action, resource) when { principal.scopes.containsAll(["c", "a"]) || principal.scopes.containsAny(["b", "d"]) };
+permit (principal, action, resource) when { resource.tags.contains("not-a-scope") && context has x };
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"a", "b", "c", "d"}, cedarauth.New(set).Scopes()); diff != "" {
+		t.Errorf("Scopes (-want +got):\n%s", diff)
+	}
+}
