@@ -83,9 +83,23 @@ func (e *emitter) callsDecl(c *component) jen.Code {
 }
 
 // evalChecks evaluates the call check expressions of c into their
-// variables.
+// variables. When one could panic, a deferred runtime.CheckSite names the
+// expression being evaluated in the panic, as runtime.CheckAt does for
+// other checks.
 func (e *emitter) evalChecks(g *jen.Group, c *component) {
+	site := ""
 	for i, ce := range c.callChecks() {
+		if ce.MayPanic {
+			if site == "" {
+				site = e.l.site
+				g.Var().Id(site).Add(rt("CheckSite"))
+				g.Defer().Id(site).Dot("Recover").Call()
+			}
+			g.Id(site).Op("=").Add(rt("CheckSite")).Values(jen.Dict{
+				jen.Id("Pos"):  jen.Lit(ce.Pos),
+				jen.Id("Expr"): jen.Lit(ce.Text),
+			})
+		}
 		g.Id(e.l.checks[i]).Op(":=").Add(e.expr(ce))
 	}
 }

@@ -17,6 +17,7 @@ type locals struct {
 	// variables holding its call checks, in order.
 	ac     string
 	checks []string
+	site   string // the runtime.CheckSite of the call checks' evaluation
 }
 
 func (e *emitter) localsFor(c *component) locals {
@@ -46,6 +47,7 @@ func (e *emitter) localsFor(c *component) locals {
 		ctx: free("ctx"), req: free("req"), args: free("args"), in: free("in"),
 		res: free("res"), err: free("err"), out: free("out"), ac: free("ac"),
 	}
+	used[l.ac] = true
 	for i := range calls {
 		name := "check"
 		if i > 0 {
@@ -55,6 +57,7 @@ func (e *emitter) localsFor(c *component) locals {
 		used[name] = true
 		l.checks = append(l.checks, name)
 	}
+	l.site = free("site")
 	return l
 }
 

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -93,4 +94,32 @@ func ArgumentsInto(ac AuthContext, dst any) error {
 		return err
 	}
 	return json.Unmarshal(b, dst)
+}
+
+// CheckSite names the check(…) expression being evaluated, for call checks,
+// whose functions have shapes of their own that CheckAt cannot return.
+// Generated code defers Recover, then sets the site before evaluating each
+// expression that could panic:
+//
+//	var site runtime.CheckSite
+//	defer site.Recover()
+//	site = runtime.CheckSite{Pos: "notes.go:40:30", Expr: "ownerOf(\"id\")"}
+//	check := ownerOf("id")
+//
+// so that a panic names the annotation, as with CheckAt.
+type CheckSite struct {
+	Pos, Expr string
+}
+
+// Recover raises a panic of the function that deferred it again as an
+// error naming the site's annotation (position and expression), as CheckAt
+// does; it does nothing when there is no panic. It must be deferred
+// directly.
+func (s *CheckSite) Recover() {
+	if r := recover(); r != nil {
+		if err, ok := r.(error); ok {
+			panic(fmt.Errorf("%s: check(%s) panicked when Register ran: %w", s.Pos, s.Expr, err))
+		}
+		panic(fmt.Errorf("%s: check(%s) panicked when Register ran: %v", s.Pos, s.Expr, r))
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
@@ -23,6 +24,10 @@ func allowNote(runtime.AuthContext, noteInput) bool { return true }
 // that returns true, each written as mcpauthgen generates it: "plain" as
 // for auth=scopes(read), "checked" as for auth=scopes(read),check(allowNote).
 func callBenchServer(tb testing.TB) *client.Client {
+	return connect(tb, callBenchRegistered())
+}
+
+func callBenchRegistered() *runtime.Server {
 	srv := runtime.NewServer("bench", "1")
 	tool := func(name string) mcp.Tool {
 		return mcp.NewTool(name, mcp.WithString("id", mcp.Required()), mcp.WithString("text", mcp.Required()))
@@ -49,7 +54,7 @@ func callBenchServer(tb testing.TB) *client.Client {
 			return runtime.TextResult(in.Text, nil)
 		}
 	}(), runtime.WithScopes("read"))
-	return connect(tb, srv)
+	return srv
 }
 
 func noteCall(name string) mcp.CallToolRequest {
@@ -129,5 +134,73 @@ func TestToolCallCheckAllocs(t *testing.T) {
 	plain, checked := allocs("plain"), allocs("checked")
 	if checked > plain+0.5 {
 		t.Errorf("a tools/call with a passing call check allocates %.1f times, the same tool without it %.1f", checked, plain)
+	}
+}
+
+// BenchmarkToolCallCheckHandler calls the two tools' handlers as mcp-go
+// does, without the transport, so that the comparison is not lost in the
+// noise of the in-process client's goroutines: what a call check adds is
+// the AuthContext, the check and the call to it.
+func BenchmarkToolCallCheckHandler(b *testing.B) {
+	srv := callBenchRegistered()
+	ctx := as(tokRead)
+	for _, name := range []string{"plain", "checked"} {
+		b.Run("tool="+name, func(b *testing.B) {
+			h := srv.MCP().GetTool(name).Handler
+			req := noteCall(name)
+			b.ReportAllocs()
+			for b.Loop() {
+				if res, err := h(ctx, req); err != nil || res.IsError {
+					b.Fatal(err, resultText(res))
+				}
+			}
+		})
+	}
+	// The two alternated in blocks, in alternating order, so that both see
+	// the same machine: the ratio of their times is check/none.
+	b.Run("alternated", func(b *testing.B) {
+		plain, checked := srv.MCP().GetTool("plain").Handler, srv.MCP().GetTool("checked").Handler
+		preq, creq := noteCall("plain"), noteCall("checked")
+		const block = 32
+		timed := func(h server.ToolHandlerFunc, req mcp.CallToolRequest) time.Duration {
+			t0 := time.Now()
+			for range block {
+				if _, err := h(ctx, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+			return time.Since(t0)
+		}
+		var none, check time.Duration
+		odd := false
+		for b.Loop() {
+			if odd {
+				check += timed(checked, creq)
+				none += timed(plain, preq)
+			} else {
+				none += timed(plain, preq)
+				check += timed(checked, creq)
+			}
+			odd = !odd
+		}
+		b.ReportMetric(float64(check)/float64(none), "check/none")
+	})
+}
+
+// BenchmarkToolCallCheckAlone is what a passing call check adds to a
+// handler, measured alone: stable enough on a loaded machine to set against
+// the handler's own time (BenchmarkToolCallCheckHandler/tool=plain).
+func BenchmarkToolCallCheckAlone(b *testing.B) {
+	ctx := as(tokRead)
+	ac := runtime.AuthContext{Token: tokRead, Component: &runtime.Component{Kind: runtime.KindTool, Name: "checked"}}
+	in := noteInput{ID: "n1", Text: "buy milk"}
+	check := allowNote
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := runtime.ToolCallCheck(ctx, ac, "check(allowNote)", func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+			return check(ac, in), nil
+		}); res != nil {
+			b.Fatal(resultText(res))
+		}
 	}
 }

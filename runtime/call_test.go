@@ -329,3 +329,32 @@ func TestStdioSkipsCallChecks(t *testing.T) {
 		t.Errorf("call checks ran %d times over stdio", ran)
 	}
 }
+
+// TestCheckSiteRecover: a panic while a call check expression is evaluated
+// names the annotation, and an error panic stays inspectable.
+func TestCheckSiteRecover(t *testing.T) {
+	errNoConfig := errors.New("no config")
+	eval := func(panicWith any) (got any) {
+		defer func() { got = recover() }()
+		func() {
+			var site runtime.CheckSite
+			defer site.Recover()
+			site = runtime.CheckSite{Pos: "notes.go:40:30", Expr: `ownerOf("id")`}
+			if panicWith != nil {
+				panic(panicWith)
+			}
+		}()
+		return nil
+	}
+	if got := eval(nil); got != nil {
+		t.Errorf("no panic: got %v", got)
+	}
+	got, _ := eval("boom").(error)
+	if got == nil || got.Error() != `notes.go:40:30: check(ownerOf("id")) panicked when Register ran: boom` {
+		t.Errorf("string panic: %v", got)
+	}
+	got, _ = eval(errNoConfig).(error)
+	if !errors.Is(got, errNoConfig) {
+		t.Errorf("error panic does not wrap the error: %v", got)
+	}
+}

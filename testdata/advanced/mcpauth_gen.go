@@ -344,6 +344,12 @@ func mcpauthTool_Ping(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallTo
 // once the call checks pass. The checks are evaluated once, when Register runs.
 func mcpauthToolTransfer() runtime.ToolCallHandler {
 	check_ := fromSelf
+	var site runtime.CheckSite
+	defer site.Recover()
+	site = runtime.CheckSite{
+		Expr: "maxAmount(100)",
+		Pos:  "calls.go:35:39",
+	}
 	check2 := maxAmount(100)
 	check3 := check
 	return func(ctx context.Context, ac runtime.AuthContext, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
