@@ -64,3 +64,28 @@ func TestREADMECedarErrors(t *testing.T) {
 		t.Errorf("README.md shows %d policy errors", n)
 	}
 }
+
+// TestCheckCatchesPolicyDrift: a tool renamed in Go after its policy was
+// written fails -check, at the policy.
+func TestCheckCatchesPolicyDrift(t *testing.T) {
+	src := func(fn string) string {
+		return "package p\n\nimport \"context\"\n\n//mcp:policies p.cedar\n\n" +
+			"// " + fn + " reads.\n//\n//mcp:tool\nfunc " + fn + "(ctx context.Context, id string) (string, error) { return id, nil }\n"
+	}
+	dir := tempPkg(t, map[string]string{
+		"p.go":    src("ReadNote"),
+		"p.cedar": "permit (principal, action == Action::\"tool:read_note\", resource)\nwhen { context.id == \"x\" };\n",
+	})
+	if code, _, stderr := runCLI(t, dir); code != 0 {
+		t.Fatalf("generate: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "-check", dir); code != 0 {
+		t.Fatalf("-check after generating: exit %d, %s", code, stderr)
+	}
+	writeFile(t, filepath.Join(dir, "p.go"), src("FetchNote"))
+	code, _, stderr := runCLI(t, "-check", dir)
+	want := `p.cedar:1:38: policy "policy0": unknown action "tool:read_note": no annotated component declares it`
+	if code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("-check after the rename: exit %d, stderr %q; want exit 1 with %q", code, stderr, want)
+	}
+}
