@@ -10,7 +10,7 @@ import (
 const prefix = "//mcp:"
 
 var (
-	kindWords = []string{"prompt", "resource", "roles", "schema", "scopes", "tags", "tool"}
+	kindWords = []string{"policies", "prompt", "resource", "roles", "schema", "scopes", "tags", "tool"}
 	keyWords  = []string{"auth", "description", "mime", "name", "tags", "title", "uri"}
 	flagWords = []string{"destructive", "idempotent", "openworld", "readonly"}
 	termWords = []string{"scopes", "roles", "check", "any", "public"}
@@ -55,6 +55,8 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 		r := &Roles{Pos: p.at(0)}
 		r.Words = p.vocabulary("role", checkRole, end)
 		l = r
+	case "policies":
+		l = p.policies(end)
 	case "tags":
 		t := &Tags{Pos: p.at(0)}
 		t.Words = p.vocabulary("tag", checkTag, end)
@@ -62,7 +64,7 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 	case "schema":
 		l = p.schema(end)
 	case "":
-		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, roles, tags or schema)")
+		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, roles, tags, schema or policies)")
 	default:
 		p.unknown(i, "directive kind", kind, kindWords)
 	}
