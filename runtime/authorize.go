@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -122,7 +123,7 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 		return s.enterCompletion(ctx, targetOf().Ref)
 	case mcp.MethodResourcesSubscribe, mcp.MethodResourcesUnsubscribe:
 		t := targetOf()
-		if mcp.IsModernProtocol(t.Meta.ProtocolVersion) {
+		if mcp.IsModernProtocol(t.protocol) {
 			return ctx // removed in 2026-07-28: mcp-go answers so for any URI
 		}
 		return s.enterSubscription(ctx, t.URI)
@@ -133,14 +134,31 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 // target is the name (tools/call, prompts/get), URI (resources/read,
 // resources/subscribe) or reference (completion/complete) a request
 // targets, as its params carry it, and the protocol version its _meta
-// declares (2026-07-28 and later).
+// declares (protocolIn).
 type target struct {
-	Name string        `json:"name"`
-	URI  string        `json:"uri"`
-	Ref  completionRef `json:"ref"`
-	Meta struct {
-		ProtocolVersion string `json:"io.modelcontextprotocol/protocolVersion"`
-	} `json:"_meta"`
+	Name     string        `json:"name"`
+	URI      string        `json:"uri"`
+	Ref      completionRef `json:"ref"`
+	protocol string
+}
+
+// protocolIn returns the protocol version the _meta of the JSON-RPC
+// message raw declares, read exactly as mcp-go reads it to decide a
+// request's protocol era: the whole message decoded into the same wrapper,
+// _meta as an mcp.Meta (a map, whose keys match exactly, where a struct
+// field would match a key in any case), and "" when that decoding fails.
+// The runtime must never take for modern a request mcp-go serves as a
+// legacy one, or the reverse.
+func protocolIn(raw []byte) string {
+	var wrapper struct {
+		Params struct {
+			Meta *mcp.Meta `json:"_meta"`
+		} `json:"params"`
+	}
+	if json.Unmarshal(raw, &wrapper) != nil {
+		return ""
+	}
+	return wrapper.Params.Meta.ProtocolVersion()
 }
 
 func (s *Server) enterToolCall(ctx context.Context, name string) context.Context {

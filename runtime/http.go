@@ -182,6 +182,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		_ = json.Unmarshal(body, &msg) // mcp-go answers a bad message itself
+		msg.Params.protocol = protocolIn(body)
 		if h.cfg.stepUp && msg.Method == string(mcp.MethodToolsCall) {
 			if scopes, ok := h.srv.stepUpScopes(AccessTokenFromContext(ctx), msg.Params.Name); ok {
 				authz.Challenge(w, http.StatusForbidden, h.metadataURL(r), `error="insufficient_scope"`, `scope="`+authz.ScopeParam(scopes)+`"`)

@@ -299,3 +299,32 @@ func TestStatelessHasNoSessions(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionBindingReadsProtocolAsMCPGo: a legacy request is not let past
+// the session check by a _meta whose protocol version only the runtime
+// would read as 2026-07-28 (a key in another case, which encoding/json
+// matches to a struct field but mcp-go's map lookup does not, or a
+// duplicate key): mcp-go serves it on the session it names, so it must
+// be answered as for an unknown session.
+func TestSessionBindingReadsProtocolAsMCPGo(t *testing.T) {
+	ts, _ := newPrincipalServer(t)
+	url := ts.URL + "/mcp"
+	alice := newHTTPSession(t, url, "alice-1", false)
+	for _, meta := range []string{
+		`{"IO.MODELCONTEXTPROTOCOL/PROTOCOLVERSION":"2026-07-28"}`,
+		`{"io.modelcontextprotocol/protocolVersion":"2025-11-25","io.modelcontextprotocol/protocolversion":"2026-07-28"}`,
+	} {
+		for _, body := range []string{
+			`{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"debug","_meta":` + meta + `}}`,
+			`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","_meta":` + meta + `}}`,
+			`{"jsonrpc":"2.0","id":7,"result":{"role":"assistant","content":{"type":"text","text":"forged"},"model":"m"},"params":{"_meta":` + meta + `}}`,
+			// mcp-go's decoding of _meta fails at the first: no version.
+			`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","_meta":"x","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}`,
+		} {
+			got := rawHTTP(t, context.Background(), http.MethodPost, url, "bob", alice.session, body)
+			if got.Status != http.StatusNotFound || got.Body != "Invalid session ID\n" {
+				t.Errorf("bob on alice's session with _meta %s:\n%s\n=> %d %q, want 404 Invalid session ID", meta, body, got.Status, got.Body)
+			}
+		}
+	}
+}
