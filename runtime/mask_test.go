@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -130,5 +131,44 @@ func TestMaskErrorDetails(t *testing.T) {
 				t.Errorf("masked errors not logged:\n%s", log)
 			}
 		})
+	}
+}
+
+// TestMaskErrorDetailsWrapped: with masking, only what a *ToolError says
+// reaches the client, even when the error that carries it wraps it in
+// text of its own.
+func TestMaskErrorDetailsWrapped(t *testing.T) {
+	captureLog(t)
+	srv := runtime.NewServer("mask", "1.0.0", runtime.WithMaskErrorDetails())
+	wrapped := fmt.Errorf("%s: %w", secret, &runtime.ToolError{Message: "quota exceeded"})
+	srv.AddTool(mcp.NewTool("wrapped_tool_error"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return runtime.TextResult("", wrapped)
+	})
+	srv.AddTool(mcp.NewTool("raw_wrapped_tool_error"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return nil, wrapped
+	})
+	srv.AddPrompt(mcp.NewPrompt("wrapped_prompt"), func(context.Context, mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		return nil, wrapped
+	})
+	srv.AddResource(mcp.NewResource("wrapped://resource", "wrapped"), func(context.Context, mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		return nil, wrapped
+	})
+	ts := httptest.NewServer(srv.HTTPHandler())
+	defer ts.Close()
+	s := newHTTPSession(t, ts.URL, "", false)
+	for _, c := range []struct {
+		method string
+		params map[string]any
+		want   string
+	}{
+		{"tools/call", map[string]any{"name": "wrapped_tool_error"}, `"text":"quota exceeded"`},
+		{"tools/call", map[string]any{"name": "raw_wrapped_tool_error"}, `"message":"quota exceeded"`},
+		{"prompts/get", map[string]any{"name": "wrapped_prompt"}, `"message":"quota exceeded"`},
+		{"resources/read", map[string]any{"uri": "wrapped://resource"}, `"message":"quota exceeded"`},
+	} {
+		got := s.post(c.method, c.params)
+		if !strings.Contains(got.Body, c.want) || strings.Contains(got.Body, "10.0.0.5") {
+			t.Errorf("%s %v: %+v, want %s and no internal text", c.method, c.params, got, c.want)
+		}
 	}
 }
