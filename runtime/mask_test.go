@@ -172,3 +172,30 @@ func TestMaskErrorDetailsWrapped(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskErrorDetailsEncodingError: with masking, a tool result that
+// cannot be encoded is a handler error like any other: the encoder's text
+// (which names the type and carries a MarshalJSON's error) is logged, not
+// sent.
+func TestMaskErrorDetailsEncodingError(t *testing.T) {
+	logs := captureLog(t)
+	srv := runtime.NewServer("mask", "1.0.0", runtime.WithMaskErrorDetails())
+	srv.AddTool(mcp.NewTool("unencodable"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return runtime.StructuredResult(secretMarshaler{}, nil)
+	})
+	ts := httptest.NewServer(srv.HTTPHandler())
+	defer ts.Close()
+	s := newHTTPSession(t, ts.URL, "", false)
+	got := s.post("tools/call", map[string]any{"name": "unencodable"})
+	if !strings.Contains(got.Body, `"text":"Error calling tool 'unencodable'"`) || !strings.Contains(got.Body, `"isError":true`) || strings.Contains(got.Body, "10.0.0.5") {
+		t.Errorf("tools/call unencodable: %+v, want the masked isError result", got)
+	}
+	if !strings.Contains(logs.String(), "10.0.0.5") {
+		t.Errorf("the encoding error is not logged:\n%s", logs)
+	}
+}
+
+// secretMarshaler fails to encode with internal text in its error.
+type secretMarshaler struct{}
+
+func (secretMarshaler) MarshalJSON() ([]byte, error) { return nil, errors.New(secret) }
