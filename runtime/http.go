@@ -43,7 +43,8 @@ type httpConfig struct {
 // *InsufficientScopeError. The verifier's error text is logged, never sent.
 // The protected resource metadata and CORS preflight requests need no
 // token. The verified token is in the context of every check and handler
-// of the request.
+// of the request, with the raw bearer token in its Token when the verifier
+// left that empty.
 func WithTokenVerifier(v TokenVerifier) HTTPOption {
 	return func(c *httpConfig) { c.verifier = v }
 }

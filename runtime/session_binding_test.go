@@ -328,3 +328,29 @@ func TestSessionBindingReadsProtocolAsMCPGo(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionBoundWithoutIdentity: a verifier of its own may return tokens
+// that name nobody (no subject, no client, no Token text: an API-key
+// verifier that returns only scopes, say). Each bearer token is then its
+// own principal: another key on a live session is answered as for an
+// unknown session, not served as if both keys were one principal.
+func TestSessionBoundWithoutIdentity(t *testing.T) {
+	keys := map[string][]string{"key-1": {"read"}, "key-2": {"read"}}
+	srv := fixture()
+	ts := httptest.NewServer(srv.HTTPHandler(mcpruntime.WithTokenVerifier(verifierFunc(func(_ context.Context, raw string) (*mcpruntime.AccessToken, error) {
+		if scopes, ok := keys[raw]; ok {
+			return &mcpruntime.AccessToken{Scopes: scopes}, nil
+		}
+		return nil, mcpruntime.ErrInvalidToken
+	}))))
+	defer ts.Close()
+	url := ts.URL + "/mcp"
+	owner := newHTTPSession(t, url, "key-1", false)
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`
+	if got := rawHTTP(t, context.Background(), http.MethodPost, url, "key-2", owner.session, body); got.Status != http.StatusNotFound || got.Body != "Invalid session ID\n" {
+		t.Errorf("key-2 on key-1's session: %d %q, want 404 Invalid session ID", got.Status, got.Body)
+	}
+	if got := owner.post("tools/list", nil); got.Status != http.StatusOK {
+		t.Errorf("key-1 on its own session: %+v", got)
+	}
+}
