@@ -1,0 +1,265 @@
+package gosdk
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
+)
+
+// HTTPOption configures HTTPHandler.
+type HTTPOption func(*httpConfig)
+
+type httpConfig struct {
+	verifier             TokenVerifier
+	resourceURL          string
+	authorizationServers []string
+	scopesSupported      []string
+	streamable           *mcp.StreamableHTTPOptions
+	stepUp               bool
+}
+
+// WithTokenVerifier makes the handler require a valid bearer token on every
+// MCP request, answered as package runtime's option of the same name
+// answers: 401 with WWW-Authenticate: Bearer resource_metadata="…" without
+// a token (or with another scheme), error="invalid_token" added for a token
+// the verifier refuses, 403 with error="insufficient_scope" for an
+// *authz.InsufficientScopeError, 503 with Retry-After when the verifier is
+// unavailable. The verified token is in the context of every check and
+// handler of the request (AccessTokenFromContext), and the SDK's
+// auth.TokenInfo of the request is filled from it (scopes, expiry, and as
+// UserID the principal: issuer and subject, or client), so that the SDK
+// binds each session to the principal that created it.
+func WithTokenVerifier(v TokenVerifier) HTTPOption {
+	return func(c *httpConfig) { c.verifier = v }
+}
+
+// WithResourceURL sets the public URL of the MCP endpoint, as clients
+// reach it. By default it is derived from each request.
+func WithResourceURL(u string) HTTPOption {
+	return func(c *httpConfig) { c.resourceURL = u }
+}
+
+// WithAuthorizationServers lists the OAuth authorization servers that issue
+// tokens for this resource, published in the protected resource metadata.
+func WithAuthorizationServers(urls ...string) HTTPOption {
+	return func(c *httpConfig) { c.authorizationServers = append(c.authorizationServers, urls...) }
+}
+
+// WithScopesSupported sets scopes_supported of the protected resource
+// metadata. By default it is the sorted union of the scopes the registered
+// components declare, those the middleware's built-in checks name, and
+// those the token verifier requires of every token (authz.ScopeRequirer).
+func WithScopesSupported(scopes ...string) HTTPOption {
+	return func(c *httpConfig) { c.scopesSupported = append(c.scopesSupported, scopes...) }
+}
+
+// WithStepUp turns on scope step-up (the scope challenge of MCP
+// 2025-11-25), as package runtime's option of the same name: a tools/call
+// denied only because the token lacks scopes is answered 403 with
+// WWW-Authenticate: Bearer error="insufficient_scope", scope="…", and such
+// tools are listed to every caller.
+func WithStepUp() HTTPOption {
+	return func(c *httpConfig) { c.stepUp = true }
+}
+
+// WithStreamableHTTPOptions passes options to mcp.NewStreamableHTTPHandler
+// (stateless mode, JSON responses, session timeout, ...).
+func WithStreamableHTTPOptions(opts *mcp.StreamableHTTPOptions) HTTPOption {
+	return func(c *httpConfig) { c.streamable = opts }
+}
+
+// HTTPHandler returns an http.Handler that serves s over MCP Streamable
+// HTTP (the SDK's mcp.StreamableHTTPHandler) at whatever path it is mounted
+// on. A request for /.well-known/oauth-protected-resource<path> routed to
+// it gets the RFC 9728 metadata for that path. It panics if s already
+// serves stdio.
+func (s *Server) HTTPHandler(opts ...HTTPOption) http.Handler {
+	if err := s.claimTransport(servedAuthorized); err != nil {
+		panic(err)
+	}
+	h := &httpHandler{srv: s}
+	for _, opt := range opts {
+		opt(&h.cfg)
+	}
+	if h.cfg.stepUp {
+		s.stepUp.Store(true)
+	}
+	h.sdk = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, h.cfg.streamable)
+	// The SDK takes a request's TokenInfo from a context key only
+	// auth.RequireBearerToken sets (token-info); its verifier here hands
+	// over what the runtime's verifier decided. Expiry was judged already:
+	// the skew keeps the SDK from judging it again a moment later.
+	h.authed = auth.RequireBearerToken(verifiedTokenInfo, &auth.RequireBearerTokenOptions{
+		AllowMissingExpiration: true,
+		ClockSkew:              time.Hour,
+	})(h.sdk)
+	return h
+}
+
+type httpHandler struct {
+	srv    *Server
+	cfg    httpConfig
+	sdk    http.Handler // the SDK's Streamable HTTP handler
+	authed http.Handler // sdk behind the hand-over of the TokenInfo
+}
+
+type verifiedKey struct{}
+
+// verifiedTokenInfo is the auth.TokenVerifier through which the SDK learns
+// the token the runtime verified for the request.
+func verifiedTokenInfo(_ context.Context, _ string, r *http.Request) (*auth.TokenInfo, error) {
+	tok, _ := r.Context().Value(verifiedKey{}).(*AccessToken)
+	if tok == nil {
+		return nil, auth.ErrInvalidToken // unreachable: the runtime verified first
+	}
+	return &auth.TokenInfo{
+		Scopes:     slices.Clone(tok.Scopes),
+		Expiration: tok.ExpiresAt,
+		UserID:     principal(tok),
+		Extra:      map[string]any{tokenInfoKey: tok},
+	}, nil
+}
+
+// principal names who a token speaks for: its issuer and subject claims,
+// or else its client. Tokens of one principal may replace each other in a
+// session; another principal's may not.
+func principal(tok *AccessToken) string {
+	iss, _ := tok.Claims["iss"].(string)
+	if sub, _ := tok.Claims["sub"].(string); sub != "" {
+		return "sub:" + iss + " " + sub
+	}
+	if tok.ClientID != "" {
+		return "client:" + iss + " " + tok.ClientID
+	}
+	return ""
+}
+
+func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, authz.MetadataPathPrefix); ok && (rest == "" || rest[0] == '/') {
+		h.serveMetadata(w, r, rest)
+		return
+	}
+	if h.cfg.verifier == nil || isPreflight(r) {
+		h.sdk.ServeHTTP(w, r)
+		return
+	}
+	tok, ok := authz.Authenticate(w, r, h.cfg.verifier, func() string { return h.metadataURL(r) })
+	if !ok {
+		return
+	}
+	if h.cfg.stepUp && r.Method == http.MethodPost && r.Body != nil {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, "cannot read request body", http.StatusBadRequest)
+			return
+		}
+		var msg struct {
+			Method string `json:"method"`
+			Params struct {
+				Name string `json:"name"`
+			} `json:"params"`
+		}
+		_ = json.Unmarshal(body, &msg) // the SDK answers a bad message itself
+		if msg.Method == methodCallTool {
+			if scopes, ok := h.srv.reg.Load().tools.byKey[msg.Params.Name].guard().StepUpScopes(tok); ok {
+				authz.Challenge(w, http.StatusForbidden, h.metadataURL(r), `error="insufficient_scope"`, `scope="`+authz.ScopeParam(scopes)+`"`)
+				return
+			}
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	h.authed.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), verifiedKey{}, tok)))
+}
+
+// isPreflight reports whether r is a CORS preflight request, which browsers
+// send without credentials.
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+}
+
+// resourceURL is the public URL of the MCP endpoint the request reached.
+func (h *httpHandler) resourceURL(r *http.Request) *url.URL {
+	if h.cfg.resourceURL != "" {
+		if u, err := url.Parse(h.cfg.resourceURL); err == nil {
+			return u
+		}
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return &url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path}
+}
+
+func (h *httpHandler) metadataURL(r *http.Request) string {
+	u := h.resourceURL(r)
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: authz.MetadataPathPrefix + u.Path}).String()
+}
+
+// protectedResourceMetadata is the RFC 9728 document, with the members
+// package runtime publishes, in the same order.
+type protectedResourceMetadata struct {
+	Resource               string   `json:"resource"`
+	AuthorizationServers   []string `json:"authorization_servers,omitempty"`
+	ScopesSupported        []string `json:"scopes_supported,omitempty"`
+	BearerMethodsSupported []string `json:"bearer_methods_supported,omitempty"`
+}
+
+// serveMetadata answers the RFC 9728 protected resource metadata of the
+// MCP endpoint at path.
+func (h *httpHandler) serveMetadata(w http.ResponseWriter, r *http.Request, path string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	resource := h.resourceURL(r)
+	if h.cfg.resourceURL == "" {
+		resource.Path = path
+	}
+	scopes := h.cfg.scopesSupported
+	if scopes == nil {
+		scopes = h.srv.declaredScopes()
+		if v, ok := h.cfg.verifier.(authz.ScopeRequirer); ok {
+			for _, sc := range v.RequiredScopes() {
+				if !slices.Contains(scopes, sc) {
+					scopes = append(scopes, sc)
+				}
+			}
+			slices.Sort(scopes)
+		}
+	}
+	doc := protectedResourceMetadata{
+		Resource:               resource.String(),
+		AuthorizationServers:   h.cfg.authorizationServers,
+		ScopesSupported:        scopes,
+		BearerMethodsSupported: []string{"header"},
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "max-age=3600")
+	_ = json.NewEncoder(w).Encode(doc)
+}
+
+// declaredScopes is the sorted union of the scopes the registered
+// components declare and the scopes the middleware's built-in checks name.
+func (s *Server) declaredScopes() []string {
+	reg := s.reg.Load()
+	var guards []*authz.Guard
+	for _, c := range []catalog{reg.tools, reg.prompts, reg.resources, reg.templates} {
+		for _, rec := range c.sorted {
+			guards = append(guards, rec.Guard)
+		}
+	}
+	return s.policy.ScopesSupported(guards...)
+}
