@@ -1,8 +1,8 @@
 package gosdk_test
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"strconv"
 	"testing"
 
@@ -15,7 +15,7 @@ import (
 func TestComponentAuthLists(t *testing.T) {
 	url := serve(t, authorized(fixture(nil)))
 	for _, tc := range []struct {
-		token                                 string
+		token                                string
 		tools, resources, templates, prompts []string
 	}{
 		{"nobody-token",
