@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcpauthgen/mcpauthgen/internal/mcpwire"
 	"github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
 )
 
@@ -29,7 +30,7 @@ func TestComponentAuthLists(t *testing.T) {
 			[]string{"admin://config", "public://info", "secret://data"}, []string{"users://{id}/profile"},
 			[]string{"admin_prompt", "public_prompt"}},
 	} {
-		s := connect(t, url, tc.token)
+		s := mcpwire.Connect(t, url, tc.token)
 		for _, l := range []struct {
 			method, key string
 			want        []string
@@ -39,7 +40,7 @@ func TestComponentAuthLists(t *testing.T) {
 			{"resources/templates/list", "resourceTemplates", tc.templates},
 			{"prompts/list", "prompts", tc.prompts},
 		} {
-			got, cursor := names(t, s.call(l.method, nil), l.key)
+			got, cursor := mcpwire.Names(t, s.Call(l.method, nil), l.key)
 			if diff := cmp.Diff(l.want, got); diff != "" || cursor != "" {
 				t.Errorf("%s %s (-want +got):\n%s (cursor %q)", tc.token, l.method, diff, cursor)
 			}
@@ -65,10 +66,10 @@ func TestHiddenAnswersLikeMissing(t *testing.T) {
 		{"resources/read", map[string]any{"uri": "users://7/profile"}},
 		{"resources/read", map[string]any{"uri": "nothing://here"}},
 	}
-	ours := connect(t, serve(t, authorized(fixture(nil))), "nobody-token")
-	theirs := connect(t, serve(t, bareHandler(bare(nil))), "")
+	ours := mcpwire.Connect(t, serve(t, authorized(fixture(nil))), "nobody-token")
+	theirs := mcpwire.Connect(t, serve(t, bareHandler(bare(nil))), "")
 	for _, r := range requests {
-		got, want := ours.call(r.method, r.params), theirs.call(r.method, r.params)
+		got, want := ours.Call(r.method, r.params), theirs.Call(r.method, r.params)
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s %v: hidden and missing answers differ:\nhidden:  %s\nmissing: %s", r.method, r.params, got, want)
 		}
@@ -79,7 +80,7 @@ func TestHiddenAnswersLikeMissing(t *testing.T) {
 // component's answer with an absent one's whose name differs only where
 // the name is written.
 func TestHiddenAnswersLikeAbsent(t *testing.T) {
-	s := connect(t, serve(t, authorized(fixture(nil))), "reader-token")
+	s := mcpwire.Connect(t, serve(t, authorized(fixture(nil))), "reader-token")
 	for _, tc := range []struct {
 		method, key, hidden, absent string
 	}{
@@ -87,11 +88,11 @@ func TestHiddenAnswersLikeAbsent(t *testing.T) {
 		{"prompts/get", "name", "admin_prompt", "absent_promp"},
 		{"resources/read", "uri", "admin://config", "absen://config"},
 	} {
-		hidden := s.call(tc.method, map[string]any{tc.key: tc.hidden})
-		absent := s.call(tc.method, map[string]any{tc.key: tc.absent})
+		hidden := s.Call(tc.method, map[string]any{tc.key: tc.hidden})
+		absent := s.Call(tc.method, map[string]any{tc.key: tc.absent})
 		absent = bytes.ReplaceAll(absent, []byte(tc.absent), []byte(tc.hidden))
 		// The ids differ by one.
-		absent = bytes.Replace(absent, []byte(`"id":`+strconv.Itoa(s.next-1)), []byte(`"id":`+strconv.Itoa(s.next-2)), 1)
+		absent = bytes.Replace(absent, []byte(`"id":`+strconv.Itoa(s.Next-1)), []byte(`"id":`+strconv.Itoa(s.Next-2)), 1)
 		if !bytes.Equal(hidden, absent) {
 			t.Errorf("%s: hidden %s\nabsent %s", tc.method, hidden, absent)
 		}
@@ -100,19 +101,19 @@ func TestHiddenAnswersLikeAbsent(t *testing.T) {
 
 func TestDirectAccess(t *testing.T) {
 	url := serve(t, authorized(fixture(nil)))
-	admin := connect(t, url, "admin-token")
+	admin := mcpwire.Connect(t, url, "admin-token")
 	var res mcp.CallToolResult
-	result(t, admin.call("tools/call", map[string]any{"name": "admin_tool"}), &res)
+	mcpwire.Result(t, admin.Call("tools/call", map[string]any{"name": "admin_tool"}), &res)
 	if res.IsError || res.Content[0].(*mcp.TextContent).Text != "admin_tool for admin [read write admin]" {
 		t.Errorf("admin_tool: %+v", res)
 	}
 	var read mcp.ReadResourceResult
-	result(t, admin.call("resources/read", map[string]any{"uri": "users://7/profile"}), &read)
+	mcpwire.Result(t, admin.Call("resources/read", map[string]any{"uri": "users://7/profile"}), &read)
 	if c := read.Contents[0]; c.Text != "user_profile users://7/profile for admin [read write admin]" || c.URI != "users://7/profile" {
 		t.Errorf("template read: %+v", c)
 	}
 	var prompt mcp.GetPromptResult
-	result(t, admin.call("prompts/get", map[string]any{"name": "admin_prompt"}), &prompt)
+	mcpwire.Result(t, admin.Call("prompts/get", map[string]any{"name": "admin_prompt"}), &prompt)
 	if got := prompt.Messages[0].Content.(*mcp.TextContent).Text; got != "admin_prompt for admin [read write admin]" {
 		t.Errorf("admin_prompt: %q", got)
 	}
@@ -121,7 +122,7 @@ func TestDirectAccess(t *testing.T) {
 func TestPaginationWithHiddenItems(t *testing.T) {
 	opts := &mcp.ServerOptions{PageSize: 2}
 	url := serve(t, authorized(fixture(opts)))
-	pages := func(s *session) [][]string {
+	pages := func(s *mcpwire.Session) [][]string {
 		var out [][]string
 		cursor := ""
 		for {
@@ -130,17 +131,17 @@ func TestPaginationWithHiddenItems(t *testing.T) {
 				params["cursor"] = cursor
 			}
 			var page []string
-			page, cursor = names(t, s.call("tools/list", params), "tools")
+			page, cursor = mcpwire.Names(t, s.Call("tools/list", params), "tools")
 			out = append(out, page)
 			if cursor == "" {
 				return out
 			}
 		}
 	}
-	if diff := cmp.Diff([][]string{{"public_tool", "read_tool"}, {"tagged_tool", "whoami"}}, pages(connect(t, url, "reader-token"))); diff != "" {
+	if diff := cmp.Diff([][]string{{"public_tool", "read_tool"}, {"tagged_tool", "whoami"}}, pages(mcpwire.Connect(t, url, "reader-token"))); diff != "" {
 		t.Errorf("reader's pages (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([][]string{{"public_tool", "tagged_tool"}, {"whoami"}}, pages(connect(t, url, "nobody-token"))); diff != "" {
+	if diff := cmp.Diff([][]string{{"public_tool", "tagged_tool"}, {"whoami"}}, pages(mcpwire.Connect(t, url, "nobody-token"))); diff != "" {
 		t.Errorf("nobody's pages (-want +got):\n%s", diff)
 	}
 
@@ -155,18 +156,18 @@ func TestPaginationWithHiddenItems(t *testing.T) {
 	mcp.AddTool(full, &mcp.Tool{Name: "whoami"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
 		return nil, nil, nil
 	})
-	ours := connect(t, url, "admin-token")
-	theirs := connect(t, serve(t, bareHandler(full)), "")
+	ours := mcpwire.Connect(t, url, "admin-token")
+	theirs := mcpwire.Connect(t, serve(t, bareHandler(full)), "")
 	ourCursor, theirCursor := "", ""
 	for i := 0; ; i++ {
-		got := ours.call("tools/list", map[string]any{"cursor": ourCursor})
-		want := theirs.call("tools/list", map[string]any{"cursor": theirCursor})
+		got := ours.Call("tools/list", map[string]any{"cursor": ourCursor})
+		want := theirs.Call("tools/list", map[string]any{"cursor": theirCursor})
 		// The runtime marks lists private; the SDK leaves them public.
 		want = bytes.Replace(want, []byte(`"cacheScope":"public"`), []byte(`"cacheScope":"private"`), 1)
 		// A cursor is a gob encoding, whose type ids depend on what the
 		// process encoded before: compare what they name.
-		_, ourCursor = names(t, got, "tools")
-		_, theirCursor = names(t, want, "tools")
+		_, ourCursor = mcpwire.Names(t, got, "tools")
+		_, theirCursor = mcpwire.Names(t, want, "tools")
 		if gosdk.DecodeCursor(ourCursor) != gosdk.DecodeCursor(theirCursor) {
 			t.Errorf("page %d: cursor names %q, the SDK's %q", i, gosdk.DecodeCursor(ourCursor), gosdk.DecodeCursor(theirCursor))
 		}
@@ -180,7 +181,7 @@ func TestPaginationWithHiddenItems(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"!!!", "bm90IGdvYg==", "x"} {
-		got, want := ours.call("tools/list", map[string]any{"cursor": bad}), theirs.call("tools/list", map[string]any{"cursor": bad})
+		got, want := ours.Call("tools/list", map[string]any{"cursor": bad}), theirs.Call("tools/list", map[string]any{"cursor": bad})
 		if !bytes.Equal(got, want) {
 			t.Errorf("cursor %q: ours %s, the SDK's %s", bad, got, want)
 		}
@@ -201,7 +202,7 @@ func TestTemplateRoutesToFirstVisible(t *testing.T) {
 		"admin-token":  "admin_docs docs://a/b for admin [read write admin]",
 	} {
 		var res mcp.ReadResourceResult
-		result(t, connect(t, url, token).call("resources/read", map[string]any{"uri": "docs://a/b"}), &res)
+		mcpwire.Result(t, mcpwire.Connect(t, url, token).Call("resources/read", map[string]any{"uri": "docs://a/b"}), &res)
 		wantMIME := map[string]string{"reader-token": "text/plain", "admin-token": "text/admin"}[token]
 		if c := res.Contents[0]; c.Text != want || c.MIMEType != wantMIME {
 			t.Errorf("%s: got %q (%s), want %q (%s)", token, c.Text, c.MIMEType, want, wantMIME)
@@ -223,7 +224,7 @@ func TestDuplicatePanics(t *testing.T) {
 func TestListsAreNotPubliclyCacheable(t *testing.T) {
 	// Even a server told to mark everything public.
 	opts := &mcp.ServerOptions{SetCacheable: func(_ context.Context, _ mcp.Request, c *mcp.Cacheable) { c.CacheScope = "public" }}
-	s := connect(t, serve(t, authorized(fixture(opts))), "admin-token")
+	s := mcpwire.Connect(t, serve(t, authorized(fixture(opts))), "admin-token")
 	for _, r := range []struct {
 		method string
 		params any
@@ -234,7 +235,7 @@ func TestListsAreNotPubliclyCacheable(t *testing.T) {
 		var res struct {
 			CacheScope *string `json:"cacheScope"`
 		}
-		result(t, s.call(r.method, r.params), &res)
+		mcpwire.Result(t, s.Call(r.method, r.params), &res)
 		if res.CacheScope == nil || *res.CacheScope != "private" {
 			t.Errorf("%s: cacheScope %v, want private", r.method, res.CacheScope)
 		}

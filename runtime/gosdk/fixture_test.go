@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -114,4 +116,12 @@ func describeToken(t *gosdk.AccessToken) string {
 // authorized serves srv over HTTP with the test verifier.
 func authorized(srv *gosdk.Server, opts ...gosdk.HTTPOption) http.Handler {
 	return srv.HTTPHandler(append([]gosdk.HTTPOption{gosdk.WithTokenVerifier(gosdk.NewStaticTokenVerifier(tokens))}, opts...)...)
+}
+
+// serve starts h on a test server and returns its URL.
+func serve(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts.URL
 }
