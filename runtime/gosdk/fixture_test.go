@@ -19,6 +19,7 @@ var tokens = map[string]gosdk.AccessToken{
 	"admin-token":  {ClientID: "admin", Scopes: []string{"read", "write", "admin"}},
 	"admin-2":      {ClientID: "admin", Scopes: []string{"read", "write", "admin"}},
 	"nobody-token": {ClientID: "nobody"},
+	"reader-2":     {ClientID: "reader", Scopes: []string{"read", "write"}},
 }
 
 // fixture registers one component of each kind for each access level, as

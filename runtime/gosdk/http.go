@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
@@ -112,6 +113,7 @@ type httpHandler struct {
 	cfg    httpConfig
 	sdk    http.Handler // the SDK's Streamable HTTP handler
 	authed http.Handler // sdk behind the hand-over of the TokenInfo
+	owners owners       // the principal of each session
 }
 
 type verifiedKey struct{}
@@ -158,6 +160,20 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	p := principal(tok)
+	if id := r.Header.Get(sessionIDHeader); id != "" {
+		if owner, known := h.owners.get(id); known && owner != p {
+			// Another principal's session: answered as an unknown one,
+			// and nothing changes.
+			unknownSession(w)
+			return
+		}
+		if r.Method == http.MethodDelete {
+			defer h.owners.forget(id)
+		}
+	} else {
+		w = &sessionRecorder{ResponseWriter: w, record: func(id string) { h.owners.set(id, p, h.srv) }}
+	}
 	if h.cfg.stepUp && r.Method == http.MethodPost && r.Body != nil {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
@@ -181,6 +197,99 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.authed.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), verifiedKey{}, tok)))
 }
+
+// sessionIDHeader carries the Streamable HTTP session.
+const sessionIDHeader = "Mcp-Session-Id"
+
+// owners records the principal that created each session, so that a
+// request of another principal can be answered as for an unknown session
+// (SPEC section 6). The SDK binds sessions to TokenInfo.UserID too, but
+// answers a mismatch with 403, which tells the caller the session exists.
+type owners struct {
+	mu    sync.Mutex
+	owner map[string]string
+}
+
+func (o *owners) get(id string) (string, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p, ok := o.owner[id]
+	return p, ok
+}
+
+// set records the principal of a new session. When the records outgrow the
+// sessions the SDK still holds, those of ended sessions are dropped.
+func (o *owners) set(id, principal string, s *Server) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.owner == nil {
+		o.owner = map[string]string{}
+	}
+	o.owner[id] = principal
+	if len(o.owner) < 64 {
+		return
+	}
+	live := map[string]bool{}
+	for ss := range s.mcp.Sessions() {
+		live[ss.ID()] = true
+	}
+	if len(o.owner) > 2*len(live) {
+		for k := range o.owner {
+			if !live[k] && k != id {
+				delete(o.owner, k)
+			}
+		}
+	}
+}
+
+func (o *owners) forget(id string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.owner, id)
+}
+
+// unknownSession answers as the SDK's Streamable HTTP handler answers a
+// request for a session it does not have (session-unknown).
+func unknownSession(w http.ResponseWriter) {
+	http.Error(w, "session not found", http.StatusNotFound)
+}
+
+// sessionRecorder passes a response through and reports the session id
+// the SDK assigns in it.
+type sessionRecorder struct {
+	http.ResponseWriter
+	record func(id string)
+	done   bool
+}
+
+func (w *sessionRecorder) WriteHeader(code int) {
+	if !w.done {
+		w.done = true
+		if id := w.Header().Get(sessionIDHeader); id != "" && code < 300 {
+			w.record(id)
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *sessionRecorder) Write(b []byte) (int, error) {
+	if !w.done {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *sessionRecorder) Flush() {
+	if !w.done {
+		w.WriteHeader(http.StatusOK)
+	}
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *sessionRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // isPreflight reports whether r is a CORS preflight request, which browsers
 // send without credentials.
