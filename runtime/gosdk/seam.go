@@ -42,6 +42,10 @@ package gosdk
 //     auth.TokenInfo that auth.RequireBearerToken put in the HTTP request's
 //     context (mcp.RequestExtra.TokenInfo), and binds a session to the
 //     TokenInfo.UserID that created it (tokenOf, httpHandler).
+//   - connect-context: the context of every request of a session made by
+//     mcp.Server.Connect derives from the context Connect was given, so a
+//     token put there (ContextWithAccessToken) reaches the request entry
+//     (Server.Connect).
 //   - session-unknown: the Streamable HTTP handler answers a request for a
 //     session it does not have with 404 and the text "session not found"
 //     (unknownSession), and names a new session in the Mcp-Session-Id

@@ -337,11 +337,16 @@ func (r *registry) catalog(kind Kind) *catalog {
 // callable. A Server serves either stdio or authorized transports
 // (HTTPHandler, Connect), never both.
 func (s *Server) ServeStdio(ctx context.Context) error {
+	return s.serveUnauthorized(ctx, &mcp.StdioTransport{})
+}
+
+// serveUnauthorized serves t as stdio is served: without checks.
+func (s *Server) serveUnauthorized(ctx context.Context, t mcp.Transport) error {
 	if err := s.claimTransport(servedStdio); err != nil {
 		return err
 	}
 	s.skipChecks.Store(true)
-	return s.mcp.Run(ctx, &mcp.StdioTransport{})
+	return s.mcp.Run(ctx, t)
 }
 
 // Connect connects the server to a transport of one's own, as

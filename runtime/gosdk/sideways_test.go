@@ -3,7 +3,6 @@ package gosdk_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"slices"
 	"sync"
 	"testing"
@@ -110,38 +109,9 @@ func (r *recorder) all() []string {
 // resources/subscribe: a hidden resource is refused as a missing one.
 func TestListenRespectsHiding(t *testing.T) {
 	calls := &recorder{}
-	srv := fixture(sidewaysOptions(calls))
-	ct, st := mcp.NewInMemoryTransports()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	if _, err := srv.Connect(ctx, st, nil); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := ct.Connect(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	listen := func(id int64, uri string) jsonrpc.Message {
-		params, _ := json.Marshal(map[string]any{
-			"_meta": map[string]any{
-				"io.modelcontextprotocol/protocolVersion":    "2026-07-28",
-				"io.modelcontextprotocol/clientCapabilities": map[string]any{},
-			},
-			"notifications": map[string]any{"resourceSubscriptions": []string{uri}},
-		})
-		reqID, _ := jsonrpc.MakeID(float64(id))
-		if err := conn.Write(ctx, &jsonrpc.Request{ID: reqID, Method: "subscriptions/listen", Params: params}); err != nil {
-			t.Fatal(err)
-		}
-		msg, err := conn.Read(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return msg
-	}
+	conn := rawConnect(t, fixture(sidewaysOptions(calls)).Connect)
 	// Anonymous (no token): secret://data is hidden, public://info is not.
-	msg := listen(1, "secret://data")
+	msg := conn.listen(1, "secret://data")
 	resp, ok := msg.(*jsonrpc.Response)
 	var werr *jsonrpc.Error
 	if !ok || resp.Error == nil || !asWire(resp.Error, &werr) || werr.Code != mcp.CodeResourceNotFound {
@@ -150,7 +120,7 @@ func TestListenRespectsHiding(t *testing.T) {
 	if len(calls.all()) != 0 {
 		t.Errorf("subscribe handler ran for a hidden resource: %v", calls.all())
 	}
-	msg = listen(2, "public://info")
+	msg = conn.listen(2, "public://info")
 	if n, ok := msg.(*jsonrpc.Request); !ok || n.Method != "notifications/subscriptions/acknowledged" {
 		t.Fatalf("listen to a visible resource: %#v", msg)
 	}
