@@ -26,6 +26,7 @@ import (
 type Server struct {
 	mcp    *server.MCPServer
 	policy *authz.Policy // the middleware
+	tags   tagSwitch     // which components exist (WithIncludeTags, WithExcludeTags)
 
 	mu  sync.Mutex               // serialises registration
 	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
@@ -79,6 +80,8 @@ type Option func(*serverConfig)
 type serverConfig struct {
 	middleware []Middleware
 	mcpOptions []server.ServerOption
+
+	includeTags, excludeTags []string
 }
 
 // WithMiddleware adds server-wide authorization layers. Their checks apply
@@ -100,7 +103,7 @@ func NewServer(name, version string, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	s := &Server{policy: authz.NewPolicy(cfg.middleware...)}
+	s := &Server{policy: authz.NewPolicy(cfg.middleware...), tags: tagSwitch{include: cfg.includeTags, exclude: cfg.excludeTags}}
 	s.reg.Store(&registry{
 		tools:     map[string]*record{},
 		prompts:   map[string]*record{},
@@ -159,6 +162,9 @@ func authorizationMeta(scopes []string) json.RawMessage {
 // answer as for a tool that does not exist.
 func (s *Server) AddTool(tool mcp.Tool, handler server.ToolHandlerFunc, opts ...ComponentOption) {
 	rec := s.newRecord(Component{Kind: KindTool, Name: tool.Name}, opts)
+	if !s.tags.exists(rec.Component.Tags) {
+		return
+	}
 	if required := rec.RequiredScopes(); len(required) > 0 {
 		tool.Meta = withAuthorizationMeta(tool.Meta, required)
 	}
@@ -169,6 +175,9 @@ func (s *Server) AddTool(tool mcp.Tool, handler server.ToolHandlerFunc, opts ...
 // AddPrompt registers a prompt with its handler, as AddTool does a tool.
 func (s *Server) AddPrompt(prompt mcp.Prompt, handler server.PromptHandlerFunc, opts ...ComponentOption) {
 	rec := s.newRecord(Component{Kind: KindPrompt, Name: prompt.Name}, opts)
+	if !s.tags.exists(rec.Component.Tags) {
+		return
+	}
 	s.update(func(r *registry) { r.prompts = withRecord(r.prompts, prompt.Name, rec) })
 	s.mcp.AddPrompt(prompt, handler)
 }
@@ -178,6 +187,9 @@ func (s *Server) AddPrompt(prompt mcp.Prompt, handler server.PromptHandlerFunc, 
 // for a URI that no resource has.
 func (s *Server) AddResource(resource mcp.Resource, handler server.ResourceHandlerFunc, opts ...ComponentOption) {
 	rec := s.newRecord(Component{Kind: KindResource, Name: resource.Name, URI: resource.URI}, opts)
+	if !s.tags.exists(rec.Component.Tags) {
+		return
+	}
 	rec.resource = server.ServerResource{Resource: resource, Handler: s.restoreSession(handler)}
 	s.update(func(r *registry) { r.resources = withRecord(r.resources, resource.URI, rec) })
 	s.advertiseResources()
@@ -192,6 +204,9 @@ func (s *Server) AddResourceTemplate(tmpl mcp.ResourceTemplate, handler server.R
 	}
 	raw := tmpl.URITemplate.Raw()
 	rec := s.newRecord(Component{Kind: KindResourceTemplate, Name: tmpl.Name, URI: raw}, opts)
+	if !s.tags.exists(rec.Component.Tags) {
+		return
+	}
 	rec.template = server.ServerResourceTemplate{Template: tmpl, Handler: server.ResourceTemplateHandlerFunc(s.restoreSession(server.ResourceHandlerFunc(handler)))}
 	s.update(func(r *registry) {
 		r.templates = slices.DeleteFunc(slices.Clone(r.templates), func(o *record) bool { return o.Component.URI == raw })

@@ -66,6 +66,8 @@ func Register(srv *runtime.Server) {
 				},
 				"weights": {
 					"type": "array",
+					"minItems": 3,
+					"maxItems": 3,
 					"items": {
 						"type": "number"
 					}
