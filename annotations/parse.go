@@ -10,7 +10,7 @@ import (
 const prefix = "//mcp:"
 
 var (
-	kindWords = []string{"prompt", "resource", "schema", "scopes", "tags", "tool"}
+	kindWords = []string{"backend", "prompt", "resource", "schema", "scopes", "tags", "tool"}
 	keyWords  = []string{"auth", "description", "mime", "name", "tags", "title", "uri"}
 	flagWords = []string{"destructive", "idempotent", "openworld", "readonly"}
 	termWords = []string{"scopes", "check", "public"}
@@ -26,7 +26,8 @@ func IsDirective(text string) bool { return strings.HasPrefix(text, prefix) }
 // first byte. The position of a byte of text is pos with the byte's offset
 // added to the column.
 //
-// The result is a *Directive, a *Scopes or a *Schema, and nil only when
+// The result is a *Directive, a *Scopes, a *Tags, a *Schema or a *Backend,
+// and nil only when
 // the line is not a directive or its kind is unknown. Parse goes on after a
 // mistake and returns every error of the line, sorted by position; when
 // there are errors, the result is a best effort and must not be used to
@@ -57,8 +58,10 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 		l = t
 	case "schema":
 		l = p.schema(end)
+	case "backend":
+		l = p.backend(end)
 	case "":
-		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags or schema)")
+		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags, schema or backend)")
 	default:
 		p.unknown(i, "directive kind", kind, kindWords)
 	}
