@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata")
 // mcpauth_gen.go, so that it builds with its package (the end-to-end tests
 // import and run it); an error case lists its errors in errors.txt.
 var (
-	goldenCases = []string{"basic", "advanced"}
+	goldenCases = []string{"basic", "advanced", "gosdkbasic"}
 	errorCases  = []struct {
 		dir string
 		cfg Config // Dir is set by the test
@@ -40,6 +40,8 @@ var (
 		// Malformed schema tags, invopop and go-sdk conventions.
 		{"schematags", Config{}, 18},
 		{"schemasdk", Config{}, 2},
+		// The other SDK's types on the go-sdk backend, two backends.
+		{"backends", Config{}, 6},
 	}
 )
 

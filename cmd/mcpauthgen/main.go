@@ -60,7 +60,9 @@
 // the run's packages accepts only the scopes (or tags) they list.
 // A package's //mcp:schema line chooses the struct tag conventions of its
 // input schemas (invopop or gosdk); malformed schema tags are errors at the
-// tag.
+// tag. A package's //mcp:backend line chooses the MCP SDK its generated
+// registration targets (mcpgo, the default, or gosdk); -backend sets the
+// default, so one run serves a module that uses both.
 //
 // The report cannot see middleware (runtime.WithMiddleware), which is
 // configured at run time: it may deny more than the report shows. -report
@@ -106,6 +108,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	requireAuth := fs.Bool("require-auth", false, "fail for any component without auth= (auth=public states that none is needed)")
 	report := fs.Bool("report", false, "write nothing; print the authorization matrix (Markdown) on standard output")
 	asJSON := fs.Bool("json", false, "with -report: print JSON instead of Markdown")
+	backend := fs.String("backend", generator.BackendMCPGo, "MCP SDK of packages without a //mcp:backend line: mcpgo (github.com/mark3labs/mcp-go) or gosdk (github.com/modelcontextprotocol/go-sdk)")
 	var token []string
 	tokenSet := false
 	fs.Func("scopes", "with -report: say what a token with exactly these comma-separated `scopes` can see (-scopes= for none)", func(v string) error {
@@ -134,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case *report && *check:
 		return usageError(fs, "-report and -check cannot be used together")
 	}
-	cfg := generator.Config{Output: *output, Register: *register, RequireAuth: *requireAuth}
+	cfg := generator.Config{Output: *output, Register: *register, RequireAuth: *requireAuth, Backend: *backend}
 
 	cwd, _ := os.Getwd()
 	rel := func(path string) string {

@@ -228,6 +228,9 @@ func (s *Server) readRouted(ctx context.Context, req *mcp.ReadResourceRequest) (
 		// is served.
 		return nil, mcp.ResourceNotFoundError(req.Params.URI)
 	}
+	if rec.match != nil {
+		ctx = context.WithValue(ctx, templateVarsKey{}, rec.vars(req.Params.URI))
+	}
 	res, err := rec.read(ctx, req)
 	if err != nil || res == nil {
 		return res, err

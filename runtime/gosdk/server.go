@@ -104,8 +104,25 @@ type record struct {
 	resource *mcp.Resource
 	template *mcp.ResourceTemplate
 
-	match *regexp.Regexp      // KindResourceTemplate
-	read  mcp.ResourceHandler // KindResource, KindResourceTemplate
+	match *regexp.Regexp        // KindResourceTemplate
+	tmpl  *uritemplate.Template // KindResourceTemplate
+	read  mcp.ResourceHandler   // KindResource, KindResourceTemplate
+}
+
+// vars returns the values of the template's variables in uri, a list's
+// values joined with commas.
+func (rec *record) vars(uri string) map[string]string {
+	vals := rec.tmpl.Match(uri)
+	out := make(map[string]string, len(vals))
+	for _, name := range rec.tmpl.Varnames() {
+		v := vals.Get(name)
+		if v.T == uritemplate.ValueTypeList {
+			out[name] = strings.Join(v.List(), ",")
+		} else {
+			out[name] = v.String()
+		}
+	}
+	return out
 }
 
 // guard returns rec's guard; nil for a nil record.
@@ -295,7 +312,7 @@ func (s *Server) AddResourceTemplate(t *mcp.ResourceTemplate, h mcp.ResourceHand
 		panic(fmt.Errorf("URI template %q is invalid: %w", t.URITemplate, err))
 	}
 	rec := s.newRecord(Component{Kind: KindResourceTemplate, Name: t.Name, URI: t.URITemplate}, opts)
-	rec.key, rec.template, rec.read, rec.match = t.URITemplate, t, h, tmpl.Regexp()
+	rec.key, rec.template, rec.read, rec.match, rec.tmpl = t.URITemplate, t, h, tmpl.Regexp(), tmpl
 	s.register(KindResourceTemplate, rec, func() { s.mcp.AddResourceTemplate(t, s.readRouted) })
 }
 
