@@ -114,7 +114,7 @@ func TestListenRespectsHiding(t *testing.T) {
 	msg := conn.listen(1, "secret://data")
 	resp, ok := msg.(*jsonrpc.Response)
 	var werr *jsonrpc.Error
-	if !ok || resp.Error == nil || !asWire(resp.Error, &werr) || werr.Code != mcp.CodeResourceNotFound {
+	if !ok || resp.Error == nil || !asWire(resp.Error, &werr) || werr.Code != mcp.ResourceNotFoundError("").(*jsonrpc.Error).Code {
 		t.Fatalf("listen to a hidden resource: %#v", msg)
 	}
 	if len(calls.all()) != 0 {
