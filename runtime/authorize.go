@@ -103,7 +103,8 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 	switch mcp.MCPMethod(method) {
 	case mcp.MethodToolsCall:
 		if !s.policy.HasMiddleware() {
-			return ctx // the tool filter decides, answering as for a missing tool
+			// The tool filter decides, answering as for a missing tool.
+			return s.enterHeaderBoundCall(ctx, targetOf().Name)
 		}
 		return s.enterToolCall(ctx, targetOf().Name)
 	case mcp.MethodPromptsGet:
@@ -117,15 +118,29 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 		return s.withView(ctx, s.listedResources(ctx), nil, nil)
 	case mcp.MethodResourcesTemplatesList:
 		return s.withView(ctx, nil, s.listedTemplates(ctx), nil)
+	case mcp.MethodCompletionComplete:
+		return s.enterCompletion(ctx, targetOf().Ref)
+	case mcp.MethodResourcesSubscribe, mcp.MethodResourcesUnsubscribe:
+		t := targetOf()
+		if mcp.IsModernProtocol(t.Meta.ProtocolVersion) {
+			return ctx // removed in 2026-07-28: mcp-go answers so for any URI
+		}
+		return s.enterSubscription(ctx, t.URI)
 	}
 	return ctx
 }
 
-// target is the name (tools/call, prompts/get) or URI (resources/read) a
-// request targets, as its params carry it.
+// target is the name (tools/call, prompts/get), URI (resources/read,
+// resources/subscribe) or reference (completion/complete) a request
+// targets, as its params carry it, and the protocol version its _meta
+// declares (2026-07-28 and later).
 type target struct {
-	Name string `json:"name"`
-	URI  string `json:"uri"`
+	Name string        `json:"name"`
+	URI  string        `json:"uri"`
+	Ref  completionRef `json:"ref"`
+	Meta struct {
+		ProtocolVersion string `json:"io.modelcontextprotocol/protocolVersion"`
+	} `json:"_meta"`
 }
 
 func (s *Server) enterToolCall(ctx context.Context, name string) context.Context {
@@ -157,25 +172,18 @@ func (s *Server) enterPromptGet(ctx context.Context, name string) context.Contex
 }
 
 func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Context {
-	rec := s.reg.Load().match(uri)
+	rec, exists := s.resourceFor(ctx, uri)
 	if !s.policy.HasMiddleware() {
-		if rec == nil || !rec.Permits(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: &rec.Component}) {
+		if rec == nil {
 			// Nothing is installed: mcp-go finds no such resource and
 			// answers as it does for any unknown URI.
 			return ctx
 		}
 		return s.withRecordView(ctx, rec)
 	}
-	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
-	exists := rec != nil
-	if rec != nil {
-		comp = &rec.Component
-	} else {
-		_, exists = s.mcp.ListResources()[uri]
-	}
 	// The messages name the URI that was asked for, not the template it
 	// matched.
-	msg := s.refusal(ctx, comp, rec, exists, uri)
+	msg := s.resourceRefusal(ctx, uri, rec, exists)
 	if msg != "" {
 		return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindResource, target: uri, refusal: msg})
 	}
@@ -183,6 +191,51 @@ func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Cont
 		return ctx
 	}
 	return s.withRecordView(ctx, rec)
+}
+
+// resourceRefusal is refusal for the component resourceFor found serving
+// uri (rec; nil when there is none the caller may use, though one exists).
+func (s *Server) resourceRefusal(ctx context.Context, uri string, rec *record, exists bool) string {
+	if skipChecks(ctx) {
+		return ""
+	}
+	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
+	usable := rec != nil
+	if rec != nil {
+		comp = &rec.Component
+	} else if !exists {
+		// Added on MCP() directly: only middleware applies.
+		_, usable = s.mcp.ListResources()[uri]
+	}
+	// The component's own checks already ran (resourceFor): no guard.
+	return s.policy.Refusal(ctx, AccessTokenFromContext(ctx), comp, nil, usable, uri)
+}
+
+// resourceFor finds the component that serves uri to the caller: the
+// resource with exactly that URI, else the first template (in template
+// order) that matches it, skipping those whose own checks fail, so that a
+// component the caller may not see never shadows one it may. exists
+// reports whether any runtime component matches uri at all.
+func (s *Server) resourceFor(ctx context.Context, uri string) (rec *record, exists bool) {
+	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
+	usable := func(rec *record) bool {
+		return skip || rec.Permits(ctx, AuthContext{Token: tok, Component: &rec.Component})
+	}
+	if rec, ok := reg.resources[uri]; ok {
+		exists = true
+		if usable(rec) {
+			return rec, true
+		}
+	}
+	for _, rec := range reg.templates {
+		if rec.template.Template.URITemplate.Regexp().MatchString(uri) {
+			exists = true
+			if usable(rec) {
+				return rec, true
+			}
+		}
+	}
+	return nil, exists
 }
 
 // refusal decides a targeted request when middleware is present: "" to
@@ -201,20 +254,6 @@ func (rec *record) guard() *authz.Guard {
 		return nil
 	}
 	return rec.Guard
-}
-
-// match finds the component serving uri: a resource with exactly that URI,
-// else the first template (in template order) that matches it.
-func (r *registry) match(uri string) *record {
-	if rec, ok := r.resources[uri]; ok {
-		return rec
-	}
-	for _, rec := range r.templates {
-		if rec.template.Template.URITemplate.Regexp().MatchString(uri) {
-			return rec
-		}
-	}
-	return nil
 }
 
 func (s *Server) listedResources(ctx context.Context) map[string]server.ServerResource {

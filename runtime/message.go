@@ -37,6 +37,9 @@ var enteredMethods = []mcp.MCPMethod{
 	mcp.MethodResourcesRead,
 	mcp.MethodResourcesList,
 	mcp.MethodResourcesTemplatesList,
+	mcp.MethodCompletionComplete,
+	mcp.MethodResourcesSubscribe,
+	mcp.MethodResourcesUnsubscribe,
 }
 
 // methodIn returns the method of the JSON-RPC message raw when it is one
