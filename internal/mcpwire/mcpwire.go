@@ -51,6 +51,16 @@ func Connect(t testing.TB, url, token string) *Session {
 	return s
 }
 
+// Bind returns s, a Session made as a literal (to speak on a session of
+// another's, say), ready to send as t's.
+func Bind(t testing.TB, s *Session) *Session {
+	s.t = t
+	if s.Next == 0 {
+		s.Next = 1
+	}
+	return s
+}
+
 // Call sends a request (params nil for none) and returns its answer: the
 // JSON-RPC response message as the server wrote it.
 func (s *Session) Call(method string, params any) []byte {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -37,6 +38,9 @@ type setup struct {
 	middleware []authz.Middleware
 	pageSize   int // 0: the backend's default
 	stepUp     bool
+	cors       []string
+	maxBody    int64
+	stateless  bool
 }
 
 // component is one component of the fixture.
@@ -134,9 +138,13 @@ func buildMCPGo(su setup) http.Handler {
 			}, c.opts...)
 		}
 	}
-	opts2 := []runtime.HTTPOption{runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(tokens))}
+	opts2 := []runtime.HTTPOption{runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(tokens)),
+		runtime.WithCORS(su.cors...), runtime.WithMaxBodyBytes(su.maxBody)}
 	if su.stepUp {
 		opts2 = append(opts2, runtime.WithStepUp())
+	}
+	if su.stateless {
+		opts2 = append(opts2, runtime.WithStateless())
 	}
 	return srv.HTTPHandler(opts2...)
 }
@@ -169,9 +177,13 @@ func buildGoSDK(su setup) http.Handler {
 			}, c.opts...)
 		}
 	}
-	opts := []gosdk.HTTPOption{gosdk.WithTokenVerifier(gosdk.NewStaticTokenVerifier(tokens))}
+	opts := []gosdk.HTTPOption{gosdk.WithTokenVerifier(gosdk.NewStaticTokenVerifier(tokens)),
+		gosdk.WithCORS(su.cors...), gosdk.WithMaxBodyBytes(su.maxBody)}
 	if su.stepUp {
 		opts = append(opts, gosdk.WithStepUp())
+	}
+	if su.stateless {
+		opts = append(opts, gosdk.WithStateless())
 	}
 	return srv.HTTPHandler(opts...)
 }
@@ -363,12 +375,6 @@ var cases = []testCase{
 		listed("tools", []string{"admin_tool", "invoice", "public_tool", "read_tool", "tagged_tool", "write_tool"})},
 }
 
-// hardened are the cases only the go-sdk backend passes so far: the mcp-go
-// backend's hardening (SPEC section 6) is being built beside this suite.
-var hardened = map[string]bool{
-	"read template shadowed": true,
-}
-
 func init() {
 	cases = append(cases,
 		// A hidden template never shadows a visible one (SPEC section 6).
@@ -383,9 +389,6 @@ func TestParity(t *testing.T) {
 			servers := map[string]string{} // by setup
 			for _, c := range cases {
 				bt.Run(c.name, func(t *testing.T) {
-					if hardened[c.name] && b.name == "mcp-go" {
-						t.Skip("not yet on this backend")
-					}
 					key := fmt.Sprint(len(c.setup.middleware), c.setup.pageSize, c.setup.stepUp)
 					url, ok := servers[key]
 					if !ok {
@@ -409,13 +412,25 @@ func TestParityHTTP(t *testing.T) {
 		Status    int
 		Challenge string
 		Body      string
+		CORS      string
 	}
-	ask := func(url, token, body string) answer {
+	ask := func(url, token, body string, header ...string) answer {
 		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader([]byte(body)))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json, text/event-stream")
 		if token != "" {
 			req.Header.Set("Authorization", token)
+		}
+		for i := 0; i+1 < len(header); i += 2 {
+			if header[i] == "Method" {
+				req.Method = header[i+1]
+				continue
+			}
+			if header[i] == "Host" {
+				req.Host = header[i+1]
+				continue
+			}
+			req.Header.Set(header[i], header[i+1])
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -424,11 +439,16 @@ func TestParityHTTP(t *testing.T) {
 		defer resp.Body.Close()
 		var buf bytes.Buffer
 		_, _ = buf.ReadFrom(resp.Body)
-		return answer{resp.StatusCode, resp.Header.Get("WWW-Authenticate"), buf.String()}
+		cors := ""
+		for _, k := range []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Expose-Headers", "Vary"} {
+			cors += k + "=" + strings.Join(resp.Header.Values(k), ",") + ";"
+		}
+		return answer{resp.StatusCode, resp.Header.Get("WWW-Authenticate"), buf.String(), cors}
 	}
 	results := map[string][]answer{}
 	for _, b := range backends {
-		ts := httptest.NewServer(b.build(setup{stepUp: true, middleware: []authz.Middleware{restrictAdmin}}))
+		ts := httptest.NewServer(b.build(setup{stepUp: true, middleware: []authz.Middleware{restrictAdmin},
+			cors: []string{"https://app.example"}, maxBody: 200}))
 		defer ts.Close()
 		call := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"admin_tool"}}`
 		s := mcpwire.Connect(t, ts.URL, "reader")
@@ -449,14 +469,59 @@ func TestParityHTTP(t *testing.T) {
 			norm(ask(ts.URL, "", call)),
 			norm(ask(ts.URL, "Bearer nope", call)),
 			norm(ask(ts.URL, "Basic cmVhZGVy", call)),
-			norm(answer{stepUp.StatusCode, stepUp.Header.Get("WWW-Authenticate"), string(stepUpBody)}),
-			{meta.StatusCode, meta.Header.Get("Cache-Control"), string(bytes.ReplaceAll(doc.Bytes(), []byte(host), []byte("HOST")))},
+			norm(answer{stepUp.StatusCode, stepUp.Header.Get("WWW-Authenticate"), string(stepUpBody), ""}),
+			{meta.StatusCode, meta.Header.Get("Cache-Control"), string(bytes.ReplaceAll(doc.Bytes(), []byte(host), []byte("HOST"))), ""},
+			// Hardening (SPEC section 6): a foreign Host, an oversized
+			// body, CORS on a challenge and a preflight.
+			norm(ask(ts.URL, "Bearer reader", call, "Host", "evil.example")),
+			norm(ask(ts.URL, "Bearer reader", `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"pad":"`+strings.Repeat("x", 300)+`"}}`)),
+			norm(ask(ts.URL, "", call, "Origin", "https://app.example")),
+			norm(ask(ts.URL, "", "", "Method", http.MethodOptions, "Origin", "https://app.example", "Access-Control-Request-Method", "POST")),
+			norm(ask(ts.URL, "", "", "Method", http.MethodOptions, "Origin", "https://evil.example", "Access-Control-Request-Method", "POST")),
 		}
 	}
 	if diff := cmp.Diff(results["mcp-go"], results["go-sdk"]); diff != "" {
 		t.Errorf("HTTP answers differ (-mcp-go +go-sdk):\n%s", diff)
 	}
-	if got := results["go-sdk"][3]; got.Status != http.StatusForbidden || got.Challenge == "" {
-		t.Errorf("step-up: %+v", got)
+	for i, want := range []int{401, 401, 401, 403, 200, 421, 413, 401, 204, 403} {
+		if got := results["go-sdk"][i]; got.Status != want {
+			t.Errorf("answer %d: %+v, want status %d", i, got, want)
+		}
+	}
+}
+
+// TestParitySessions checks, on each backend, that another principal's
+// request on a session is answered byte for byte as one on an unknown
+// session, and that stateless servers serve any request on its own token.
+func TestParitySessions(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ts := httptest.NewServer(b.build(setup{}))
+			defer ts.Close()
+			owner := mcpwire.Connect(t, ts.URL, "reader")
+			post := func(token, session string) (int, string) {
+				s := &mcpwire.Session{URL: ts.URL, Token: token, ID: session}
+				s = mcpwire.Bind(t, s)
+				resp, body := s.Send(map[string]any{"jsonrpc": "2.0", "id": 3, "method": "tools/list"})
+				return resp.StatusCode, resp.Header.Get("Content-Type") + " " + string(body)
+			}
+			hijack, hijackBody := post("admin", owner.ID)
+			unknown, unknownBody := post("admin", "no-such-session")
+			if hijack != unknown || hijackBody != unknownBody || hijack/100 != 4 {
+				t.Errorf("another principal: %d %q; unknown session: %d %q", hijack, hijackBody, unknown, unknownBody)
+			}
+			if got, _ := mcpwire.Names(t, owner.Call("tools/list", nil), "tools"); len(got) != 4 {
+				t.Errorf("the owner's session after the attempt lists %v", got)
+			}
+
+			stateless := httptest.NewServer(b.build(setup{stateless: true}))
+			defer stateless.Close()
+			for token, want := range map[string]int{"reader": 4, "admin": 7} {
+				s := mcpwire.Connect(t, stateless.URL, token)
+				if got, _ := mcpwire.Names(t, s.Call("tools/list", nil), "tools"); len(got) != want {
+					t.Errorf("stateless, %s: %v", token, got)
+				}
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -28,6 +29,58 @@ type httpConfig struct {
 	scopesSupported      []string
 	streamable           *mcp.StreamableHTTPOptions
 	stepUp               bool
+	cors                 authz.CORS
+	hosts                authz.Hosts
+	maxBodyBytes         int64
+	idleTimeout          time.Duration
+	stateless            bool
+}
+
+// DefaultMaxBodyBytes is the largest request body HTTPHandler accepts
+// unless WithMaxBodyBytes says otherwise: 4 MiB, as package runtime.
+const DefaultMaxBodyBytes = 4 << 20
+
+// DefaultSessionIdleTimeout is how long a stateful session may go without
+// a request before it ends, unless WithSessionIdleTimeout says otherwise,
+// as package runtime.
+const DefaultSessionIdleTimeout = 30 * time.Minute
+
+// WithCORS lets web pages from the given origins use the server from a
+// browser, as package runtime's option of the same name (see authz.CORS).
+func WithCORS(origins ...string) HTTPOption {
+	return func(c *httpConfig) { c.cors.Origins = append(c.cors.Origins, origins...) }
+}
+
+// WithAllowedHosts names the hosts the server answers for besides loopback
+// hosts, as package runtime's option of the same name (see authz.Hosts):
+// without WithResourceURL, any other Host is refused with 421, so that no
+// metadata URL or challenge echoes an arbitrary Host. These rules replace
+// the SDK's own localhost protection, which HTTPHandler turns off.
+func WithAllowedHosts(hosts ...string) HTTPOption {
+	return func(c *httpConfig) { c.hosts.Allowed = append(c.hosts.Allowed, hosts...) }
+}
+
+// WithMaxBodyBytes limits the size of a request body to n bytes (n <= 0
+// restores DefaultMaxBodyBytes): a larger one is answered 413 before any
+// of it is parsed (see authz.ReadBody).
+func WithMaxBodyBytes(n int64) HTTPOption {
+	return func(c *httpConfig) { c.maxBodyBytes = n }
+}
+
+// WithSessionIdleTimeout ends a stateful session once no request has used
+// it for d (d <= 0 restores DefaultSessionIdleTimeout), through the SDK's
+// mcp.StreamableHTTPOptions.SessionTimeout; a request on an ended session
+// is answered as for any unknown session.
+func WithSessionIdleTimeout(d time.Duration) HTTPOption {
+	return func(c *httpConfig) { c.idleTimeout = d }
+}
+
+// WithStateless serves without sessions (the SDK's stateless mode), so
+// that any replica behind a plain load balancer answers any request with
+// the same authorization results: every request is authorized on its own
+// token.
+func WithStateless() HTTPOption {
+	return func(c *httpConfig) { c.stateless = true }
 }
 
 // WithTokenVerifier makes the handler require a valid bearer token on every
@@ -96,7 +149,27 @@ func (s *Server) HTTPHandler(opts ...HTTPOption) http.Handler {
 	if h.cfg.stepUp {
 		s.stepUp.Store(true)
 	}
-	h.sdk = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, h.cfg.streamable)
+	if h.cfg.maxBodyBytes <= 0 {
+		h.cfg.maxBodyBytes = DefaultMaxBodyBytes
+	}
+	if h.cfg.idleTimeout <= 0 {
+		h.cfg.idleTimeout = DefaultSessionIdleTimeout
+	}
+	h.resource = parseResourceURL(h.cfg.resourceURL)
+	if h.resource != nil {
+		h.cfg.hosts.Fixed = h.resource.Host
+	}
+	var sdkOpts mcp.StreamableHTTPOptions
+	if h.cfg.streamable != nil {
+		sdkOpts = *h.cfg.streamable
+	}
+	sdkOpts.DisableLocalhostProtection = true // authz.Hosts applies instead
+	sdkOpts.Stateless = sdkOpts.Stateless || h.cfg.stateless
+	h.stateless = sdkOpts.Stateless
+	if sdkOpts.SessionTimeout == 0 {
+		sdkOpts.SessionTimeout = h.cfg.idleTimeout
+	}
+	h.sdk = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &sdkOpts)
 	// The SDK takes a request's TokenInfo from a context key only
 	// auth.RequireBearerToken sets (token-info); its verifier here hands
 	// over what the runtime's verifier decided. Expiry was judged already:
@@ -109,11 +182,29 @@ func (s *Server) HTTPHandler(opts ...HTTPOption) http.Handler {
 }
 
 type httpHandler struct {
-	srv    *Server
-	cfg    httpConfig
-	sdk    http.Handler // the SDK's Streamable HTTP handler
-	authed http.Handler // sdk behind the hand-over of the TokenInfo
-	owners owners       // the principal of each session
+	srv       *Server
+	cfg       httpConfig
+	sdk       http.Handler // the SDK's Streamable HTTP handler
+	authed    http.Handler // sdk behind the hand-over of the TokenInfo
+	owners    owners       // the principal of each session
+	resource  *url.URL     // WithResourceURL, parsed; nil: derived per request
+	stateless bool
+}
+
+// parseResourceURL parses WithResourceURL's URL; "" is none. A URL that
+// is not absolute is a configuration mistake, reported at HTTPHandler.
+func parseResourceURL(raw string) *url.URL {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		panic(fmt.Sprintf("gosdk: WithResourceURL(%q): %v", raw, err))
+	}
+	if u.Scheme == "" || u.Host == "" {
+		panic(fmt.Sprintf("gosdk: WithResourceURL(%q): not an absolute URL", raw))
+	}
+	return u
 }
 
 type verifiedKey struct{}
@@ -148,11 +239,27 @@ func principal(tok *AccessToken) string {
 }
 
 func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !h.cfg.hosts.Permits(r) {
+		h.cfg.hosts.Refuse(w)
+		return
+	}
 	if rest, ok := strings.CutPrefix(r.URL.Path, authz.MetadataPathPrefix); ok && (rest == "" || rest[0] == '/') {
 		h.serveMetadata(w, r, rest)
 		return
 	}
-	if h.cfg.verifier == nil || isPreflight(r) {
+	if h.cfg.cors.Preflight(w, r, "GET, POST, DELETE") {
+		return
+	}
+	h.cfg.cors.Decorate(w, r)
+	var body []byte
+	if r.Method == http.MethodPost {
+		var ok bool
+		if body, ok = authz.ReadBody(w, r, h.cfg.maxBodyBytes); !ok {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if h.cfg.verifier == nil || authz.IsPreflight(r) {
 		h.sdk.ServeHTTP(w, r)
 		return
 	}
@@ -161,7 +268,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(tok)
-	if id := r.Header.Get(sessionIDHeader); id != "" {
+	if id := r.Header.Get(sessionIDHeader); id != "" && !h.stateless {
 		if owner, known := h.owners.get(id); known && owner != p {
 			// Another principal's session: answered as an unknown one,
 			// and nothing changes.
@@ -171,15 +278,10 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodDelete {
 			defer h.owners.forget(id)
 		}
-	} else {
+	} else if !h.stateless {
 		w = &sessionRecorder{ResponseWriter: w, record: func(id string) { h.owners.set(id, p, h.srv) }}
 	}
-	if h.cfg.stepUp && r.Method == http.MethodPost && r.Body != nil {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, "cannot read request body", http.StatusBadRequest)
-			return
-		}
+	if h.cfg.stepUp && body != nil {
 		var msg struct {
 			Method string `json:"method"`
 			Params struct {
@@ -193,7 +295,6 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	h.authed.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), verifiedKey{}, tok)))
 }
@@ -291,18 +392,13 @@ func (w *sessionRecorder) Flush() {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (w *sessionRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// isPreflight reports whether r is a CORS preflight request, which browsers
-// send without credentials.
-func isPreflight(r *http.Request) bool {
-	return r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
-}
-
-// resourceURL is the public URL of the MCP endpoint the request reached.
+// resourceURL is the public URL of the MCP endpoint the request reached:
+// WithResourceURL's, or one built from the request, whose Host the handler
+// has already checked.
 func (h *httpHandler) resourceURL(r *http.Request) *url.URL {
-	if h.cfg.resourceURL != "" {
-		if u, err := url.Parse(h.cfg.resourceURL); err == nil {
-			return u
-		}
+	if h.resource != nil {
+		u := *h.resource
+		return &u
 	}
 	scheme := "http"
 	if r.TLS != nil {
@@ -328,13 +424,17 @@ type protectedResourceMetadata struct {
 // serveMetadata answers the RFC 9728 protected resource metadata of the
 // MCP endpoint at path.
 func (h *httpHandler) serveMetadata(w http.ResponseWriter, r *http.Request, path string) {
+	if h.cfg.cors.Preflight(w, r, "GET, HEAD") {
+		return
+	}
+	h.cfg.cors.Decorate(w, r)
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
 		return
 	}
 	resource := h.resourceURL(r)
-	if h.cfg.resourceURL == "" {
+	if h.resource == nil {
 		resource.Path = path
 	}
 	scopes := h.cfg.scopesSupported
