@@ -8,7 +8,8 @@ import (
 )
 
 // TestDependencies pins that the two backends do not link each other's
-// SDK: a go-sdk server links no mcp-go, an mcp-go server no go-sdk.
+// SDK: a go-sdk server (generated code included) links no mcp-go, an
+// mcp-go server no go-sdk.
 func TestDependencies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads packages from source")
@@ -19,6 +20,7 @@ func TestDependencies(t *testing.T) {
 	}{
 		{"github.com/mcpauthgen/mcpauthgen/runtime/gosdk", []string{"github.com/mark3labs/", "github.com/mcpauthgen/mcpauthgen/runtime/jwtauth"}},
 		{"github.com/mcpauthgen/mcpauthgen/runtime", []string{"github.com/modelcontextprotocol/"}},
+		{"github.com/mcpauthgen/mcpauthgen/examples/gosdk/scoped", []string{"github.com/mark3labs/", "github.com/mcpauthgen/mcpauthgen/runtime/jwtauth"}},
 	} {
 		pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedImports | packages.NeedDeps}, tc.pkg)
 		if err != nil || packages.PrintErrors(pkgs) > 0 {
