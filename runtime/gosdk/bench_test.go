@@ -2,6 +2,7 @@ package gosdk_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
@@ -140,11 +142,67 @@ func BenchmarkToolCall(b *testing.B) {
 	})
 }
 
+// rawSession is the client end of an in-memory connection that speaks raw
+// JSON-RPC, so that a benchmark measures the server's answer and not a
+// client's decoding of it.
+type rawSession struct {
+	b    *testing.B
+	conn mcp.Connection
+	next int64
+}
+
+func rawSessionOf(b *testing.B, ctx context.Context, connect func(context.Context, mcp.Transport, *mcp.ServerSessionOptions) (*mcp.ServerSession, error)) *rawSession {
+	ct, st := mcp.NewInMemoryTransports()
+	ctx, cancel := context.WithCancel(ctx)
+	b.Cleanup(cancel)
+	if _, err := connect(ctx, st, nil); err != nil {
+		b.Fatal(err)
+	}
+	conn, err := ct.Connect(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { conn.Close() })
+	s := &rawSession{b: b, conn: conn}
+	s.call("initialize", map[string]any{"protocolVersion": "2025-11-25", "capabilities": map[string]any{}, "clientInfo": map[string]any{"name": "bench", "version": "1"}})
+	if err := conn.Write(context.Background(), &jsonrpc.Request{Method: "notifications/initialized", Params: json.RawMessage(`{}`)}); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// call sends a request and returns the raw result of its answer.
+func (s *rawSession) call(method string, params any) json.RawMessage {
+	s.next++
+	id, _ := jsonrpc.MakeID(float64(s.next))
+	raw, err := json.Marshal(params)
+	if err != nil {
+		s.b.Fatal(err)
+	}
+	if err := s.conn.Write(context.Background(), &jsonrpc.Request{ID: id, Method: method, Params: raw}); err != nil {
+		s.b.Fatal(err)
+	}
+	for {
+		msg, err := s.conn.Read(context.Background())
+		if err != nil {
+			s.b.Fatal(err)
+		}
+		if resp, ok := msg.(*jsonrpc.Response); ok {
+			if resp.Error != nil {
+				s.b.Fatal(resp.Error)
+			}
+			return resp.Result
+		}
+	}
+}
+
 // BenchmarkToolsList10k lists all 10,000 tools (every page, at the SDK's
 // default page size) on the bare go-sdk and on the go-sdk backend, for a
 // token that sees all of them and for one that sees 1% (the ratio is
-// gosdk/bare). Every tool requires one scope, which the backend publishes
-// in its _meta; the bare server's tools carry the same _meta.
+// gosdk/bare), over raw in-memory connections: what is measured is the
+// server's work, the answers' JSON included, not a client's. Every tool
+// requires one scope, which the backend publishes in its _meta; the bare
+// server's tools carry the same _meta.
 func BenchmarkToolsList10k(b *testing.B) {
 	const n = 10000
 	scope := func(i int) string {
@@ -156,16 +214,19 @@ func BenchmarkToolsList10k(b *testing.B) {
 	tool := func(i int) *mcp.Tool {
 		return &mcp.Tool{Name: fmt.Sprintf("tool_%05d", i), Description: "a tool"}
 	}
-	list := func(cs *mcp.ClientSession, want int) func() {
+	list := func(s *rawSession, want int) func() {
 		return func() {
 			got, cursor := 0, ""
 			for {
-				res, err := cs.ListTools(context.Background(), &mcp.ListToolsParams{Cursor: cursor})
-				if err != nil {
+				var page struct {
+					NextCursor string            `json:"nextCursor"`
+					Tools      []json.RawMessage `json:"tools"`
+				}
+				if err := json.Unmarshal(s.call("tools/list", map[string]any{"cursor": cursor}), &page); err != nil {
 					b.Fatal(err)
 				}
-				got += len(res.Tools)
-				if cursor = res.NextCursor; cursor == "" {
+				got += len(page.Tools)
+				if cursor = page.NextCursor; cursor == "" {
 					break
 				}
 			}
@@ -180,19 +241,16 @@ func BenchmarkToolsList10k(b *testing.B) {
 		t.Meta = mcp.Meta{gosdk.AuthorizationMetaKey: map[string]any{"scopes": []string{scope(i)}}}
 		mcp.AddTool(bare, t, echo)
 	}
-	authed := func(b *testing.B, tok *gosdk.AccessToken) *mcp.ClientSession {
-		s := gosdk.NewServer(&mcp.Implementation{Name: "auth", Version: "1"}, nil)
-		for i := range n {
-			gosdk.AddTool(s, tool(i), echo, gosdk.WithScopes(scope(i)))
-		}
-		return memClient(b, gosdk.ContextWithAccessToken(context.Background(), tok), s.Connect)
+	authed := gosdk.NewServer(&mcp.Implementation{Name: "auth", Version: "1"}, nil)
+	for i := range n {
+		gosdk.AddTool(authed, tool(i), echo, gosdk.WithScopes(scope(i)))
 	}
 	b.Run("sees=all", func(b *testing.B) {
-		compare(b, list(memClient(b, context.Background(), bare.Connect), n),
-			list(authed(b, &gosdk.AccessToken{Scopes: []string{"common", "rare"}}), n))
+		compare(b, list(rawSessionOf(b, context.Background(), bare.Connect), n),
+			list(rawSessionOf(b, gosdk.ContextWithAccessToken(context.Background(), &gosdk.AccessToken{Scopes: []string{"common", "rare"}}), authed.Connect), n))
 	})
 	b.Run("sees=1%", func(b *testing.B) {
-		compare(b, list(memClient(b, context.Background(), bare.Connect), n),
-			list(authed(b, &gosdk.AccessToken{Scopes: []string{"rare"}}), n/100))
+		compare(b, list(rawSessionOf(b, context.Background(), bare.Connect), n),
+			list(rawSessionOf(b, gosdk.ContextWithAccessToken(context.Background(), &gosdk.AccessToken{Scopes: []string{"rare"}}), authed.Connect), n/100))
 	})
 }
