@@ -22,6 +22,7 @@ import (
 type emitter struct {
 	pkg      *types.Package
 	wrappers map[*component]string // the wrapper function of each component
+	calls    map[*component]string // prompts, templates: the function returning its call checks
 	imports  map[string]string     // import name by path
 	aliased  map[string]bool       // the import name is not the package's name
 	l        locals                // of the wrapper being emitted
@@ -33,6 +34,7 @@ func emit(pf *pkgFile) ([]byte, error) {
 	e := &emitter{
 		pkg:      pf.Types,
 		wrappers: map[*component]string{},
+		calls:    map[*component]string{},
 		imports:  map[string]string{},
 		aliased:  map[string]bool{},
 		rtPath:   runtimePath,
@@ -56,6 +58,16 @@ func emit(pf *pkgFile) ([]byte, error) {
 		}
 		taken[name] = true
 		e.wrappers[c] = name
+	}
+	for _, c := range pf.Components {
+		if c.Kind != kindTool && len(c.callChecks()) > 0 {
+			name := e.wrappers[c] + "Calls"
+			for taken[name] || e.pkg.Scope().Lookup(name) != nil {
+				name += "_"
+			}
+			taken[name] = true
+			e.calls[c] = name
+		}
 	}
 	// The server parameter must not hide a package-level name or an
 	// imported package that a check expression may use.
@@ -101,8 +113,11 @@ func emit(pf *pkgFile) ([]byte, error) {
 	for _, c := range pf.Components {
 		if pf.Backend == BackendGoSDK {
 			decls = append(decls, e.wrapperGoSDK(c))
-		} else {
-			decls = append(decls, e.wrapper(c))
+			continue
+		}
+		decls = append(decls, e.wrapper(c))
+		if d := e.callsDecl(c); d != nil {
+			decls = append(decls, d)
 		}
 	}
 	return e.render(pf, decls)
@@ -337,14 +352,22 @@ func (e *emitter) register(g *jen.Group, srv string, c *component) {
 		}
 		def = jen.Qual(mcpPath, "NewPrompt").Add(multi("(", ")", opts...))
 	}
-	args := []jen.Code{def, jen.Id(e.wrappers[c])}
+	var handler jen.Code = jen.Id(e.wrappers[c])
+	if c.Kind == kindTool && len(c.callChecks()) > 0 {
+		add, handler = "AddToolCall", jen.Id(e.wrappers[c]).Call()
+	}
+	args := []jen.Code{def, handler}
 	for _, t := range c.Auth {
+		if t.Check != nil && t.Check.Call != nil {
+			continue // see callOptions
+		}
 		if t.Check == nil {
 			args = append(args, rt("WithScopes").Call(lits(t.Scopes)...))
 			continue
 		}
 		args = append(args, rt("WithAuth").Call(e.check(t.Check)))
 	}
+	args = append(args, e.callOptions(c)...)
 	if len(c.Tags) > 0 {
 		args = append(args, rt("WithTags").Call(lits(c.Tags)...))
 	}
@@ -367,6 +390,20 @@ func rawString(s string) jen.Code {
 
 // check emits a check expression as runtime.WithAuth takes it.
 func (e *emitter) check(ce *checkExpr) jen.Code {
+	x := e.expr(ce)
+	if !ce.Direct {
+		x = e.rt("Check").Call(x)
+	}
+	if ce.MayPanic {
+		// Evaluated once, when Register runs; a panic names the annotation.
+		return e.rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(e.rt("AuthCheck")).Block(jen.Return(x)))
+	}
+	return x
+}
+
+// expr emits a check expression as written, its references to other
+// packages qualified with the generated file's imports.
+func (e *emitter) expr(ce *checkExpr) *jen.Statement {
 	x := jen.Null()
 	for _, p := range ce.Parts {
 		if p.Path == "" {
@@ -374,13 +411,6 @@ func (e *emitter) check(ce *checkExpr) jen.Code {
 			continue
 		}
 		x.Add(e.qualPath(p.Path, p.Pkg, p.Text))
-	}
-	if !ce.Direct {
-		x = e.rt("Check").Call(x)
-	}
-	if ce.MayPanic {
-		// Evaluated once, when Register runs; a panic names the annotation.
-		return e.rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(e.rt("AuthCheck")).Block(jen.Return(x)))
 	}
 	return x
 }
@@ -404,6 +434,9 @@ func wrapperName(c *component) string {
 // calls the annotated function and encodes its result.
 func (e *emitter) wrapper(c *component) *jen.Statement {
 	e.l = e.localsFor(c)
+	if c.Kind == kindTool && len(c.callChecks()) > 0 {
+		return e.toolCallWrapper(c)
+	}
 	ctx := jen.Id(e.l.ctx).Qual("context", "Context")
 	var req, result jen.Code
 	switch c.Kind {

@@ -121,6 +121,12 @@ func (s *Server) enterHeaderBoundCall(ctx context.Context, name string) context.
 	if s.policy.Listed(ctx, AccessTokenFromContext(ctx), &rec.Component, rec.Guard) {
 		return ctx
 	}
+	return s.withMissingTool(ctx, name)
+}
+
+// withMissingTool routes a tools/call of name to a stand-in without header
+// bindings, which the tool filter then refuses as missing.
+func (s *Server) withMissingTool(ctx context.Context, name string) context.Context {
 	standIn := server.ServerTool{
 		Tool: mcp.Tool{Name: name, InputSchema: mcp.ToolInputSchema{Type: "object"}},
 		Handler: func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {

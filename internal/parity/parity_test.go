@@ -35,6 +35,7 @@ var tokens = map[string]authz.AccessToken{
 
 // setup is how a case's server is configured, on either backend.
 type setup struct {
+	id         string // tells apart setups whose other fields print alike
 	middleware []authz.Middleware
 	pageSize   int // 0: the backend's default
 	stepUp     bool
@@ -156,7 +157,7 @@ func buildGoSDK(su setup) http.Handler {
 		name := c.name
 		switch c.kind {
 		case authz.KindTool:
-			gosdk.AddTool(srv, &mcp.Tool{Name: name}, func(ctx context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
+			gosdk.AddTool(srv, &mcp.Tool{Name: name}, func(ctx context.Context, _ *mcp.CallToolRequest, _ map[string]any) (*mcp.CallToolResult, any, error) {
 				text := name + " for " + describe(gosdk.AccessTokenFromContext(ctx))
 				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, nil, nil
 			}, c.opts...)
@@ -293,7 +294,20 @@ func likeMissing(param, absent string) expectation {
 	}
 }
 
+// noDeletes is a middleware check on the request's arguments: a call
+// whose mode is delete, and a read of user 0's profile, are refused.
+func noDeletes(ac authz.AuthContext) (bool, error) {
+	switch {
+	case ac.Arguments["mode"] == "delete":
+		return false, &authz.AuthorizationError{Message: "deleting is not allowed"}
+	case ac.Component.Kind == authz.KindResourceTemplate && ac.Arguments["id"] == "0":
+		return false, &authz.AuthorizationError{Message: "user 0 is reserved"}
+	}
+	return true, nil
+}
+
 var (
+	withArgs      = setup{id: "args", middleware: []authz.Middleware{authz.AuthMiddleware(authz.Check(noDeletes))}}
 	restrictAdmin = authz.AuthMiddleware(authz.RestrictTag("admin", "admin"))
 	billing       = authz.AuthMiddleware(authz.Check(billingPlan))
 	withMW        = setup{middleware: []authz.Middleware{restrictAdmin, billing}}
@@ -370,6 +384,18 @@ var cases = []testCase{
 	{"mw: resource allowed", withMW, "admin", "resources/read", map[string]any{"uri": "admin://config"},
 		text("admin://config admin://config for admin [read write admin]")},
 
+	// Checks see a targeted request's arguments (AuthContext.Arguments).
+	{"args: lists unaffected", withArgs, "reader", "tools/list", nil,
+		listed("tools", []string{"invoice", "public_tool", "read_tool", "tagged_tool"})},
+	{"args: call refused", withArgs, "reader", "tools/call", map[string]any{"name": "public_tool", "arguments": map[string]any{"mode": "delete"}},
+		toolResult(true, "deleting is not allowed")},
+	{"args: call allowed", withArgs, "reader", "tools/call", map[string]any{"name": "public_tool", "arguments": map[string]any{"mode": "read"}},
+		toolResult(false, "public_tool for reader [read]")},
+	{"args: template variable refused", withArgs, "reader", "resources/read", map[string]any{"uri": "users://0/profile"},
+		rpcError(-32600, "user 0 is reserved")},
+	{"args: template variable allowed", withArgs, "reader", "resources/read", map[string]any{"uri": "users://1/profile"},
+		text("users://{id}/profile users://1/profile for reader [read]")},
+
 	// Step-up lists scope-only tools to every caller; custom checks hide.
 	{"step-up: tools as nobody", setup{stepUp: true}, "nobody", "tools/list", nil,
 		listed("tools", []string{"admin_tool", "invoice", "public_tool", "read_tool", "tagged_tool", "write_tool"})},
@@ -389,7 +415,7 @@ func TestParity(t *testing.T) {
 			servers := map[string]string{} // by setup
 			for _, c := range cases {
 				bt.Run(c.name, func(t *testing.T) {
-					key := fmt.Sprint(len(c.setup.middleware), c.setup.pageSize, c.setup.stepUp)
+					key := fmt.Sprint(c.setup.id, len(c.setup.middleware), c.setup.pageSize, c.setup.stepUp)
 					url, ok := servers[key]
 					if !ok {
 						ts := httptest.NewServer(b.build(c.setup))

@@ -18,6 +18,7 @@ type Guard struct {
 	Component Component
 
 	checks []AuthCheck // the component's own, in order
+	calls  []AuthCheck // its call checks (WithCallChecks), in order
 
 	// required is every scope the component's checks and the middleware
 	// require of a token for this component; scopeOnly is true when they
@@ -176,7 +177,14 @@ const (
 // "insufficient permissions" instead, or the message of the
 // *AuthorizationError a middleware check returned.
 func (p *Policy) Refusal(ctx context.Context, tok *AccessToken, comp *Component, g *Guard, exists bool, label string) string {
-	ac := AuthContext{Token: tok, Component: comp}
+	return p.RefusalFor(ctx, AuthContext{Token: tok, Component: comp}, g, exists, label)
+}
+
+// RefusalFor is Refusal for the request ac describes, which may carry the
+// request's arguments (ac.Component is the target). It does not run g's
+// call checks: see Guard.CallRefusal.
+func (p *Policy) RefusalFor(ctx context.Context, ac AuthContext, g *Guard, exists bool, label string) string {
+	comp := ac.Component
 	if !exists || !g.Permits(ctx, ac) {
 		return denialMessage(comp.Kind, label, reasonNotFound)
 	}

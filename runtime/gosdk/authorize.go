@@ -2,6 +2,7 @@ package gosdk
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -40,11 +41,11 @@ func (s *Server) authorize(next mcp.MethodHandler) mcp.MethodHandler {
 		case methodListResourceTemplates:
 			return s.listResourceTemplates(ctx, req.(*mcp.ListResourceTemplatesRequest))
 		case methodCallTool:
-			if res, err := s.enterToolCall(ctx, req.(*mcp.CallToolRequest).Params.Name); res != nil || err != nil {
+			if res, err := s.enterToolCall(ctx, req.(*mcp.CallToolRequest).Params); res != nil || err != nil {
 				return res, err
 			}
 		case methodGetPrompt:
-			if err := s.enterPromptGet(ctx, req.(*mcp.GetPromptRequest).Params.Name); err != nil {
+			if err := s.enterPromptGet(ctx, req.(*mcp.GetPromptRequest).Params); err != nil {
 				return nil, err
 			}
 		case methodReadResource:
@@ -105,25 +106,57 @@ func (s *Server) permits(ctx context.Context, rec *record) bool {
 	return rec.Permits(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: &rec.Component})
 }
 
-// enterToolCall decides a tools/call of name. It returns a result or an
-// error to answer with instead of the SDK, or neither to let the SDK call
-// the tool.
-func (s *Server) enterToolCall(ctx context.Context, name string) (mcp.Result, error) {
-	rec := s.reg.Load().tools.byKey[name]
-	if !s.policy.HasMiddleware() {
-		if rec == nil || !s.permits(ctx, rec) {
-			return nil, unknownTool(name)
-		}
-		return nil, nil
+// decide decides a tools/call or prompts/get of name (rec: its record,
+// nil when there is none) with the request's arguments: "" and hidden
+// false to let it through, hidden to answer as for a missing component
+// (without middleware), else the message to refuse it with. The
+// arguments are decoded only when a check may read them
+// (AuthContext.Arguments).
+func (s *Server) decide(ctx context.Context, kind Kind, name string, rec *record, args func() map[string]any) (refusal string, hidden bool) {
+	if rec != nil && s.skipChecks.Load() {
+		return "", false
 	}
-	comp := &Component{Kind: KindTool, Name: name}
+	comp := &Component{Kind: kind, Name: name}
 	if rec != nil {
 		comp = &rec.Component
 	}
-	if msg := s.refusal(ctx, comp, rec, name); msg != "" {
+	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: comp}
+	if rec.guard().NeedsArguments() || s.policy.HasMiddleware() {
+		ac.Arguments = args()
+	}
+	if !s.policy.HasMiddleware() {
+		return "", rec == nil || !rec.Permits(ctx, ac)
+	}
+	return s.policy.RefusalFor(ctx, ac, rec.guard(), rec != nil, name), false
+}
+
+// enterToolCall decides a tools/call. It returns a result or an error to
+// answer with instead of the SDK, or neither to let the SDK call the tool.
+func (s *Server) enterToolCall(ctx context.Context, p *mcp.CallToolParamsRaw) (mcp.Result, error) {
+	msg, hidden := s.decide(ctx, KindTool, p.Name, s.reg.Load().tools.byKey[p.Name], func() map[string]any {
+		return jsonArguments(p.Arguments)
+	})
+	switch {
+	case hidden:
+		return nil, unknownTool(p.Name)
+	case msg != "":
 		return deniedTool(msg), nil
 	}
 	return nil, nil
+}
+
+// jsonArguments decodes a tools/call's arguments as a JSON object; nil
+// when there are none or they are not one (the SDK then answers the
+// request itself).
+func jsonArguments(raw json.RawMessage) map[string]any {
+	if len(raw) == 0 {
+		return nil
+	}
+	var args map[string]any
+	if err := json.Unmarshal(raw, &args); err != nil {
+		return nil
+	}
+	return args
 }
 
 // deniedTool is the answer to a tools/call middleware denies: a tool
@@ -132,20 +165,22 @@ func deniedTool(msg string) *mcp.CallToolResult {
 	return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: msg}}}
 }
 
-// enterPromptGet decides a prompts/get of name: nil lets the SDK get it.
-func (s *Server) enterPromptGet(ctx context.Context, name string) error {
-	rec := s.reg.Load().prompts.byKey[name]
-	if !s.policy.HasMiddleware() {
-		if rec == nil || !s.permits(ctx, rec) {
-			return unknownPrompt(name)
+// enterPromptGet decides a prompts/get: nil lets the SDK get it.
+func (s *Server) enterPromptGet(ctx context.Context, p *mcp.GetPromptParams) error {
+	msg, hidden := s.decide(ctx, KindPrompt, p.Name, s.reg.Load().prompts.byKey[p.Name], func() map[string]any {
+		if p.Arguments == nil {
+			return nil
 		}
-		return nil
-	}
-	comp := &Component{Kind: KindPrompt, Name: name}
-	if rec != nil {
-		comp = &rec.Component
-	}
-	if msg := s.refusal(ctx, comp, rec, name); msg != "" {
+		args := make(map[string]any, len(p.Arguments))
+		for k, v := range p.Arguments {
+			args[k] = v
+		}
+		return args
+	})
+	switch {
+	case hidden:
+		return unknownPrompt(p.Name)
+	case msg != "":
 		return middlewareDenial(msg)
 	}
 	return nil
@@ -178,12 +213,20 @@ func (r *registry) matches(uri string) []*record {
 // component the read goes to: the first match the caller may see, so that a
 // hidden template never shadows a visible one. With no such match it
 // answers as for a URI no component serves, or with middleware, with the
-// middleware's refusal.
+// middleware's refusal. Checks of a template see its variables as the
+// request's arguments.
 func (s *Server) enterResourceRead(ctx context.Context, uri string) (*record, error) {
 	tok := AccessTokenFromContext(ctx)
 	matches := s.reg.Load().matches(uri)
+	acOf := func(rec *record) AuthContext {
+		ac := AuthContext{Token: tok, Component: &rec.Component}
+		if rec.match != nil && (rec.NeedsArguments() || s.policy.HasMiddleware()) {
+			ac.Arguments = rec.arguments(uri)
+		}
+		return ac
+	}
 	for _, rec := range matches {
-		if s.listed(ctx, tok, rec) {
+		if s.skipChecks.Load() || s.policy.RefusalFor(ctx, acOf(rec), rec.Guard, true, uri) == "" {
 			return rec, nil
 		}
 	}
@@ -194,11 +237,11 @@ func (s *Server) enterResourceRead(ctx context.Context, uri string) (*record, er
 	// matched. A match the component's own checks permit was denied by
 	// the middleware, which says so.
 	for _, rec := range matches {
-		if s.permits(ctx, rec) {
-			return nil, middlewareDenial(s.refusal(ctx, &rec.Component, rec, uri))
+		if ac := acOf(rec); rec.Permits(ctx, ac) {
+			return nil, middlewareDenial(s.policy.RefusalFor(ctx, ac, rec.Guard, true, uri))
 		}
 	}
-	return nil, middlewareDenial(s.refusal(ctx, &Component{Kind: KindResource, Name: uri, URI: uri}, nil, uri))
+	return nil, middlewareDenial(s.policy.RefusalFor(ctx, AuthContext{Token: tok, Component: &Component{Kind: KindResource, Name: uri, URI: uri}}, nil, false, uri))
 }
 
 // readable reports whether the request of ctx may read uri: some

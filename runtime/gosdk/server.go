@@ -109,6 +109,17 @@ type record struct {
 	read  mcp.ResourceHandler   // KindResource, KindResourceTemplate
 }
 
+// arguments returns the template's variables in uri as a check's
+// AuthContext.Arguments.
+func (rec *record) arguments(uri string) map[string]any {
+	vars := rec.vars(uri)
+	out := make(map[string]any, len(vars))
+	for k, v := range vars {
+		out[k] = v
+	}
+	return out
+}
+
 // vars returns the values of the template's variables in uri, a list's
 // values joined with commas.
 func (rec *record) vars(uri string) map[string]string {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
 )
 
 //mcp:backend gosdk
@@ -42,3 +44,15 @@ func WrongValue() (*sdk.Tool, error) { return nil, nil }
 func WrongArg(req *sdk.CallToolRequest) (string, error) { return "", nil }
 
 //mcp:backend mcpgo
+
+// Target is what Move moves.
+type Target struct {
+	To string `json:"to"`
+}
+
+// Move takes a call check, which the go-sdk backend does not support yet.
+//
+//mcp:tool auth=check(allowedTarget)
+func Move(in Target) (string, error) { return in.To, nil }
+
+func allowedTarget(ac gosdk.AuthContext, in Target) bool { return in.To != "" }
