@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	goruntime "runtime"
 	"slices"
 	"testing"
 	"time"
@@ -70,23 +71,34 @@ func (t bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 
 var benchReader = gosdk.AccessToken{Token: "reader-token", ClientID: "reader", Scopes: []string{"read"}}
 
-// compare runs base and ours alternately, once each per iteration, so that
-// load elsewhere on the machine weighs on both alike, and reports each
-// one's median time per call and the ratio of the medians (ours/base):
-// medians, because a pause that lands on a few calls says nothing about
-// either.
-func compare(b *testing.B, base, ours func()) {
+// compare runs base and ours alternately, once each per iteration, which
+// one first alternating too, so that load elsewhere on the machine weighs
+// on both alike, and reports each one's median time per call and the
+// ratio of the medians (ours/base): medians, because a pause that lands on
+// a few calls says nothing about either. With collect, the heap is
+// collected before each timed call, so that one call's garbage is not
+// collected in the other's time (for calls that allocate hundreds of MB).
+func compare(b *testing.B, collect bool, base, ours func()) {
 	base() // warm both up
 	ours()
 	var tb, to []time.Duration
-	b.ResetTimer()
-	for b.Loop() {
+	timed := func(f func(), into *[]time.Duration) {
+		if collect {
+			goruntime.GC()
+		}
 		start := time.Now()
-		base()
-		tb = append(tb, time.Since(start))
-		start = time.Now()
-		ours()
-		to = append(to, time.Since(start))
+		f()
+		*into = append(*into, time.Since(start))
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			timed(base, &tb)
+			timed(ours, &to)
+		} else {
+			timed(ours, &to)
+			timed(base, &tb)
+		}
 	}
 	mb, mo := median(tb), median(to)
 	b.ReportMetric(float64(mb.Nanoseconds()), "bare-ns/call")
@@ -125,7 +137,7 @@ func BenchmarkToolCall(b *testing.B) {
 		return s
 	}
 	b.Run("inprocess", func(b *testing.B) {
-		compare(b,
+		compare(b, false,
 			call(memClient(b, context.Background(), bareServer().Connect)),
 			call(memClient(b, gosdk.ContextWithAccessToken(context.Background(), &benchReader), authServer().Connect)))
 	})
@@ -138,7 +150,7 @@ func BenchmarkToolCall(b *testing.B) {
 		}
 		bare := auth.RequireBearerToken(verify, &auth.RequireBearerTokenOptions{AllowMissingExpiration: true})(bareHandler(bareServer()))
 		ours := authServer().HTTPHandler(gosdk.WithTokenVerifier(gosdk.NewStaticTokenVerifier(map[string]gosdk.AccessToken{benchReader.Token: benchReader})))
-		compare(b, call(httpClient(b, bare, benchReader.Token)), call(httpClient(b, ours, benchReader.Token)))
+		compare(b, false, call(httpClient(b, bare, benchReader.Token)), call(httpClient(b, ours, benchReader.Token)))
 	})
 }
 
@@ -246,11 +258,11 @@ func BenchmarkToolsList10k(b *testing.B) {
 		gosdk.AddTool(authed, tool(i), echo, gosdk.WithScopes(scope(i)))
 	}
 	b.Run("sees=all", func(b *testing.B) {
-		compare(b, list(rawSessionOf(b, context.Background(), bare.Connect), n),
+		compare(b, true, list(rawSessionOf(b, context.Background(), bare.Connect), n),
 			list(rawSessionOf(b, gosdk.ContextWithAccessToken(context.Background(), &gosdk.AccessToken{Scopes: []string{"common", "rare"}}), authed.Connect), n))
 	})
 	b.Run("sees=1%", func(b *testing.B) {
-		compare(b, list(rawSessionOf(b, context.Background(), bare.Connect), n),
+		compare(b, true, list(rawSessionOf(b, context.Background(), bare.Connect), n),
 			list(rawSessionOf(b, gosdk.ContextWithAccessToken(context.Background(), &gosdk.AccessToken{Scopes: []string{"rare"}}), authed.Connect), n/100))
 	})
 }
