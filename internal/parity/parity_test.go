@@ -7,6 +7,7 @@ package parity_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -42,7 +43,16 @@ type setup struct {
 	cors       []string
 	maxBody    int64
 	stateless  bool
+	mask       bool // WithMaskErrorDetails, and the failing components
 }
+
+// The failing components, served with setup.mask: a handler that returns
+// an error (a secret), one that panics, and one whose error is meant for
+// the client.
+const (
+	secretError = "db password is hunter2"
+	clientError = "try again tomorrow"
+)
 
 // component is one component of the fixture.
 type component struct {
@@ -114,7 +124,27 @@ func buildMCPGo(su setup) http.Handler {
 	if su.pageSize > 0 {
 		opts = append(opts, runtime.WithServerOptions(mcpgoserver.WithPaginationLimit(su.pageSize)))
 	}
+	if su.mask {
+		opts = append(opts, runtime.WithMaskErrorDetails())
+	}
 	srv := runtime.NewServer("parity", "1.0.0", opts...)
+	if su.mask {
+		srv.AddTool(mcpgo.NewTool("failing_tool"), func(context.Context, mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
+			return runtime.TextResult("", errors.New(secretError))
+		})
+		srv.AddTool(mcpgo.NewTool("panicking_tool"), func(context.Context, mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
+			panic(secretError)
+		})
+		srv.AddTool(mcpgo.NewTool("toolerror_tool"), func(context.Context, mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
+			return runtime.TextResult("", &runtime.ToolError{Message: clientError})
+		})
+		srv.AddPrompt(mcpgo.NewPrompt("failing_prompt"), func(context.Context, mcpgo.GetPromptRequest) (*mcpgo.GetPromptResult, error) {
+			return nil, errors.New(secretError)
+		})
+		srv.AddResource(mcpgo.NewResource("fail://data", "fail"), func(context.Context, mcpgo.ReadResourceRequest) ([]mcpgo.ResourceContents, error) {
+			return nil, errors.New(secretError)
+		})
+	}
 	for _, c := range components {
 		name := c.name
 		switch c.kind {
@@ -151,8 +181,28 @@ func buildMCPGo(su setup) http.Handler {
 }
 
 func buildGoSDK(su setup) http.Handler {
-	srv := gosdk.NewServer(&mcp.Implementation{Name: "parity", Version: "1.0.0"}, &mcp.ServerOptions{PageSize: su.pageSize},
-		gosdk.WithMiddleware(su.middleware...))
+	options := []gosdk.Option{gosdk.WithMiddleware(su.middleware...)}
+	if su.mask {
+		options = append(options, gosdk.WithMaskErrorDetails())
+	}
+	srv := gosdk.NewServer(&mcp.Implementation{Name: "parity", Version: "1.0.0"}, &mcp.ServerOptions{PageSize: su.pageSize}, options...)
+	if su.mask {
+		gosdk.AddTool(srv, &mcp.Tool{Name: "failing_tool"}, func(context.Context, *mcp.CallToolRequest, map[string]any) (*mcp.CallToolResult, any, error) {
+			return gosdk.TextResult("", errors.New(secretError))
+		})
+		gosdk.AddTool(srv, &mcp.Tool{Name: "panicking_tool"}, func(context.Context, *mcp.CallToolRequest, map[string]any) (*mcp.CallToolResult, any, error) {
+			panic(secretError)
+		})
+		gosdk.AddTool(srv, &mcp.Tool{Name: "toolerror_tool"}, func(context.Context, *mcp.CallToolRequest, map[string]any) (*mcp.CallToolResult, any, error) {
+			return gosdk.TextResult("", &gosdk.ToolError{Message: clientError})
+		})
+		srv.AddPrompt(&mcp.Prompt{Name: "failing_prompt"}, func(context.Context, *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+			return nil, errors.New(secretError)
+		})
+		srv.AddResource(&mcp.Resource{URI: "fail://data", Name: "fail"}, func(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+			return nil, errors.New(secretError)
+		})
+	}
 	for _, c := range components {
 		name := c.name
 		switch c.kind {
@@ -271,6 +321,17 @@ func rpcError(code int, msg string) expectation {
 	}
 }
 
+// errorMessage: a JSON-RPC error with this message (its code is each
+// SDK's for a handler's error), which says nothing of the secret.
+func errorMessage(msg string) expectation {
+	return func(t *testing.T, _ *mcpwire.Session, _ testCase, answer []byte) {
+		e := mcpwire.ErrorOf(t, answer)
+		if e == nil || e.Message != msg || bytes.Contains(answer, []byte(secretError)) {
+			t.Errorf("got %s, want an error %q", answer, msg)
+		}
+	}
+}
+
 // likeMissing: the answer is, byte for byte, the backend's answer for a
 // target no component has (absent, in the same param), with absent
 // written where the case's target was.
@@ -307,6 +368,7 @@ func noDeletes(ac authz.AuthContext) (bool, error) {
 }
 
 var (
+	masked        = setup{id: "mask", mask: true}
 	withArgs      = setup{id: "args", middleware: []authz.Middleware{authz.AuthMiddleware(authz.Check(noDeletes))}}
 	restrictAdmin = authz.AuthMiddleware(authz.RestrictTag("admin", "admin"))
 	billing       = authz.AuthMiddleware(authz.Check(billingPlan))
@@ -395,6 +457,18 @@ var cases = []testCase{
 		rpcError(-32600, "user 0 is reserved")},
 	{"args: template variable allowed", withArgs, "reader", "resources/read", map[string]any{"uri": "users://1/profile"},
 		text("users://{id}/profile users://1/profile for reader [read]")},
+
+	// Masked handler errors and panics (SPEC section 6).
+	{"mask: tool error", masked, "reader", "tools/call", map[string]any{"name": "failing_tool"},
+		toolResult(true, "Error calling tool 'failing_tool'")},
+	{"mask: tool panic", masked, "reader", "tools/call", map[string]any{"name": "panicking_tool"},
+		toolResult(true, "Error calling tool 'panicking_tool'")},
+	{"mask: ToolError passes", masked, "reader", "tools/call", map[string]any{"name": "toolerror_tool"},
+		toolResult(true, clientError)},
+	{"mask: prompt error", masked, "reader", "prompts/get", map[string]any{"name": "failing_prompt"},
+		errorMessage("Error rendering prompt 'failing_prompt'")},
+	{"mask: resource error", masked, "reader", "resources/read", map[string]any{"uri": "fail://data"},
+		errorMessage("Error reading resource 'fail://data'")},
 
 	// Step-up lists scope-only tools to every caller; custom checks hide.
 	{"step-up: tools as nobody", setup{stepUp: true}, "nobody", "tools/list", nil,

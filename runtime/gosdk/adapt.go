@@ -19,27 +19,28 @@ import (
 //	}
 //
 // They answer as package runtime's adapters of the same names: a tool
-// handler's error is a result flagged isError carrying its text, which the
-// model can read; a prompt or resource handler's error is returned as it
-// is.
+// handler's error is returned as the third result, which the SDK answers
+// as a result flagged isError carrying its text, so that the model can
+// read it (and WithMaskErrorDetails can mask it); a prompt or resource
+// handler's error is returned as it is.
 
 // TextResult returns a tool handler's text as its result, or the
-// handler's error as an isError result.
+// handler's error.
 func TextResult[S ~string](out S, err error) (*mcp.CallToolResult, any, error) {
 	if err != nil {
-		return errorResult(err.Error()), nil, nil
+		return nil, nil, err
 	}
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: string(out)}}}, nil, nil
 }
 
 // StructuredResult returns a tool handler's value as structured content
-// along with its JSON text, or the handler's error as an isError result.
+// along with its JSON text, or the handler's error.
 // Structured content is an object: a value whose JSON is not one is
 // wrapped as {"result": value}, as FastMCP does. A value encoding/json
 // cannot encode gives an isError result.
 func StructuredResult(out any, err error) (*mcp.CallToolResult, any, error) {
 	if err != nil {
-		return errorResult(err.Error()), nil, nil
+		return nil, nil, err
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
@@ -53,10 +54,10 @@ func StructuredResult(out any, err error) (*mcp.CallToolResult, any, error) {
 }
 
 // ToolResult returns a tool handler's own result as it is, or the
-// handler's error as an isError result.
+// handler's error.
 func ToolResult(out *mcp.CallToolResult, err error) (*mcp.CallToolResult, any, error) {
 	if err != nil {
-		return errorResult(err.Error()), nil, nil
+		return nil, nil, err
 	}
 	return out, nil, nil
 }

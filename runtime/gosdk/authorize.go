@@ -274,7 +274,7 @@ func (s *Server) readRouted(ctx context.Context, req *mcp.ReadResourceRequest) (
 	if rec.match != nil {
 		ctx = context.WithValue(ctx, templateVarsKey{}, rec.vars(req.Params.URI))
 	}
-	res, err := rec.read(ctx, req)
+	res, err := s.guardRead(ctx, rec.read, req)
 	if err != nil || res == nil {
 		return res, err
 	}

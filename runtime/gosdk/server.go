@@ -33,6 +33,7 @@ type Server struct {
 	// From the SDK options, kept to be wrapped or consulted.
 	setCacheable  func(context.Context, mcp.Request, *mcp.Cacheable)
 	hasCompletion bool
+	maskErrors    bool // WithMaskErrorDetails
 
 	mu  sync.Mutex               // serialises registration
 	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
@@ -149,6 +150,7 @@ type Option func(*serverConfig)
 
 type serverConfig struct {
 	middleware []Middleware
+	maskErrors bool
 }
 
 // WithMiddleware adds server-wide authorization layers. Their checks apply
@@ -181,6 +183,7 @@ func NewServer(impl *mcp.Implementation, opts *mcp.ServerOptions, options ...Opt
 		pageSize:      o.PageSize,
 		setCacheable:  o.SetCacheable,
 		hasCompletion: o.CompletionHandler != nil,
+		maskErrors:    cfg.maskErrors,
 	}
 	s.reg.Store(&registry{})
 	o.SetCacheable = s.resolveCacheable
@@ -238,7 +241,7 @@ func (s *Server) AddTool(t *mcp.Tool, h mcp.ToolHandler, opts ...ComponentOption
 	rec := s.newRecord(Component{Kind: KindTool, Name: t.Name}, opts)
 	rec.key = t.Name
 	rec.tool = withAuthorizationMeta(t, rec.RequiredScopes())
-	s.register(KindTool, rec, func() { s.mcp.AddTool(rec.tool, h) })
+	s.register(KindTool, rec, func() { s.mcp.AddTool(rec.tool, s.guardRawTool(t.Name, h)) })
 }
 
 // AddTool registers a tool with a typed handler, as mcp.AddTool does: the
@@ -254,7 +257,7 @@ func AddTool[In, Out any](s *Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, Out],
 		panic(fmt.Sprintf("AddTool: tool %q: %v", t.Name, err))
 	}
 	rec.tool = withAuthorizationMeta(&listed, rec.RequiredScopes())
-	s.register(KindTool, rec, func() { mcp.AddTool(s.mcp, withAuthorizationMeta(t, rec.RequiredScopes()), h) })
+	s.register(KindTool, rec, func() { mcp.AddTool(s.mcp, withAuthorizationMeta(t, rec.RequiredScopes()), guardTool(s, t.Name, h)) })
 }
 
 // inferSchemas fills the nil schemas of t from In and Out, as mcp.AddTool
@@ -300,7 +303,7 @@ func schemaFor(rt reflect.Type) (*jsonschema.Schema, error) {
 func (s *Server) AddPrompt(p *mcp.Prompt, h mcp.PromptHandler, opts ...ComponentOption) {
 	rec := s.newRecord(Component{Kind: KindPrompt, Name: p.Name}, opts)
 	rec.key, rec.prompt = p.Name, p
-	s.register(KindPrompt, rec, func() { s.mcp.AddPrompt(p, h) })
+	s.register(KindPrompt, rec, func() { s.mcp.AddPrompt(p, s.guardPrompt(p.Name, h)) })
 }
 
 // AddResource registers a resource with its handler. A caller whose checks
