@@ -42,6 +42,11 @@ package gosdk
 //     auth.TokenInfo that auth.RequireBearerToken put in the HTTP request's
 //     context (mcp.RequestExtra.TokenInfo), and binds a session to the
 //     TokenInfo.UserID that created it (tokenOf, httpHandler).
+//   - typed-errors: the SDK answers a typed tool handler's error
+//     (mcp.AddTool) as a result flagged isError whose one text content is
+//     the error's text, and a *jsonrpc.Error as that JSON-RPC error; so the
+//     adapters return a handler's error (TextResult and the others) and
+//     masking can replace it (guardTool).
 //   - connect-context: the context of every request of a session made by
 //     mcp.Server.Connect derives from the context Connect was given, so a
 //     token put there (ContextWithAccessToken) reaches the request entry

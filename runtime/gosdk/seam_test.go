@@ -259,6 +259,23 @@ func TestSeam(t *testing.T) {
 		}
 	})
 
+	t.Run("typed-errors", func(t *testing.T) {
+		srv := newBare(nil)
+		mcp.AddTool(srv, &mcp.Tool{Name: "plain"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+			return nil, nil, fmt.Errorf("plain failure")
+		})
+		mcp.AddTool(srv, &mcp.Tool{Name: "wire"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+			return nil, nil, &jsonrpc.Error{Code: 7, Message: "wire failure"}
+		})
+		s := mcpwire.Connect(t, serve(t, bareHandler(srv)), "")
+		if isErr, text := mcpwire.ToolText(t, s.Call("tools/call", map[string]any{"name": "plain"})); !isErr || text != "plain failure" {
+			t.Errorf("a plain error: isError=%v %q", isErr, text)
+		}
+		if e := mcpwire.ErrorOf(t, s.Call("tools/call", map[string]any{"name": "wire"})); e == nil || e.Code != 7 || e.Message != "wire failure" {
+			t.Errorf("a *jsonrpc.Error: %+v", e)
+		}
+	})
+
 	t.Run("connect-context", func(t *testing.T) {
 		type key struct{}
 		seen := make(chan any, 1)
