@@ -89,23 +89,6 @@ func (s *Server) listed(ctx context.Context, tok *AccessToken, rec *record) bool
 	return s.policy.Listed(ctx, tok, &rec.Component, rec.Guard)
 }
 
-// refusal decides a targeted request when middleware is present: "" to
-// allow, else the message to answer with (see authz.Policy.Refusal).
-func (s *Server) refusal(ctx context.Context, comp *Component, rec *record, label string) string {
-	if s.skipChecks.Load() && rec != nil {
-		return ""
-	}
-	return s.policy.Refusal(ctx, AccessTokenFromContext(ctx), comp, rec.guard(), rec != nil, label)
-}
-
-// permits reports whether rec's own checks let the request of ctx use it.
-func (s *Server) permits(ctx context.Context, rec *record) bool {
-	if s.skipChecks.Load() {
-		return true
-	}
-	return rec.Permits(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: &rec.Component})
-}
-
 // decide decides a tools/call or prompts/get of name (rec: its record,
 // nil when there is none) with the request's arguments: "" and hidden
 // false to let it through, hidden to answer as for a missing component
