@@ -27,6 +27,7 @@ type emitter struct {
 	aliased  map[string]bool       // the import name is not the package's name
 	l        locals                // of the wrapper being emitted
 	rtPath   string                // the backend's runtime package
+	err      error                 // a component the backend's emitter cannot emit
 }
 
 // emit renders the generated file of pf.
@@ -119,6 +120,9 @@ func emit(pf *pkgFile) ([]byte, error) {
 		if d := e.callsDecl(c); d != nil {
 			decls = append(decls, d)
 		}
+	}
+	if e.err != nil {
+		return nil, e.err
 	}
 	return e.render(pf, decls)
 }

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"fmt"
+
 	"github.com/dave/jennifer/jen"
 )
 
@@ -86,11 +88,17 @@ func (e *emitter) registerGoSDK(g *jen.Group, srv string, c *component) {
 	def := jen.Op("&").Add(sdk(typ)).Add(multi("{", "}", items...))
 	var opts []jen.Code
 	for _, t := range c.Auth {
-		if t.Check == nil {
+		switch {
+		case t.Check != nil && t.Check.Call == nil:
+			opts = append(opts, e.rt("WithAuth").Call(e.check(t.Check)))
+		case t.Check == nil && len(t.Scopes) > 0:
 			opts = append(opts, e.rt("WithScopes").Call(lits(t.Scopes)...))
-			continue
+		default:
+			// A term this emitter does not know (validation refuses call
+			// checks on this backend): fail rather than emit a component
+			// with fewer checks than its annotation names.
+			e.err = fmt.Errorf("%s: the go-sdk backend cannot emit the authorization term of %s %s", c.Source, c.Kind, c.Name)
 		}
-		opts = append(opts, e.rt("WithAuth").Call(e.check(t.Check)))
 	}
 	if len(c.Tags) > 0 {
 		opts = append(opts, e.rt("WithTags").Call(lits(c.Tags)...))
