@@ -10,7 +10,7 @@ import (
 const prefix = "//mcp:"
 
 var (
-	kindWords = []string{"backend", "prompt", "resource", "schema", "scopes", "tags", "tool"}
+	kindWords = []string{"backend", "policies", "prompt", "resource", "schema", "scopes", "tags", "tool"}
 	keyWords  = []string{"auth", "description", "mime", "name", "tags", "title", "uri"}
 	flagWords = []string{"destructive", "idempotent", "openworld", "readonly"}
 	termWords = []string{"scopes", "check", "public"}
@@ -52,6 +52,8 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 		s := &Scopes{Pos: p.at(0)}
 		s.Words = p.vocabulary("scope", checkScope, end)
 		l = s
+	case "policies":
+		l = p.policies(end)
 	case "tags":
 		t := &Tags{Pos: p.at(0)}
 		t.Words = p.vocabulary("tag", checkTag, end)
@@ -61,7 +63,7 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 	case "backend":
 		l = p.backend(end)
 	case "":
-		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags, schema or backend)")
+		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags, schema, policies or backend)")
 	default:
 		p.unknown(i, "directive kind", kind, kindWords)
 	}

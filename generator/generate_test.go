@@ -42,6 +42,11 @@ var (
 		{"schemasdk", Config{}, 2},
 		// The other SDK's types on the go-sdk backend, two backends.
 		{"backends", Config{}, 6},
+		// Cedar policy files with one class of mistake each, and one
+		// without (//mcp:policies).
+		{"cedar", Config{}, 15},
+		// Schema files of the server's own entity types that are wrong.
+		{"cedarown", Config{}, 4},
 	}
 )
 

@@ -21,7 +21,8 @@ func TestDependencies(t *testing.T) {
 	}{
 		{"github.com/mcpauthgen/mcpauthgen/runtime/authz", []string{"github.com/mark3labs/"}},
 		{"github.com/mcpauthgen/mcpauthgen/runtime/jwtauth", []string{"github.com/mark3labs/"}},
-		{"github.com/mcpauthgen/mcpauthgen/examples/scoped", []string{"github.com/go-jose/", "github.com/mark3labs/mcp-go/client"}},
+		{"github.com/mcpauthgen/mcpauthgen/runtime/cedarauth", []string{"github.com/mark3labs/"}},
+		{"github.com/mcpauthgen/mcpauthgen/examples/scoped", []string{"github.com/go-jose/", "github.com/mark3labs/mcp-go/client", "github.com/cedar-policy/"}},
 	} {
 		pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedImports | packages.NeedDeps}, tc.pkg)
 		if err != nil || packages.PrintErrors(pkgs) > 0 {
