@@ -22,6 +22,7 @@ import (
 	"github.com/mcpauthgen/mcpauthgen/internal/mcpwire"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
+	"github.com/mcpauthgen/mcpauthgen/runtime/cedarauth"
 	"github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
 )
 
@@ -367,7 +368,28 @@ func noDeletes(ac authz.AuthContext) (bool, error) {
 	return true, nil
 }
 
+// cedarPolicies are the Cedar policies of the cedar setup: everything is
+// permitted, except deleting, and components tagged admin to tokens
+// without the admin scope.
+const cedarPolicies = `
+@id("all")
+permit (principal, action, resource);
+@id("no-delete")
+forbid (principal, action in Action::"call_tool", resource) when { context has mode && context.mode == "delete" };
+@id("admin-tag")
+forbid (principal, action, resource) when { resource.tags.contains("admin") && !principal.scopes.contains("admin") };
+`
+
+func cedarMiddleware() authz.Middleware {
+	set, err := cedarauth.ParsePolicies("parity.cedar", []byte(cedarPolicies))
+	if err != nil {
+		panic(err)
+	}
+	return cedarauth.New(set).Middleware()
+}
+
 var (
+	withCedar     = setup{id: "cedar", middleware: []authz.Middleware{cedarMiddleware()}}
 	masked        = setup{id: "mask", mask: true}
 	withArgs      = setup{id: "args", middleware: []authz.Middleware{authz.AuthMiddleware(authz.Check(noDeletes))}}
 	restrictAdmin = authz.AuthMiddleware(authz.RestrictTag("admin", "admin"))
@@ -457,6 +479,18 @@ var cases = []testCase{
 		rpcError(-32600, "user 0 is reserved")},
 	{"args: template variable allowed", withArgs, "reader", "resources/read", map[string]any{"uri": "users://1/profile"},
 		text("users://{id}/profile users://1/profile for reader [read]")},
+
+	// A Cedar policy set as middleware (runtime/cedarauth).
+	{"cedar: tools as reader", withCedar, "reader", "tools/list", nil,
+		listed("tools", []string{"invoice", "public_tool", "read_tool"})},
+	{"cedar: tools as admin", withCedar, "admin", "tools/list", nil,
+		listed("tools", []string{"admin_tool", "invoice", "owned", "public_tool", "read_tool", "tagged_tool", "write_tool"})},
+	{"cedar: forbidden by context", withCedar, "reader", "tools/call", map[string]any{"name": "public_tool", "arguments": map[string]any{"mode": "delete"}},
+		toolResult(true, "Authorization failed for tool 'public_tool': insufficient permissions")},
+	{"cedar: permitted", withCedar, "reader", "tools/call", map[string]any{"name": "public_tool", "arguments": map[string]any{"mode": "read"}},
+		toolResult(false, "public_tool for reader [read]")},
+	{"cedar: forbidden by tag", withCedar, "reader", "tools/call", map[string]any{"name": "tagged_tool"},
+		toolResult(true, "Authorization failed for tool 'tagged_tool': insufficient permissions")},
 
 	// Masked handler errors and panics (SPEC section 6).
 	{"mask: tool error", masked, "reader", "tools/call", map[string]any{"name": "failing_tool"},
