@@ -31,6 +31,9 @@ func (s *Server) authorize(next mcp.MethodHandler) mcp.MethodHandler {
 		if tok := tokenOf(req); tok != nil {
 			ctx = authz.ContextWithAccessToken(ctx, tok)
 		}
+		if ss, ok := req.GetSession().(*mcp.ServerSession); ok && ss != nil {
+			s.notifyViews.record(s, ss, AccessTokenFromContext(ctx))
+		}
 		switch method {
 		case methodListTools:
 			return s.listTools(ctx, req.(*mcp.ListToolsRequest))

@@ -25,7 +25,9 @@
 // that the caller may see, so a hidden template never shadows a visible
 // one. completion/complete, resources/subscribe, resources/unsubscribe and
 // the resources of a subscriptions/listen answer a hidden prompt or
-// resource as a missing one. No list or read is marked publicly cacheable.
+// resource as a missing one. A session is told of a change to a list
+// (notifications/tools/list_changed and the others) only when what its
+// caller may list changed. No list or read is marked publicly cacheable.
 //
 // # How hiding works in the go-sdk
 //

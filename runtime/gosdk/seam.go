@@ -47,6 +47,11 @@ package gosdk
 //     the error's text, and a *jsonrpc.Error as that JSON-RPC error; so the
 //     adapters return a handler's error (TextResult and the others) and
 //     masking can replace it (guardTool).
+//   - notify-sending: the SDK sends a list_changed notification to each
+//     session through the server's sending middleware
+//     (mcp.Server.AddSendingMiddleware), with the session as the request's
+//     session, and sends nothing when the middleware returns without
+//     calling on (filterNotifications).
 //   - connect-context: the context of every request of a session made by
 //     mcp.Server.Connect derives from the context Connect was given, so a
 //     token put there (ContextWithAccessToken) reaches the request entry

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -273,6 +274,50 @@ func TestSeam(t *testing.T) {
 		}
 		if e := mcpwire.ErrorOf(t, s.Call("tools/call", map[string]any{"name": "wire"})); e == nil || e.Code != 7 || e.Message != "wire failure" {
 			t.Errorf("a *jsonrpc.Error: %+v", e)
+		}
+	})
+
+	t.Run("notify-sending", func(t *testing.T) {
+		srv := newBare(nil)
+		srv.AddTool(textTool("first"), textHandler("first"))
+		seen := make(chan *mcp.ServerSession, 4)
+		srv.AddSendingMiddleware(func(next mcp.MethodHandler) mcp.MethodHandler {
+			return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+				if method == "notifications/tools/list_changed" {
+					seen <- req.GetSession().(*mcp.ServerSession)
+					return nil, nil // dropped
+				}
+				return next(ctx, method, req)
+			}
+		})
+		ct, st := mcp.NewInMemoryTransports()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		ss, err := srv.Connect(ctx, st, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan struct{}, 4)
+		cs, err := mcp.NewClient(&mcp.Implementation{Name: "c", Version: "1"}, &mcp.ClientOptions{
+			ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) { got <- struct{}{} },
+		}).Connect(ctx, ct, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cs.Close()
+		srv.AddTool(textTool("second"), textHandler("second"))
+		select {
+		case s := <-seen:
+			if s != ss {
+				t.Error("the notification's session is not the client's")
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("tools/list_changed did not pass the sending middleware")
+		}
+		select {
+		case <-got:
+			t.Error("the client got a notification the middleware dropped")
+		case <-time.After(200 * time.Millisecond):
 		}
 	})
 

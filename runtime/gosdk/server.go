@@ -38,6 +38,8 @@ type Server struct {
 	mu  sync.Mutex               // serialises registration
 	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
 
+	notifyViews views // what each session's caller last saw (notify.go)
+
 	skipChecks  atomic.Bool // serving stdio: no token, no check (as FastMCP)
 	stepUp      atomic.Bool // an HTTP handler with WithStepUp exists
 	transportMu sync.Mutex
@@ -195,6 +197,7 @@ func NewServer(impl *mcp.Implementation, opts *mcp.ServerOptions, options ...Opt
 	}
 	s.mcp = mcp.NewServer(impl, &o)
 	s.mcp.AddReceivingMiddleware(s.authorize)
+	s.mcp.AddSendingMiddleware(s.filterNotifications)
 	return s
 }
 
