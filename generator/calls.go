@@ -65,6 +65,7 @@ func callShape(sig *types.Signature) *callCheck {
 // reporting at each check's expression why one cannot be bound, with the
 // shape it should have.
 func (v *validator) bindCalls(c *component) {
+	ac := v.authContextName()
 	for _, t := range c.Auth {
 		if t.Check == nil || t.Check.Call == nil {
 			continue
@@ -74,12 +75,10 @@ func (v *validator) bindCalls(c *component) {
 			v.e.at(call.at, "check(%s): %s", ce.Text, fmt.Sprintf(format, args...))
 		}
 		switch {
-		case v.backend == BackendGoSDK:
-			fail("call checks are not yet supported on the go-sdk backend (//mcp:backend gosdk); check the arguments in the handler, or use a check of an auth check shape")
 		case c.Kind == kindResource:
-			fail("a call check takes the handler's arguments, but resource %q has none (its URI has no template variables); a check of a static resource is func(runtime.AuthContext) bool or another auth check shape", c.Name)
+			fail("a call check takes the handler's arguments, but resource %q has none (its URI has no template variables); a check of a static resource is func(%s) bool or another auth check shape", c.Name, ac)
 		case c.Kind == kindTool && c.Params == paramNone:
-			fail("a call check takes the handler's arguments, but tool %q takes none; use func(runtime.AuthContext) bool or another auth check shape", c.Name)
+			fail("a call check takes the handler's arguments, but tool %q takes none; use func(%s) bool or another auth check shape", c.Name, ac)
 		case c.Params == paramStruct && c.Struct != nil:
 			v.bindInput(c, call, fail)
 		default:
@@ -91,9 +90,9 @@ func (v *validator) bindCalls(c *component) {
 // bindInput binds a call check of a handler that takes an input struct.
 func (v *validator) bindInput(c *component, call *callCheck, fail func(string, ...any)) {
 	in := types.TypeString(c.Struct, v.qual)
-	want := fmt.Sprintf("want %s (or *%s)", call.shape("in "+in), in)
+	want := fmt.Sprintf("want %s (or *%s)", call.shape(v.authContextName(), "in "+in), in)
 	if len(call.params) > 1 {
-		fail("takes %d parameters after the runtime.AuthContext, but %s takes one input, %s; %s", len(call.params), c.Func, in, want)
+		fail("takes %d parameters after the %s, but %s takes one input, %s; %s", len(call.params), v.authContextName(), c.Func, in, want)
 		return
 	}
 	p := call.params[0].Type()
@@ -116,9 +115,9 @@ func (v *validator) bindNamed(c *component, call *callCheck, fail func(string, .
 			have = append(have, a.Param.Name()+" "+types.TypeString(a.Type, v.qual))
 		}
 	}
-	want := fmt.Sprintf("want %s", call.shape("<some of: "+strings.Join(have, ", ")+">"))
+	want := fmt.Sprintf("want %s", call.shape(v.authContextName(), "<some of: "+strings.Join(have, ", ")+">"))
 	if len(call.params) > len(have) {
-		fail("takes %d parameters after the runtime.AuthContext, but %s has %d; %s", len(call.params), c.Func, len(have), want)
+		fail("takes %d parameters after the %s, but %s has %d; %s", len(call.params), v.authContextName(), c.Func, len(have), want)
 		return
 	}
 	for i, p := range call.params {
@@ -146,15 +145,25 @@ func (v *validator) bindNamed(c *component, call *callCheck, fail func(string, .
 	}
 }
 
+// authContextName is how the package's backend names the AuthContext in a
+// message: runtime.AuthContext, or gosdk.AuthContext on the go-sdk backend
+// (the same type).
+func (v *validator) authContextName() string {
+	if v.backend == BackendGoSDK {
+		return "gosdk.AuthContext"
+	}
+	return "runtime.AuthContext"
+}
+
 // shape writes the function type the call check should have, keeping its
-// own choice of context and results, with params after the AuthContext.
-func (call *callCheck) shape(params string) string {
+// own choice of context and results, with params after authContext.
+func (call *callCheck) shape(authContext, params string) string {
 	var b strings.Builder
 	b.WriteString("func(")
 	if call.Ctx {
 		b.WriteString("context.Context, ")
 	}
-	b.WriteString("runtime.AuthContext, " + params + ") ")
+	b.WriteString(authContext + ", " + params + ") ")
 	if call.Err {
 		b.WriteString("(bool, error)")
 	} else {

@@ -21,17 +21,17 @@ func (e *emitter) toolCallWrapper(c *component) *jen.Statement {
 	l := e.l
 	return jen.Commentf("%s returns the handler of the tool %s: it serves it with %s", e.wrappers[c], c.Name, c.Func).Line().
 		Comment("once the call checks pass. The checks are evaluated once, when Register runs.").Line().
-		Func().Id(e.wrappers[c]).Params().Add(rt("ToolCallHandler")).BlockFunc(func(g *jen.Group) {
+		Func().Id(e.wrappers[c]).Params().Add(e.rt("ToolCallHandler")).BlockFunc(func(g *jen.Group) {
 		e.evalChecks(g, c)
 		g.Return(jen.Func().Params(
 			jen.Id(l.ctx).Qual("context", "Context"),
-			jen.Id(l.ac).Add(rt("AuthContext")),
+			jen.Id(l.ac).Add(e.rt("AuthContext")),
 			jen.Id(l.req).Qual(mcpPath, "CallToolRequest"),
 		).Params(jen.Op("*").Qual(mcpPath, "CallToolResult"), jen.Error()).BlockFunc(func(g *jen.Group) {
 			callArgs := e.decode(g, c)
 			for i, ce := range c.callChecks() {
 				g.If(
-					jen.Id(l.res).Op(":=").Add(rt("ToolCallCheck")).Call(
+					jen.Id(l.res).Op(":=").Add(e.rt("ToolCallCheck")).Call(
 						jen.Id(l.ctx), jen.Id(l.ac), jen.Lit("check("+ce.Text+")"),
 						e.checkFunc(c, ce, l.checks[i], nil),
 					),
@@ -52,7 +52,7 @@ func (e *emitter) callOptions(c *component) []jen.Code {
 	if e.calls[c] == "" {
 		return nil
 	}
-	return []jen.Code{rt("WithCallChecks").Call(jen.Id(e.calls[c]).Call().Op("..."))}
+	return []jen.Code{e.rt("WithCallChecks").Call(jen.Id(e.calls[c]).Call().Op("..."))}
 }
 
 // callsDecl emits the function that returns the call checks of a prompt
@@ -70,7 +70,7 @@ func (e *emitter) callsDecl(c *component) jen.Code {
 	}
 	return jen.Commentf("%s returns the call checks of the %s %s, bound to its %s.", e.calls[c], c.Kind.label(), c.Name, what).Line().
 		Comment("The checks are evaluated once, when Register runs.").Line().
-		Func().Id(e.calls[c]).Params().Index().Add(rt("AuthCheck")).BlockFunc(func(g *jen.Group) {
+		Func().Id(e.calls[c]).Params().Index().Add(e.rt("AuthCheck")).BlockFunc(func(g *jen.Group) {
 		e.evalChecks(g, c)
 		var items []jen.Code
 		for i, ce := range c.callChecks() {
@@ -78,7 +78,7 @@ func (e *emitter) callsDecl(c *component) jen.Code {
 				return e.entryArgs(g, c, ce.Call)
 			}))
 		}
-		g.Return(jen.Index().Add(rt("AuthCheck")).Add(multi("{", "}", items...)))
+		g.Return(jen.Index().Add(e.rt("AuthCheck")).Add(multi("{", "}", items...)))
 	})
 }
 
@@ -92,10 +92,10 @@ func (e *emitter) evalChecks(g *jen.Group, c *component) {
 		if ce.MayPanic {
 			if site == "" {
 				site = e.l.site
-				g.Var().Id(site).Add(rt("CheckSite"))
+				g.Var().Id(site).Add(e.rt("CheckSite"))
 				g.Defer().Id(site).Dot("Recover").Call()
 			}
-			g.Id(site).Op("=").Add(rt("CheckSite")).Values(jen.Dict{
+			g.Id(site).Op("=").Add(e.rt("CheckSite")).Values(jen.Dict{
 				jen.Id("Pos"):  jen.Lit(ce.Pos),
 				jen.Id("Expr"): jen.Lit(ce.Text),
 			})
@@ -114,7 +114,7 @@ func (e *emitter) checkFunc(c *component, ce *checkExpr, name string, bind func(
 	call := ce.Call
 	return jen.Func().Params(
 		jen.Id(l.ctx).Qual("context", "Context"),
-		jen.Id(l.ac).Add(rt("AuthContext")),
+		jen.Id(l.ac).Add(e.rt("AuthContext")),
 	).Params(jen.Bool(), jen.Error()).BlockFunc(func(g *jen.Group) {
 		var args []jen.Code
 		if call.Ctx {
@@ -156,7 +156,7 @@ func (e *emitter) decodedArgs(c *component, call *callCheck) []jen.Code {
 func (e *emitter) entryArgs(g *jen.Group, c *component, call *callCheck) []jen.Code {
 	if call.Input {
 		g.Var().Id(e.l.in).Add(e.typ(c.Struct))
-		g.If(jen.Id(e.l.err).Op(":=").Add(rt("ArgumentsInto")).Call(jen.Id(e.l.ac), jen.Op("&").Id(e.l.in)), jen.Id(e.l.err).Op("!=").Nil()).Block(
+		g.If(jen.Id(e.l.err).Op(":=").Add(e.rt("ArgumentsInto")).Call(jen.Id(e.l.ac), jen.Op("&").Id(e.l.in)), jen.Id(e.l.err).Op("!=").Nil()).Block(
 			jen.Return(jen.False(), jen.Id(e.l.err)),
 		)
 		if call.InputPtr {
@@ -169,9 +169,9 @@ func (e *emitter) entryArgs(g *jen.Group, c *component, call *callCheck) []jen.C
 		// Prompt arguments are string or *string (optional), template
 		// variables string.
 		if _, ptr := types.Unalias(a.Type).(*types.Pointer); ptr {
-			out = append(out, rt("OptionalStringArgument").Call(jen.Id(e.l.ac), jen.Lit(a.Name)))
+			out = append(out, e.rt("OptionalStringArgument").Call(jen.Id(e.l.ac), jen.Lit(a.Name)))
 		} else {
-			out = append(out, rt("StringArgument").Call(jen.Id(e.l.ac), jen.Lit(a.Name)))
+			out = append(out, e.rt("StringArgument").Call(jen.Id(e.l.ac), jen.Lit(a.Name)))
 		}
 	}
 	return out

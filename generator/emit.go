@@ -112,9 +112,9 @@ func emit(pf *pkgFile) ([]byte, error) {
 	for _, c := range pf.Components {
 		if pf.Backend == BackendGoSDK {
 			decls = append(decls, e.wrapperGoSDK(c))
-			continue
+		} else {
+			decls = append(decls, e.wrapper(c))
 		}
-		decls = append(decls, e.wrapper(c))
 		if d := e.callsDecl(c); d != nil {
 			decls = append(decls, d)
 		}

@@ -1,8 +1,6 @@
 package generator
 
 import (
-	"fmt"
-
 	"github.com/dave/jennifer/jen"
 )
 
@@ -90,10 +88,8 @@ func (e *emitter) registerGoSDK(g *jen.Group, srv string, c *component) {
 	for _, t := range c.Auth {
 		switch {
 		case t.Check != nil && t.Check.Call != nil:
-			// Validation refuses call checks on this backend: fail rather
-			// than emit a component with fewer checks than its annotation
-			// names.
-			e.err = fmt.Errorf("%s: the go-sdk backend cannot emit the call check of %s %s", c.Source, c.Kind, c.Name)
+			// A tool's call checks run in its handler (toolCallWrapperGoSDK),
+			// the others' are registered by callOptions.
 		case t.Scopes != nil:
 			opts = append(opts, e.rt("WithScopes").Call(lits(t.Scopes)...))
 		default:
@@ -102,11 +98,16 @@ func (e *emitter) registerGoSDK(g *jen.Group, srv string, c *component) {
 			opts = append(opts, e.rt("WithAuth").Call(e.authCheck(t)))
 		}
 	}
+	opts = append(opts, e.callOptions(c)...)
 	if len(c.Tags) > 0 {
 		opts = append(opts, e.rt("WithTags").Call(lits(c.Tags)...))
 	}
 	switch c.Kind {
 	case kindTool:
+		if len(c.callChecks()) > 0 {
+			g.Add(e.rt("AddToolCall")).Call(append([]jen.Code{jen.Id(srv), def, jen.Id(e.wrappers[c]).Call()}, opts...)...)
+			break
+		}
 		g.Add(e.rt("AddTool")).Call(append([]jen.Code{jen.Id(srv), def, jen.Id(e.wrappers[c])}, opts...)...)
 	case kindResource:
 		g.Id(srv).Dot("AddResource").Call(append([]jen.Code{def, jen.Id(e.wrappers[c])}, opts...)...)
@@ -128,14 +129,15 @@ func (e *emitter) wrapperGoSDK(c *component) *jen.Statement {
 	params := []jen.Code{ctx}
 	var result jen.Code
 	var callArgs []jen.Code
+	var input, inputType jen.Code // a tool's
 	switch c.Kind {
 	case kindTool:
 		params = append(params, jen.Id(e.l.req).Op("*").Add(sdk("CallToolRequest")))
 		switch c.Params {
 		case paramNone:
-			params = append(params, jen.Id("_").Struct())
+			input, inputType = jen.Id("_"), jen.Struct()
 		case paramStruct:
-			params = append(params, jen.Id(e.l.in).Add(e.typ(c.Struct)))
+			input, inputType = jen.Id(e.l.in), e.typ(c.Struct)
 			if c.StructPtr {
 				callArgs = []jen.Code{jen.Op("&").Id(e.l.in)}
 			} else {
@@ -147,8 +149,9 @@ func (e *emitter) wrapperGoSDK(c *component) *jen.Statement {
 				fields = append(fields, jen.Id(a.Field).Add(e.typ(a.Type)).Tag(map[string]string{"json": a.Name}))
 				callArgs = append(callArgs, jen.Id(e.l.args).Dot(a.Field))
 			}
-			params = append(params, jen.Id(e.l.args).Struct(fields...))
+			input, inputType = jen.Id(e.l.args), jen.Struct(fields...)
 		}
+		params = append(params, jen.Add(input).Add(inputType))
 		result = jen.Params(jen.Op("*").Add(sdk("CallToolResult")), jen.Any(), jen.Error())
 	case kindResource, kindTemplate:
 		params = append(params, jen.Id(e.l.req).Op("*").Add(sdk("ReadResourceRequest")))
@@ -160,8 +163,7 @@ func (e *emitter) wrapperGoSDK(c *component) *jen.Statement {
 		params = append(params, jen.Id(e.l.req).Op("*").Add(sdk("GetPromptRequest")))
 		result = jen.Params(jen.Op("*").Add(sdk("GetPromptResult")), jen.Error())
 	}
-	return jen.Commentf("%s serves the %s %s with %s.", e.wrappers[c], c.Kind, c.Name, c.Func).Line().
-		Func().Id(e.wrappers[c]).Params(params...).Add(result).BlockFunc(func(g *jen.Group) {
+	body := func(g *jen.Group) {
 		if c.Kind == kindPrompt {
 			callArgs = e.decodePrompt(g, c)
 		}
@@ -169,6 +171,41 @@ func (e *emitter) wrapperGoSDK(c *component) *jen.Statement {
 			callArgs = append([]jen.Code{jen.Id(e.l.ctx)}, callArgs...)
 		}
 		e.resultGoSDK(g, c, jen.Id(c.Func).Call(callArgs...))
+	}
+	if c.Kind == kindTool && len(c.callChecks()) > 0 {
+		return e.toolCallWrapperGoSDK(c, input, inputType, result, body)
+	}
+	return jen.Commentf("%s serves the %s %s with %s.", e.wrappers[c], c.Kind, c.Name, c.Func).Line().
+		Func().Id(e.wrappers[c]).Params(params...).Add(result).BlockFunc(body)
+}
+
+// toolCallWrapperGoSDK emits the function that returns the handler of a
+// tool with call checks (a gosdk.ToolCallHandler of the tool's input):
+// the checks run on the input the SDK decoded, in the order written, then
+// body calls the annotated function.
+func (e *emitter) toolCallWrapperGoSDK(c *component, input, inputType, result jen.Code, body func(*jen.Group)) *jen.Statement {
+	l := e.l
+	return jen.Commentf("%s returns the handler of the tool %s: it serves it with %s", e.wrappers[c], c.Name, c.Func).Line().
+		Comment("once the call checks pass. The checks are evaluated once, when Register runs.").Line().
+		Func().Id(e.wrappers[c]).Params().Add(e.rt("ToolCallHandler").Types(inputType)).BlockFunc(func(g *jen.Group) {
+		e.evalChecks(g, c)
+		g.Return(jen.Func().Params(
+			jen.Id(l.ctx).Qual("context", "Context"),
+			jen.Id(l.ac).Add(e.rt("AuthContext")),
+			jen.Id(l.req).Op("*").Qual(goSDKPath, "CallToolRequest"),
+			jen.Add(input).Add(inputType),
+		).Add(result).BlockFunc(func(g *jen.Group) {
+			for i, ce := range c.callChecks() {
+				g.If(
+					jen.Id(l.res).Op(":=").Add(e.rt("ToolCallCheck")).Call(
+						jen.Id(l.ctx), jen.Id(l.ac), jen.Lit("check("+ce.Text+")"),
+						e.checkFunc(c, ce, l.checks[i], nil),
+					),
+					jen.Id(l.res).Op("!=").Nil(),
+				).Block(jen.Return(jen.Id(l.res), jen.Nil(), jen.Nil()))
+			}
+			body(g)
+		}))
 	})
 }
 

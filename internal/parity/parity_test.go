@@ -49,6 +49,7 @@ type setup struct {
 	stateless  bool
 	mask       bool // WithMaskErrorDetails, and the failing components
 	roleClaims []string
+	calls      bool // the components with call checks (calls_test.go)
 }
 
 // The failing components, served with setup.mask: a handler that returns
@@ -150,6 +151,9 @@ func buildMCPGo(su setup) http.Handler {
 			return nil, errors.New(secretError)
 		})
 	}
+	if su.calls {
+		addCallsMCPGo(srv)
+	}
 	for _, c := range components {
 		name := c.name
 		switch c.kind {
@@ -207,6 +211,9 @@ func buildGoSDK(su setup) http.Handler {
 		srv.AddResource(&mcp.Resource{URI: "fail://data", Name: "fail"}, func(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 			return nil, errors.New(secretError)
 		})
+	}
+	if su.calls {
+		addCallsGoSDK(srv)
 	}
 	for _, c := range components {
 		name := c.name

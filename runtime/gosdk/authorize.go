@@ -111,9 +111,13 @@ func (s *Server) decide(ctx context.Context, kind Kind, name string, rec *record
 		ac.Arguments = args()
 	}
 	if !s.policy.HasMiddleware() {
-		return "", rec == nil || !rec.Permits(ctx, ac)
+		if rec == nil || !rec.Permits(ctx, ac) {
+			return "", true
+		}
+	} else if msg := s.policy.RefusalFor(ctx, ac, rec.guard(), rec != nil, name); msg != "" {
+		return msg, false
 	}
-	return s.policy.RefusalFor(ctx, ac, rec.guard(), rec != nil, name), false
+	return rec.guard().CallRefusal(ctx, ac, name), false
 }
 
 // enterToolCall decides a tools/call. It returns a result or an error to
@@ -212,8 +216,16 @@ func (s *Server) enterResourceRead(ctx context.Context, uri string) (*record, er
 		return ac
 	}
 	for _, rec := range matches {
-		if s.skipChecks.Load() || s.policy.RefusalFor(ctx, acOf(rec), rec.Guard, true, uri) == "" {
+		if s.skipChecks.Load() {
 			return rec, nil
+		}
+		if ac := acOf(rec); s.policy.RefusalFor(ctx, ac, rec.Guard, true, uri) == "" {
+			if rec.CallRefusal(ctx, ac, uri) == "" {
+				return rec, nil
+			}
+			// A read its call checks deny is answered as for a URI that
+			// nothing serves.
+			return nil, s.missingResource(ctx, tok, uri)
 		}
 	}
 	if !s.policy.HasMiddleware() {
@@ -227,7 +239,17 @@ func (s *Server) enterResourceRead(ctx context.Context, uri string) (*record, er
 			return nil, middlewareDenial(s.policy.RefusalFor(ctx, ac, rec.Guard, true, uri))
 		}
 	}
-	return nil, middlewareDenial(s.policy.RefusalFor(ctx, AuthContext{Token: tok, Component: &Component{Kind: KindResource, Name: uri, URI: uri}}, nil, false, uri))
+	return nil, s.missingResource(ctx, tok, uri)
+}
+
+// missingResource is the answer to a read of uri when no component serves
+// it: the SDK's "resource not found" error, or with middleware, the
+// middleware's refusal of a URI that does not exist.
+func (s *Server) missingResource(ctx context.Context, tok *AccessToken, uri string) error {
+	if !s.policy.HasMiddleware() {
+		return mcp.ResourceNotFoundError(uri)
+	}
+	return middlewareDenial(s.policy.RefusalFor(ctx, AuthContext{Token: tok, Component: &Component{Kind: KindResource, Name: uri, URI: uri}}, nil, false, uri))
 }
 
 // readable reports whether the request of ctx may read uri: some

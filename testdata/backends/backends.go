@@ -1,5 +1,6 @@
 // Package backends holds the mistakes of a package on the go-sdk backend:
-// the other SDK's result types, and a second //mcp:backend line.
+// the other SDK's result types, a second //mcp:backend line, and a call
+// check that does not bind.
 package backends
 
 import (
@@ -50,9 +51,10 @@ type Target struct {
 	To string `json:"to"`
 }
 
-// Move takes a call check, which the go-sdk backend does not support yet.
+// Move takes a call check, bound on this backend as on mcp-go: here to
+// an input of the wrong type.
 //
 //mcp:tool auth=check(allowedTarget)
 func Move(in Target) (string, error) { return in.To, nil }
 
-func allowedTarget(ac gosdk.AuthContext, in Target) bool { return in.To != "" }
+func allowedTarget(ac gosdk.AuthContext, to *string) bool { return to != nil }
