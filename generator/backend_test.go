@@ -2,7 +2,6 @@ package generator
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -82,22 +81,7 @@ func TestGoSDKRolesAndAny(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module")
 	}
-	dir := t.TempDir()
-	root, _ := filepath.Abs("..")
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The repository's own requirements, under another module path.
-	mod := strings.Replace(string(gomod), "module github.com/mcpauthgen/mcpauthgen", "module example.com/m", 1) +
-		"\nrequire github.com/mcpauthgen/mcpauthgen v0.0.0\n\nreplace github.com/mcpauthgen/mcpauthgen => " + root + "\n"
-	for name, src := range map[string]string{
-		"go.mod": mod,
-		"go.sum": string(gosum),
+	src := generateAndVet(t, map[string]string{
 		"wiki/wiki.go": `package wiki
 
 import "github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
@@ -112,22 +96,7 @@ func Edit() (string, error) { return "edited", nil }
 //mcp:tool auth=scopes(read),any(roles(admin),check(isOwner),any(scopes(root),roles(ops)))
 func Delete() (string, error) { return "deleted", nil }
 `,
-	} {
-		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o777); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o666); err != nil {
-			t.Fatal(err)
-		}
-	}
-	files, err := Generate(Config{Dir: dir}, "./...")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) != 1 {
-		t.Fatalf("got %d files, want 1", len(files))
-	}
-	src := string(files[0].Content)
+	})
 	for _, want := range []string{
 		`gosdk.WithAuth(gosdk.RequireRoles("editor"))`,
 		`gosdk.WithAuth(gosdk.AnyOf(gosdk.RequireRoles("admin"), gosdk.Check(isOwner), gosdk.AnyOf(gosdk.RequireScopes("root"), gosdk.RequireRoles("ops"))))`,
@@ -135,14 +104,5 @@ func Delete() (string, error) { return "deleted", nil }
 		if !strings.Contains(src, want) {
 			t.Errorf("generated file lacks %s:\n%s", want, src)
 		}
-	}
-	if err := os.WriteFile(files[0].Path, files[0].Content, 0o666); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("go", "vet", "./...")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go vet: %v\n%s", err, out)
 	}
 }
