@@ -29,6 +29,12 @@
 // (notifications/tools/list_changed and the others) only when what its
 // caller may list changed. No list or read is marked publicly cacheable.
 //
+// Call checks (WithCallChecks, AddToolCall with ToolCallCheck) decide one
+// request on its arguments and never hide a component; they run after its
+// own checks and the middleware, and answer as in package runtime: an
+// isError tool result, a -32600 error on prompts/get, and on a template
+// read exactly the answer for a resource that does not exist.
+//
 // # How hiding works in the go-sdk
 //
 // The SDK has no per-request or per-session view of its components, so the
