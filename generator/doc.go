@@ -145,8 +145,11 @@
 // and a handler that runs them with runtime.ToolCallCheck on the decoded
 // arguments, before calling the function; a prompt's or template's call
 // checks are bound to runtime.StringArgument (or ArgumentsInto for an input
-// struct) and registered with runtime.WithCallChecks. The expressions are
-// evaluated once, when Register runs. A call check cannot be a term of
+// struct) and registered with runtime.WithCallChecks. On the go-sdk
+// backend the same names of package gosdk are used, and a tool's handler
+// is a gosdk.ToolCallHandler of the input the SDK decodes, registered with
+// gosdk.AddToolCall (emit_gosdk.go). The expressions are evaluated once,
+// when Register runs. A call check cannot be a term of
 // any(…), at any depth: an alternative is judged for lists too, where
 // there are no arguments, and a call check runs only on a call, after the
 // other checks. It is an error at EXPR that says to write the call check
