@@ -31,9 +31,13 @@ import (
 //	invalid argument "page.offset": want integer, got number -1
 //	invalid argument "since": parsing time "yesterday" as ...
 //	invalid arguments: want a JSON object
+//	invalid argument "ID": no such argument (names are case-sensitive: "id")
 //
 // Arguments dst does not know are ignored; only the named arguments are
-// checked for presence.
+// checked for presence. A key that names a field of dst only
+// case-insensitively, which encoding/json would bind to it, is refused:
+// checks and policies read the arguments by exact name
+// (AuthContext.Arguments), and must see what the handler receives.
 func BindArguments(req mcp.CallToolRequest, dst any, required ...string) *mcp.CallToolResult {
 	raw := []byte(req.Params.RawArguments)
 	if len(raw) == 0 {
@@ -51,6 +55,9 @@ func BindArguments(req mcp.CallToolRequest, dst any, required ...string) *mcp.Ca
 		if v, ok := args[name]; !ok || string(v) == "null" {
 			return mcp.NewToolResultError(fmt.Sprintf("missing required argument %q", name))
 		}
+	}
+	if key, name := folded(reflect.TypeOf(dst), "", args); key != "" {
+		return mcp.NewToolResultError(foldedError(key, name))
 	}
 	err := json.Unmarshal(raw, dst)
 	if err == nil {
@@ -146,12 +153,17 @@ func ToolResult(out *mcp.CallToolResult, err error) (*mcp.CallToolResult, error)
 //
 //	missing required argument "topic"
 //
-// which the handler returns, for mcp-go to answer as a JSON-RPC error.
+// which the handler returns, for mcp-go to answer as a JSON-RPC error. As
+// with BindArguments, a key that names a field of dst only
+// case-insensitively is refused.
 func BindPromptArguments(req mcp.GetPromptRequest, dst any, required ...string) error {
 	for _, name := range required {
 		if _, ok := req.Params.Arguments[name]; !ok {
 			return fmt.Errorf("missing required argument %q", name)
 		}
+	}
+	if key, name := foldedName(reflect.TypeOf(dst), req.Params.Arguments); key != "" {
+		return errors.New(foldedError(key, name))
 	}
 	b, err := json.Marshal(req.Params.Arguments)
 	if err != nil {
