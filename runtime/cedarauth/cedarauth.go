@@ -141,13 +141,16 @@ func (a *Authorizer) Check(ctx context.Context, ac authz.AuthContext) (bool, err
 	var diag cedar.Diagnostic
 	if listing {
 		allowed, diag = listable(comp, ents)
+	} else if context, err := contextRecord(ac.Arguments); err != nil {
+		// The context cannot say what the handler would decode: deny.
+		diag.Errors = []cedar.DiagnosticError{{Message: "context: " + err.Error()}}
 	} else {
 		var d cedar.Decision
 		d, diag = cedar.Authorize(policyList(comp.policies), ents, cedar.Request{
 			Principal: principal.UID,
 			Action:    comp.action.UID,
 			Resource:  comp.resource.UID,
-			Context:   contextRecord(ac.Arguments),
+			Context:   context,
 		})
 		allowed = d == cedar.Allow
 	}
