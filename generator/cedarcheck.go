@@ -161,6 +161,9 @@ type policyChecker struct {
 	// ("Tool", "Prompt", "Resource", "Action").
 	ids  map[types.EntityType][]string
 	tags []string // every tag a component has or a vocabulary declares
+	// compNames are the names of the components (resource.name), uris those of
+	// the resources and templates (resource.uri).
+	compNames, uris []string
 }
 
 func newPolicyChecker(pkgPath string, comps []*component, vocab *vocabularies, own *ownEntities) (*policyChecker, error) {
@@ -188,6 +191,10 @@ func newPolicyChecker(pkgPath string, comps []*component, vocab *vocabularies, o
 		}
 		c.ids[typ] = append(c.ids[typ], cedarComponentID(comp))
 		c.ids["Action"] = append(c.ids["Action"], cedarActionID(comp))
+		c.compNames = append(c.compNames, comp.Name)
+		if typ == "Resource" {
+			c.uris = append(c.uris, cedarComponentID(comp))
+		}
 		for _, t := range comp.Tags {
 			if !slices.Contains(c.tags, t) {
 				c.tags = append(c.tags, t)
@@ -381,6 +388,39 @@ func (c *policyChecker) names(pc *policyCheck, p *ast.Policy) bool {
 			pc.at(off, "unknown tag %s: no annotated component has it", lit)
 		}
 	}
+	// compared checks a string literal a component's name or URI is
+	// compared with (resource.name == "x", resource.uri != "x").
+	compared := func(attr, lit ast.IsNode) {
+		v, ok := lit.(ast.NodeValue)
+		if !ok {
+			return
+		}
+		str, ok := v.Value.(types.String)
+		if !ok {
+			return
+		}
+		var what string
+		var known []string
+		switch {
+		case isResourceAttr(attr, "name"):
+			what, known = "component name", c.compNames
+		case isResourceAttr(attr, "uri"):
+			what, known = "resource URI", c.uris
+		default:
+			return
+		}
+		if slices.Contains(known, string(str)) {
+			return
+		}
+		bad = true
+		q := strconv.Quote(string(str))
+		off := pc.find(q)
+		if sg := annotations.Suggest(string(str), known); sg != "" {
+			pc.at(off, "unknown %s %s; did you mean %q?", what, q, sg)
+			return
+		}
+		pc.at(off, "unknown %s %s: no annotated component has it", what, q)
+	}
 	for _, cond := range p.Conditions {
 		ast.Inspect(ast.NewNode(cond.Body), func(n ast.IsNode) bool {
 			switch n := n.(type) {
@@ -397,6 +437,12 @@ func (c *policyChecker) names(pc *policyCheck, p *ast.Policy) bool {
 						}
 					}
 				}
+			case ast.NodeTypeEquals:
+				compared(n.Left, n.Right)
+				compared(n.Right, n.Left)
+			case ast.NodeTypeNotEquals:
+				compared(n.Left, n.Right)
+				compared(n.Right, n.Left)
 			case ast.NodeTypeContains:
 				if isResourceTags(n.Left) {
 					tag(n.Right)
@@ -417,9 +463,12 @@ func (c *policyChecker) names(pc *policyCheck, p *ast.Policy) bool {
 }
 
 // isResourceTags reports whether n is resource.tags.
-func isResourceTags(n ast.IsNode) bool {
+func isResourceTags(n ast.IsNode) bool { return isResourceAttr(n, "tags") }
+
+// isResourceAttr reports whether n is resource.NAME.
+func isResourceAttr(n ast.IsNode, name string) bool {
 	a, ok := n.(ast.NodeTypeAccess)
-	if !ok || a.Value != "tags" {
+	if !ok || string(a.Value) != name {
 		return false
 	}
 	v, ok := a.Arg.(ast.NodeTypeVariable)
