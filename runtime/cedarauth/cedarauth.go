@@ -141,7 +141,7 @@ func (a *Authorizer) Check(ctx context.Context, ac authz.AuthContext) (bool, err
 	var diag cedar.Diagnostic
 	if listing {
 		allowed, diag = listable(comp, ents)
-	} else if context, err := contextRecord(ac.Arguments); err != nil {
+	} else if context, err := contextOf(ac); err != nil {
 		// The context cannot say what the handler would decode: deny.
 		diag.Errors = []cedar.DiagnosticError{{Message: "context: " + err.Error()}}
 	} else {

@@ -3,6 +3,7 @@ package cedarauth
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -198,6 +199,26 @@ func contextRecord(args map[string]any) (types.Record, error) {
 		}
 	}
 	return types.NewRecord(m), err
+}
+
+// contextOf is the Cedar context of the request ac describes (see
+// contextRecord). A prompt's argument given as null is the empty string:
+// mcp-go decodes a prompt's arguments as strings, and hands its handler ""
+// for null.
+func contextOf(ac authz.AuthContext) (types.Record, error) {
+	args := ac.Arguments
+	if ac.Component != nil && ac.Component.Kind == authz.KindPrompt {
+		cloned := false
+		for k, v := range ac.Arguments {
+			if v == nil {
+				if !cloned {
+					args, cloned = maps.Clone(ac.Arguments), true
+				}
+				args[k] = ""
+			}
+		}
+	}
+	return contextRecord(args)
 }
 
 // maxExact is 2^53: below it in magnitude, a float64 is the one integer

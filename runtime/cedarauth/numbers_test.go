@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -60,6 +61,36 @@ forbid (principal, action == Action::"tool:count", resource) when { context has 
 		}
 		if got := res.Content[0].(mcp.TextContent).Text; got != tc.want {
 			t.Errorf("%s %s: %q, want %q", tc.tool, tc.args, got, tc.want)
+		}
+	}
+}
+
+// TestPromptNullArgument: mcp-go hands a prompt's handler an argument
+// given as null as the empty string, so the policies see it so too: a
+// forbid on its presence is not dodged by sending null.
+func TestPromptNullArgument(t *testing.T) {
+	set, err := cedarauth.ParsePolicies("ask.cedar", []byte(`
+permit (principal, action, resource);
+forbid (principal, action == Action::"prompt:ask", resource) when { context has style };
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := runtime.NewServer("ask", "1", runtime.WithMiddleware(cedarauth.New(set).Middleware()))
+	s.AddPrompt(mcp.NewPrompt("ask", mcp.WithArgument("style")), func(_ context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		_, ok := req.Params.Arguments["style"]
+		return mcp.NewGetPromptResult("", []mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent("style given: "+strconv.FormatBool(ok)))}), nil
+	})
+	for _, args := range []string{`{}`, `{"style":""}`, `{"style":null}`} {
+		msg := `{"jsonrpc":"2.0","id":1,"method":"prompts/get","params":{"name":"ask","arguments":` + args + `}}`
+		res, err := s.HandleMessage(mcptest.As(alice), nil, json.RawMessage(msg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(res)
+		denied := strings.Contains(string(b), "Authorization failed for prompt 'ask'")
+		if want := args != `{}`; denied != want {
+			t.Errorf("%s: denied %v, want %v: %s", args, denied, want, b)
 		}
 	}
 }

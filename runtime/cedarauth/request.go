@@ -21,7 +21,7 @@ func (a *Authorizer) Request(ac authz.AuthContext) (cedar.Request, types.EntityM
 		ents[e.UID] = e
 	}
 	// A number Check refuses as inexact is left out (see contextRecord).
-	context, _ := contextRecord(ac.Arguments)
+	context, _ := contextOf(ac)
 	return cedar.Request{
 		Principal: principal.UID,
 		Action:    comp.action.UID,
