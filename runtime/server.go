@@ -93,6 +93,7 @@ type serverConfig struct {
 	middleware []Middleware
 	mcpOptions []server.ServerOption
 	maskErrors bool
+	roleClaims []string // WithRoleClaims
 
 	includeTags, excludeTags []string
 }
@@ -117,6 +118,9 @@ func NewServer(name, version string, opts ...Option) *Server {
 		opt(&cfg)
 	}
 	s := &Server{policy: authz.NewPolicy(cfg.middleware...), maskErrors: cfg.maskErrors, tags: tagSwitch{include: cfg.includeTags, exclude: cfg.excludeTags}}
+	if len(cfg.roleClaims) > 0 {
+		s.policy.SetRoleClaims(authz.NewRoleClaims(cfg.roleClaims...))
+	}
 	s.reg.Store(&registry{
 		tools:     map[string]*record{},
 		prompts:   map[string]*record{},

@@ -25,6 +25,12 @@ type Guard struct {
 	// require nothing else (every check is RequireScopes or RestrictTag).
 	required  []string
 	scopeOnly bool
+	// readsArgs is set when one of those checks may read a request's
+	// arguments: it is none of the built-ins that never do (see
+	// argumentFree).
+	readsArgs bool
+
+	roles *RoleClaims // the Policy's role claim mapping
 }
 
 // ComponentOption configures one component at registration.
@@ -64,6 +70,9 @@ func (g *Guard) Permits(ctx context.Context, ac AuthContext) bool {
 	if g == nil || len(g.checks) == 0 {
 		return true
 	}
+	if ac.roles == nil {
+		ac.roles = g.roles
+	}
 	ok, _ := RunAuthChecks(ctx, ac, g.checks...)
 	return ok
 }
@@ -94,6 +103,20 @@ func (g *Guard) StepUpScopes(tok *AccessToken) ([]string, bool) {
 // apply to every component on top of the component's own.
 type Policy struct {
 	middleware []AuthCheck // every middleware's checks, in order
+	roles      *RoleClaims // where checks read roles; nil: the default
+}
+
+// SetRoleClaims makes the checks of p, and of the guards it builds
+// afterwards, read roles through rc (RequireRoles, AuthContext.HasRole).
+// It is meant for configuration, before p serves requests.
+func (p *Policy) SetRoleClaims(rc RoleClaims) { p.roles = &rc }
+
+// RoleClaims returns where p's checks read roles.
+func (p *Policy) RoleClaims() RoleClaims {
+	if p.roles == nil {
+		return RoleClaims{}
+	}
+	return *p.roles
 }
 
 // NewPolicy returns the policy of a server with the given middleware,
@@ -113,11 +136,15 @@ func (p *Policy) HasMiddleware() bool { return len(p.middleware) > 0 }
 
 // Guard builds the guard of comp, configured by opts.
 func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
-	g := &Guard{Component: comp, scopeOnly: true}
+	comp.roles = p.roles
+	g := &Guard{Component: comp, scopeOnly: true, roles: p.roles}
 	for _, opt := range opts {
 		opt(g)
 	}
 	for _, c := range slices.Concat(g.checks, p.middleware) {
+		if !argumentFree(c) {
+			g.readsArgs = true
+		}
 		req, ok := describe(c)
 		if !ok {
 			g.scopeOnly = false
@@ -141,6 +168,7 @@ func (p *Policy) middlewarePermits(ctx context.Context, ac AuthContext) (bool, *
 	if len(p.middleware) == 0 {
 		return true, nil
 	}
+	ac.roles = p.roles
 	ok, err := RunAuthChecks(ctx, ac, p.middleware...)
 	var authErr *AuthorizationError
 	errors.As(err, &authErr)
