@@ -67,6 +67,10 @@ func BindArguments(req mcp.CallToolRequest, dst any, required ...string) *mcp.Ca
 	if errors.As(err, &te) && te.Field != "" {
 		return mcp.NewToolResultError(fmt.Sprintf("invalid argument %q: want %s, got %s", te.Field, jsonType(te.Type), te.Value))
 	}
+	if t := reflect.TypeOf(dst); t == nil || t.Kind() != reflect.Pointer {
+		// Not a destination encoding/json decodes into.
+		return mcp.NewToolResultError("invalid arguments: " + err.Error())
+	}
 	// A type that decodes itself, such as time.Time, says not which
 	// argument it refused: decode them one by one to find out.
 	for _, name := range slices.Sorted(maps.Keys(args)) {

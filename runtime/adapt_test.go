@@ -108,6 +108,22 @@ func TestBindArguments(t *testing.T) {
 	}
 }
 
+// TestBindArgumentsNil: a nil or non-pointer destination is encoding/json's
+// error, not a panic.
+func TestBindArgumentsNil(t *testing.T) {
+	if res := runtime.BindArguments(toolRequest(t, `{"id":"a"}`), nil); res == nil || !strings.HasPrefix(resultText(res), "invalid arguments: json: Unmarshal(nil)") {
+		t.Errorf("got %+v", res)
+	}
+	if res := runtime.BindArguments(toolRequest(t, `{"id":"a"}`), bindInput{}); res == nil || !strings.HasPrefix(resultText(res), "invalid arguments: json: Unmarshal(non-pointer") {
+		t.Errorf("got %+v", res)
+	}
+	var req mcp.GetPromptRequest
+	req.Params.Arguments = map[string]string{"topic": "go"}
+	if err := runtime.BindPromptArguments(req, nil); err == nil {
+		t.Error("BindPromptArguments into nil: no error")
+	}
+}
+
 // TestBindArgumentsMap binds a request built in Go, whose arguments are a
 // map rather than raw JSON.
 func TestBindArgumentsMap(t *testing.T) {

@@ -135,6 +135,9 @@ func (f *objectFields) match(key string) (exact, fold string) {
 // from; nil when it is not a struct that encoding/json decodes field by
 // field.
 func fieldsOf(t reflect.Type) *objectFields {
+	if t == nil {
+		return nil // dst is nil: encoding/json reports it
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
