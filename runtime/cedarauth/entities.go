@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/cedar-policy/cedar-go/types"
 
@@ -56,6 +57,12 @@ type component struct {
 	// decide a list as they decide a call; slow are those that do, which
 	// a list partially evaluates.
 	listing, slow []idPolicy
+
+	// tags are the component's tags; other is the component of the same
+	// kind and name (URI) with other tags, asked about later (see
+	// Authorizer.component).
+	tags  []string
+	other atomic.Pointer[component]
 }
 
 func newComponent(c *authz.Component) *component {
@@ -81,6 +88,7 @@ func newComponent(c *authz.Component) *component {
 	}
 	groupUID := types.NewEntityUID(ActionType, group)
 	return &component{
+		tags:     slices.Clone(c.Tags),
 		resource: types.Entity{UID: types.NewEntityUID(typ, id), Attributes: types.NewRecord(attrs)},
 		action: types.Entity{
 			UID:     types.NewEntityUID(ActionType, ActionID(c.Kind, c.Name, c.URI)),
