@@ -253,12 +253,20 @@ func (s *Server) missingResource(ctx context.Context, tok *AccessToken, uri stri
 }
 
 // readable reports whether the request of ctx may read uri: some
-// component serving it is visible to it.
+// component serving it is visible to it, and the call checks of the first
+// such one, which a read goes to, let it read uri.
 func (s *Server) readable(ctx context.Context, uri string) bool {
 	tok := AccessTokenFromContext(ctx)
 	for _, rec := range s.reg.Load().matches(uri) {
 		if s.listed(ctx, tok, rec) {
-			return true
+			if s.skipChecks.Load() || !rec.HasCallChecks() {
+				return true
+			}
+			ac := AuthContext{Token: tok, Component: &rec.Component}
+			if rec.match != nil {
+				ac.Arguments = rec.arguments(uri)
+			}
+			return rec.CallRefusal(ctx, ac, uri) == ""
 		}
 	}
 	return false

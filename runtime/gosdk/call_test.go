@@ -1,6 +1,7 @@
 package gosdk_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcpauthgen/mcpauthgen/internal/mcpwire"
 	"github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
 )
 
@@ -182,5 +184,31 @@ func TestStdioSkipsCallChecks(t *testing.T) {
 	}
 	if ran != 0 {
 		t.Errorf("call checks ran %d times over stdio", ran)
+	}
+}
+
+// TestCallChecksGuardSubscriptions: a template read its call checks deny
+// answers as a missing resource, so subscribing to (or unsubscribing from)
+// that URI answers so too, and never reaches the subscription handler:
+// else a caller learns of, and is notified about, what it may not read.
+func TestCallChecksGuardSubscriptions(t *testing.T) {
+	calls := &recorder{}
+	srv := fixture(sidewaysOptions(calls))
+	mine := func(_ context.Context, ac gosdk.AuthContext) (bool, error) { return ac.Arguments["id"] == "mine", nil }
+	srv.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: "owned://{id}", Name: "owned"}, readHandler("owned"), gosdk.WithCallChecks(mine))
+	s := mcpwire.Connect(t, serve(t, authorized(srv)), "reader-token")
+	for _, method := range []string{"resources/read", "resources/subscribe", "resources/unsubscribe"} {
+		denied := s.Call(method, map[string]any{"uri": "owned://theirs"})
+		s.Next--
+		missing := bytes.ReplaceAll(s.Call(method, map[string]any{"uri": "absent://theirs"}), []byte("absent://theirs"), []byte("owned://theirs"))
+		if !bytes.Equal(denied, missing) || mcpwire.ErrorOf(t, denied) == nil {
+			t.Errorf("%s of a URI the call checks deny answers unlike a missing one:\ndenied  %s\nmissing %s", method, denied, missing)
+		}
+		if e := mcpwire.ErrorOf(t, s.Call(method, map[string]any{"uri": "owned://mine"})); e != nil {
+			t.Errorf("%s owned://mine: %+v", method, e)
+		}
+	}
+	if want := []string{"subscribe owned://mine", "unsubscribe owned://mine"}; !equal(calls.all(), want) {
+		t.Errorf("handler calls %v, want %v", calls.all(), want)
 	}
 }
