@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // The adapters turn plain Go handlers into mcp-go handlers: see
@@ -56,8 +58,8 @@ func BindArguments(req mcp.CallToolRequest, dst any, required ...string) *mcp.Ca
 			return mcp.NewToolResultError(fmt.Sprintf("missing required argument %q", name))
 		}
 	}
-	if key, name := folded(reflect.TypeOf(dst), "", args); key != "" {
-		return mcp.NewToolResultError(foldedError(key, name))
+	if key, name := authz.FoldedArgument(reflect.TypeOf(dst), args); key != "" {
+		return mcp.NewToolResultError(authz.FoldedArgumentError(key, name))
 	}
 	err := json.Unmarshal(raw, dst)
 	if err == nil {
@@ -166,8 +168,8 @@ func BindPromptArguments(req mcp.GetPromptRequest, dst any, required ...string) 
 			return fmt.Errorf("missing required argument %q", name)
 		}
 	}
-	if key, name := foldedName(reflect.TypeOf(dst), req.Params.Arguments); key != "" {
-		return errors.New(foldedError(key, name))
+	if key, name := authz.FoldedPromptArgument(reflect.TypeOf(dst), req.Params.Arguments); key != "" {
+		return errors.New(authz.FoldedArgumentError(key, name))
 	}
 	b, err := json.Marshal(req.Params.Arguments)
 	if err != nil {

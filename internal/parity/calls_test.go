@@ -2,6 +2,7 @@ package parity_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
@@ -44,6 +45,13 @@ func entryChecks() authz.ComponentOption {
 	)
 }
 
+// boundInput is the input of bound_tool and bound_prompt, which decode
+// their arguments with the backend's adapters (or, on the go-sdk, a typed
+// tool's own decoding): argument names are case-sensitive on both.
+type boundInput struct {
+	ID string `json:"id"`
+}
+
 func addCallsMCPGo(srv *runtime.Server) {
 	srv.AddToolCall(mcpgo.NewTool("note_tool", mcpgo.WithString("id")), func(ctx context.Context, ac runtime.AuthContext, req mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
 		id := req.GetString("id", "")
@@ -55,6 +63,20 @@ func addCallsMCPGo(srv *runtime.Server) {
 		}
 		return mcpgo.NewToolResultText("note_tool " + id + " for " + describe(ac.Token)), nil
 	}, authz.WithScopes("read"))
+	srv.AddTool(mcpgo.NewTool("bound_tool", mcpgo.WithString("id")), func(_ context.Context, req mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
+		var in boundInput
+		if res := runtime.BindArguments(req, &in); res != nil {
+			return res, nil
+		}
+		return mcpgo.NewToolResultText("bound_tool " + in.ID), nil
+	})
+	srv.AddPrompt(mcpgo.NewPrompt("bound_prompt", mcpgo.WithArgument("id")), func(_ context.Context, req mcpgo.GetPromptRequest) (*mcpgo.GetPromptResult, error) {
+		var in boundInput
+		if err := runtime.BindPromptArguments(req, &in); err != nil {
+			return nil, err
+		}
+		return runtime.PromptText("bound_prompt "+in.ID, nil)
+	})
 	srv.AddResourceTemplate(mcpgo.NewResourceTemplate("notes://{id}", "note"), func(ctx context.Context, req mcpgo.ReadResourceRequest) ([]mcpgo.ResourceContents, error) {
 		text := "note " + req.Params.URI + " for " + describe(runtime.AccessTokenFromContext(ctx))
 		return []mcpgo.ResourceContents{mcpgo.TextResourceContents{URI: req.Params.URI, MIMEType: "text/plain", Text: text}}, nil
@@ -79,6 +101,17 @@ func addCallsGoSDK(srv *gosdk.Server) {
 		text := "note_tool " + in.ID + " for " + describe(ac.Token)
 		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, nil, nil
 	}, authz.WithScopes("read"))
+	gosdk.AddTool(srv, &mcp.Tool{Name: "bound_tool", InputSchema: json.RawMessage(`{"type":"object","properties":{"id":{"type":"string"}}}`)},
+		func(_ context.Context, _ *mcp.CallToolRequest, in boundInput) (*mcp.CallToolResult, any, error) {
+			return gosdk.TextResult("bound_tool "+in.ID, nil)
+		})
+	srv.AddPrompt(&mcp.Prompt{Name: "bound_prompt", Arguments: []*mcp.PromptArgument{{Name: "id"}}}, func(_ context.Context, req *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		var in boundInput
+		if err := gosdk.BindPromptArguments(req, &in); err != nil {
+			return nil, err
+		}
+		return gosdk.PromptText("bound_prompt "+in.ID, nil)
+	})
 	srv.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: "notes://{id}", Name: "note"}, func(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 		text := "note " + req.Params.URI + " for " + describe(gosdk.AccessTokenFromContext(ctx))
 		return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: req.Params.URI, MIMEType: "text/plain", Text: text}}}, nil
@@ -102,11 +135,11 @@ func init() {
 		// Call checks never hide: the caller sees the components whatever
 		// the arguments it may send.
 		testCase{"calls: tools listed", withCalls, "reader", "tools/list", nil,
-			listed("tools", []string{"invoice", "note_tool", "public_tool", "read_tool", "tagged_tool"})},
+			listed("tools", []string{"bound_tool", "invoice", "note_tool", "public_tool", "read_tool", "tagged_tool"})},
 		testCase{"calls: templates listed", withCalls, "reader", "resources/templates/list", nil,
 			listed("resourceTemplates", []string{"docs://{x}/{y}", "notes://{id}", "users://{id}/profile"})},
 		testCase{"calls: prompts listed", withCalls, "reader", "prompts/list", nil,
-			listed("prompts", []string{"billing_prompt", "note_prompt", "public_prompt"})},
+			listed("prompts", []string{"billing_prompt", "bound_prompt", "note_prompt", "public_prompt"})},
 
 		// The caller's own note passes every check.
 		testCase{"calls: tool passes", withCalls, "reader", "tools/call", map[string]any{"name": "note_tool", "arguments": map[string]any{"id": "reader"}},
@@ -136,6 +169,18 @@ func init() {
 			rpcError(-32600, "note locked is locked")},
 		testCase{"calls: template check message hidden", withCalls, "reader", "resources/read", map[string]any{"uri": "notes://locked"},
 			likeMissing("uri", "absen://locked")},
+
+		// A key that names an argument only by letter case (which
+		// encoding/json would bind to it, while checks read the exact
+		// name) is refused alike on both backends.
+		testCase{"exact names: tool", withCalls, "reader", "tools/call", map[string]any{"name": "bound_tool", "arguments": map[string]any{"id": "reader", "ID": "writer"}},
+			toolResult(true, `invalid argument "ID": no such argument (names are case-sensitive: "id")`)},
+		testCase{"exact names: tool passes", withCalls, "reader", "tools/call", map[string]any{"name": "bound_tool", "arguments": map[string]any{"id": "reader"}},
+			toolResult(false, "bound_tool reader")},
+		testCase{"exact names: prompt", withCalls, "reader", "prompts/get", map[string]any{"name": "bound_prompt", "arguments": map[string]any{"Id": "writer"}},
+			errorMessage(`invalid argument "Id": no such argument (names are case-sensitive: "id")`)},
+		testCase{"exact names: prompt passes", withCalls, "reader", "prompts/get", map[string]any{"name": "bound_prompt", "arguments": map[string]any{"id": "reader"}},
+			text("bound_prompt reader")},
 
 		// Component checks still come first: without the scope, each is
 		// missing.

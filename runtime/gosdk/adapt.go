@@ -4,9 +4,13 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // The adapters turn plain Go handlers into go-sdk handlers, for the
@@ -72,12 +76,23 @@ func errorResult(msg string) *mcp.CallToolResult {
 //
 //	missing required argument "topic"
 //
-// which the handler returns, for the SDK to answer as a JSON-RPC error.
+// which the handler returns, for the SDK to answer as a JSON-RPC error. A
+// key that names a field of dst only case-insensitively, which
+// encoding/json would bind to it, is refused, as runtime.BindPromptArguments
+// refuses it:
+//
+//	invalid argument "ID": no such argument (names are case-sensitive: "id")
+//
+// Checks read the arguments by exact name (AuthContext.Arguments), and must
+// see what the handler receives.
 func BindPromptArguments(req *mcp.GetPromptRequest, dst any, required ...string) error {
 	for _, name := range required {
 		if _, ok := req.Params.Arguments[name]; !ok {
 			return fmt.Errorf("missing required argument %q", name)
 		}
+	}
+	if key, name := authz.FoldedPromptArgument(reflect.TypeOf(dst), req.Params.Arguments); key != "" {
+		return errors.New(authz.FoldedArgumentError(key, name))
 	}
 	b, err := json.Marshal(req.Params.Arguments)
 	if err != nil {

@@ -1,4 +1,4 @@
-package runtime
+package authz
 
 import (
 	"encoding"
@@ -21,6 +21,33 @@ var (
 	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
+
+// FoldedArgument returns the key of a tools/call's arguments (as a path,
+// such as "page.Offset", for a key of a nested object) that encoding/json
+// would bind, decoding the arguments into a value of type t, to a field
+// whose name it matches only case-insensitively, and that field's name;
+// "" when there is none. Of several such keys it returns the least. The
+// adapters of both backends refuse such a key, with FoldedArgumentError.
+func FoldedArgument(t reflect.Type, args map[string]json.RawMessage) (key, name string) {
+	return folded(t, "", args)
+}
+
+// FoldedPromptArgument is FoldedArgument for a prompt's arguments, which
+// are strings.
+func FoldedPromptArgument(t reflect.Type, args map[string]string) (key, name string) {
+	return foldedName(t, args)
+}
+
+// FoldedArgumentError is the message a key that names the argument name
+// only case-insensitively is refused with:
+//
+//	invalid argument "ID": no such argument (names are case-sensitive: "id")
+func FoldedArgumentError(key, name string) string { return foldedError(key, name) }
+
+// DecodesByField reports whether encoding/json decodes a JSON object into
+// a value of type t field by field (a struct, or a pointer to one, that
+// does not decode itself): only then can a key be folded.
+func DecodesByField(t reflect.Type) bool { return fieldsOf(t) != nil }
 
 // objectFields describes the JSON object a struct type decodes from: the
 // exact names of its fields, and the type of each field whose value is
