@@ -264,7 +264,9 @@ func AddTool[In, Out any](s *Server, t *mcp.Tool, h mcp.ToolHandlerFor[In, Out],
 		panic(fmt.Sprintf("AddTool: tool %q: %v", t.Name, err))
 	}
 	rec.tool = withAuthorizationMeta(&listed, rec.RequiredScopes())
-	s.register(KindTool, rec, func() { mcp.AddTool(s.mcp, withAuthorizationMeta(t, rec.RequiredScopes()), guardTool(s, t.Name, exactNames(h))) })
+	s.register(KindTool, rec, func() {
+		mcp.AddTool(s.mcp, withAuthorizationMeta(t, rec.RequiredScopes()), guardTool(s, t.Name, exactNames(h)))
+	})
 }
 
 // inferSchemas fills the nil schemas of t from In and Out, as mcp.AddTool
