@@ -46,8 +46,11 @@ func FoldedArgumentError(key, name string) string { return foldedError(key, name
 
 // DecodesByField reports whether encoding/json decodes a JSON object into
 // a value of type t field by field (a struct, or a pointer to one, that
-// does not decode itself): only then can a key be folded.
-func DecodesByField(t reflect.Type) bool { return fieldsOf(t) != nil }
+// does not decode itself) and t has fields: only then can a key be folded.
+func DecodesByField(t reflect.Type) bool {
+	f := fieldsOf(t)
+	return f != nil && len(f.names) > 0
+}
 
 // objectFields describes the JSON object a struct type decodes from: the
 // exact names of its fields, and the type of each field whose value is
