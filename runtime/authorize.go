@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -31,6 +32,9 @@ type verdict struct {
 	// refusal, when set, is the message the request is refused with before
 	// mcp-go dispatches it.
 	refusal string
+	// hidden is set when the target is to be answered as missing (decided
+	// for the decision hooks where the filter would decide).
+	hidden bool
 }
 
 type verdictKey struct{}
@@ -49,11 +53,18 @@ func (s *Server) filterTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 		return tools
 	}
 	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
+	var start time.Time
+	if s.listing(ctx, KindTool) {
+		start = time.Now()
+	}
 	out := tools[:0]
 	for _, t := range tools {
 		if s.keeps(ctx, tok, d, KindTool, t.Name, reg.tools[t.Name]) {
 			out = append(out, t)
 		}
+	}
+	if !start.IsZero() {
+		s.listed(ctx, start, mcp.MethodToolsList, KindTool, len(out), len(tools)-len(out))
 	}
 	return out
 }
@@ -64,11 +75,18 @@ func (s *Server) filterPrompts(ctx context.Context, prompts []mcp.Prompt) []mcp.
 		return prompts
 	}
 	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
+	var start time.Time
+	if s.listing(ctx, KindPrompt) {
+		start = time.Now()
+	}
 	out := prompts[:0]
 	for _, p := range prompts {
 		if s.keeps(ctx, tok, d, KindPrompt, p.Name, reg.prompts[p.Name]) {
 			out = append(out, p)
 		}
+	}
+	if !start.IsZero() {
+		s.listed(ctx, start, mcp.MethodPromptsList, KindPrompt, len(out), len(prompts)-len(out))
 	}
 	return out
 }
@@ -79,7 +97,7 @@ func (s *Server) keeps(ctx context.Context, tok *AccessToken, d *verdict, kind K
 	if d != nil && d.kind == kind && d.target == name {
 		// The request entry already decided and, for a denial, arranged
 		// the answer.
-		return true
+		return !d.hidden
 	}
 	if rec != nil {
 		if rec.ScopeOnly() && kind == KindTool && stepUpFrom(ctx) {
@@ -103,16 +121,26 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 	switch mcp.MCPMethod(method) {
 	case mcp.MethodToolsCall:
 		if !s.policy.HasMiddleware() {
+			if s.hooks != nil {
+				return s.enterHidden(ctx, KindTool, targetOf().Name)
+			}
 			return ctx // the tool filter decides, answering as for a missing tool
 		}
 		return s.enterToolCall(ctx, targetOf().Name)
 	case mcp.MethodPromptsGet:
 		if !s.policy.HasMiddleware() {
+			if s.hooks != nil {
+				return s.enterHidden(ctx, KindPrompt, targetOf().Name)
+			}
 			return ctx // the prompt filter decides
 		}
 		return s.enterPromptGet(ctx, targetOf().Name)
 	case mcp.MethodResourcesRead:
 		return s.enterResourceRead(ctx, targetOf().URI)
+	case mcp.MethodToolsList, mcp.MethodPromptsList:
+		if s.hooks != nil {
+			return withList(ctx, listKinds[mcp.MCPMethod(method)])
+		}
 	case mcp.MethodResourcesList:
 		return s.withView(ctx, s.listedResources(ctx), nil, nil)
 	case mcp.MethodResourcesTemplatesList:
@@ -159,7 +187,7 @@ func (s *Server) enterPromptGet(ctx context.Context, name string) context.Contex
 func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Context {
 	rec := s.reg.Load().match(uri)
 	if !s.policy.HasMiddleware() {
-		if rec == nil || !rec.Permits(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: &rec.Component}) {
+		if rec == nil || !s.permits(ctx, rec, uri) {
 			// Nothing is installed: mcp-go finds no such resource and
 			// answers as it does for any unknown URI.
 			return ctx
@@ -192,6 +220,9 @@ func (s *Server) refusal(ctx context.Context, comp *Component, rec *record, exis
 	if skipChecks(ctx) {
 		return ""
 	}
+	if s.hooks != nil {
+		return s.auditedRefusal(ctx, comp, rec, exists, label)
+	}
 	return s.policy.Refusal(ctx, AccessTokenFromContext(ctx), comp, rec.guard(), exists, label)
 }
 
@@ -219,22 +250,36 @@ func (r *registry) match(uri string) *record {
 
 func (s *Server) listedResources(ctx context.Context) map[string]server.ServerResource {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
+	var start time.Time
+	if s.hooks != nil && !skip {
+		start = time.Now()
+	}
 	out := make(map[string]server.ServerResource, len(reg.resources))
 	for uri, rec := range reg.resources {
 		if skip || s.policy.Listed(ctx, tok, &rec.Component, rec.Guard) {
 			out[uri] = rec.resource
 		}
 	}
+	if !start.IsZero() {
+		s.listed(ctx, start, mcp.MethodResourcesList, KindResource, len(out), len(reg.resources)-len(out))
+	}
 	return out
 }
 
 func (s *Server) listedTemplates(ctx context.Context) map[string]server.ServerResourceTemplate {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
+	var start time.Time
+	if s.hooks != nil && !skip {
+		start = time.Now()
+	}
 	out := make(map[string]server.ServerResourceTemplate, len(reg.templates))
 	for _, rec := range reg.templates {
 		if skip || s.policy.Listed(ctx, tok, &rec.Component, rec.Guard) {
 			out[rec.Component.URI] = rec.template
 		}
+	}
+	if !start.IsZero() {
+		s.listed(ctx, start, mcp.MethodResourcesTemplatesList, KindResourceTemplate, len(out), len(reg.templates)-len(out))
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -127,9 +128,16 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	var start time.Time
+	if h.srv.hooks != nil {
+		start = time.Now()
+	}
 	if h.cfg.verifier != nil && !isPreflight(r) {
-		tok, ok := authz.Authenticate(w, r, h.cfg.verifier, func() string { return h.metadataURL(r) })
-		if !ok {
+		tok, status, rule := authz.VerifyBearer(w, r, h.cfg.verifier, func() string { return h.metadataURL(r) })
+		if status != 0 {
+			if h.srv.hooks != nil {
+				h.srv.refusedHTTP(r, start, status, rule)
+			}
 			return
 		}
 		ctx = ContextWithAccessToken(ctx, tok)
@@ -148,6 +156,9 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if h.cfg.stepUp && msg.Method == string(mcp.MethodToolsCall) {
 			if scopes, ok := h.srv.stepUpScopes(AccessTokenFromContext(ctx), msg.Params.Name); ok {
 				authz.Challenge(w, http.StatusForbidden, h.metadataURL(r), `error="insufficient_scope"`, `scope="`+authz.ScopeParam(scopes)+`"`)
+				if h.srv.hooks != nil {
+					h.srv.steppedUp(ctx, r, start, msg.Params.Name)
+				}
 				return
 			}
 		}

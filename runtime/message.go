@@ -37,6 +37,8 @@ var enteredMethods = []mcp.MCPMethod{
 	mcp.MethodResourcesRead,
 	mcp.MethodResourcesList,
 	mcp.MethodResourcesTemplatesList,
+	mcp.MethodToolsList,
+	mcp.MethodPromptsList,
 }
 
 // methodIn returns the method of the JSON-RPC message raw when it is one

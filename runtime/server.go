@@ -25,7 +25,8 @@ import (
 // Server offers applies them.
 type Server struct {
 	mcp    *server.MCPServer
-	policy *authz.Policy // the middleware
+	policy *authz.Policy  // the middleware
+	hooks  []DecisionHook // nil: decisions are not reported
 
 	mu  sync.Mutex               // serialises registration
 	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
@@ -79,6 +80,7 @@ type Option func(*serverConfig)
 type serverConfig struct {
 	middleware []Middleware
 	mcpOptions []server.ServerOption
+	hooks      []DecisionHook
 }
 
 // WithMiddleware adds server-wide authorization layers. Their checks apply
@@ -100,7 +102,7 @@ func NewServer(name, version string, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	s := &Server{policy: authz.NewPolicy(cfg.middleware...)}
+	s := &Server{policy: authz.NewPolicy(cfg.middleware...), hooks: cfg.hooks}
 	s.reg.Store(&registry{
 		tools:     map[string]*record{},
 		prompts:   map[string]*record{},

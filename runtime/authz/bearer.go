@@ -26,14 +26,22 @@ type ScopeRequirer interface {
 // error="insufficient_scope" when v returned an *InsufficientScopeError.
 // v's error is logged, never sent. metadataURL is called only to answer.
 func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metadataURL func() string) (*AccessToken, bool) {
+	tok, status, _ := VerifyBearer(w, r, v, metadataURL)
+	return tok, status == 0
+}
+
+// VerifyBearer is Authenticate that says how it refused: the status it
+// answered (0 when it did not) and the rule of the decision,
+// RuleBearerMissing, RuleBearerInvalid or RuleBearerInsufficientScope.
+func VerifyBearer(w http.ResponseWriter, r *http.Request, v TokenVerifier, metadataURL func() string) (tok *AccessToken, status int, rule string) {
 	raw, ok := BearerToken(r.Header.Get("Authorization"))
 	if !ok {
 		Challenge(w, http.StatusUnauthorized, metadataURL())
-		return nil, false
+		return nil, http.StatusUnauthorized, RuleBearerMissing
 	}
 	tok, err := v.VerifyToken(r.Context(), raw)
 	if err == nil && tok != nil {
-		return tok, true
+		return tok, 0, ""
 	}
 	if err == nil {
 		err = errors.New("verifier returned no token and no error")
@@ -46,10 +54,10 @@ func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metad
 			params = append(params, `scope="`+sc+`"`)
 		}
 		Challenge(w, http.StatusForbidden, metadataURL(), params...)
-		return nil, false
+		return nil, http.StatusForbidden, RuleBearerInsufficientScope
 	}
 	Challenge(w, http.StatusUnauthorized, metadataURL(), `error="invalid_token"`, `error_description="`+invalidTokenDescription+`"`)
-	return nil, false
+	return nil, http.StatusUnauthorized, RuleBearerInvalid
 }
 
 // invalidTokenDescription is the only error_description clients get for a

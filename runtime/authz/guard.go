@@ -2,7 +2,6 @@ package authz
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -18,6 +17,7 @@ type Guard struct {
 	Component Component
 
 	checks []AuthCheck // the component's own, in order
+	rules  []string    // the text of each check, as decisions name it
 
 	// required is every scope the component's checks and the middleware
 	// require of a token for this component; scopeOnly is true when they
@@ -35,6 +35,7 @@ type ComponentOption func(*Guard)
 func WithAuth(checks ...AuthCheck) ComponentOption {
 	return func(g *Guard) {
 		g.checks = append(g.checks, checks...)
+		g.rules = append(g.rules, make([]string, len(checks))...)
 		for _, sc := range namedScopes(checks) {
 			if !slices.Contains(g.Component.Scopes, sc) {
 				g.Component.Scopes = append(g.Component.Scopes, sc)
@@ -93,14 +94,23 @@ func (g *Guard) StepUpScopes(tok *AccessToken) ([]string, bool) {
 // apply to every component on top of the component's own.
 type Policy struct {
 	middleware []AuthCheck // every middleware's checks, in order
+	// For each check of middleware: the index of its middleware, its
+	// index there, and its text.
+	mwIndex, mwCheck []int
+	mwRules          []string
 }
 
 // NewPolicy returns the policy of a server with the given middleware,
 // which run in the order given (all must pass).
 func NewPolicy(middleware ...Middleware) *Policy {
 	p := &Policy{}
-	for _, m := range middleware {
-		p.middleware = append(p.middleware, m.checks...)
+	for i, m := range middleware {
+		for j, c := range m.checks {
+			p.middleware = append(p.middleware, c)
+			p.mwIndex = append(p.mwIndex, i)
+			p.mwCheck = append(p.mwCheck, j)
+			p.mwRules = append(p.mwRules, ruleText(c, j))
+		}
 	}
 	return p
 }
@@ -115,6 +125,11 @@ func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
 	g := &Guard{Component: comp, scopeOnly: true}
 	for _, opt := range opts {
 		opt(g)
+	}
+	for i, text := range g.rules {
+		if text == "" {
+			g.rules[i] = ruleText(g.checks[i], i)
+		}
 	}
 	for _, c := range slices.Concat(g.checks, p.middleware) {
 		req, ok := describe(c)
@@ -133,28 +148,11 @@ func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
 	return g
 }
 
-// middlewarePermits runs the middleware checks. On denial it returns the
-// *AuthorizationError a check gave, if any, whose message is for the
-// client; it builds no message itself, since lists discard it.
-func (p *Policy) middlewarePermits(ctx context.Context, ac AuthContext) (bool, *AuthorizationError) {
-	if len(p.middleware) == 0 {
-		return true, nil
-	}
-	ok, err := RunAuthChecks(ctx, ac, p.middleware...)
-	var authErr *AuthorizationError
-	errors.As(err, &authErr)
-	return ok, authErr
-}
-
 // Listed reports whether a list shows comp to a request carrying tok: the
 // component's own checks (g's; nil for a component registered without
 // any) and every middleware check pass.
 func (p *Policy) Listed(ctx context.Context, tok *AccessToken, comp *Component, g *Guard) bool {
-	ac := AuthContext{Token: tok, Component: comp}
-	if !g.Permits(ctx, ac) {
-		return false
-	}
-	ok, _ := p.middlewarePermits(ctx, ac)
+	ok, _ := p.Evaluate(ctx, tok, comp, g)
 	return ok
 }
 
@@ -176,17 +174,8 @@ const (
 // "insufficient permissions" instead, or the message of the
 // *AuthorizationError a middleware check returned.
 func (p *Policy) Refusal(ctx context.Context, tok *AccessToken, comp *Component, g *Guard, exists bool, label string) string {
-	ac := AuthContext{Token: tok, Component: comp}
-	if !exists || !g.Permits(ctx, ac) {
-		return denialMessage(comp.Kind, label, reasonNotFound)
-	}
-	if ok, authErr := p.middlewarePermits(ctx, ac); !ok {
-		if authErr != nil {
-			return authErr.Message
-		}
-		return denialMessage(comp.Kind, label, reasonInsufficient)
-	}
-	return ""
+	msg, _ := p.Decide(ctx, tok, comp, g, exists, label)
+	return msg
 }
 
 func denialMessage(kind Kind, label, reason string) string {
