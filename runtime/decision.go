@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -205,3 +206,9 @@ var listKinds = map[mcp.MCPMethod]Kind{
 // Subject returns the "sub" claim of t, as decisions record it; "" when t
 // is nil or has none.
 func Subject(t *AccessToken) string { return authz.Subject(t) }
+
+// LogDecisions returns a decision hook that writes each decision to l
+// (nil: slog.Default()) as one record: allowed requests and lists at
+// Debug, denials at Info, denials by a check that failed at Warn. The
+// attribute keys are authz.Attr*; see authz.LogDecisions.
+func LogDecisions(l *slog.Logger) DecisionHook { return authz.LogDecisions(l) }
