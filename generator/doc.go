@@ -109,10 +109,12 @@
 //
 // The terms of auth= become options of the registration, in the order
 // written: scopes(a,b) is runtime.WithScopes("a", "b"); check(EXPR) is
-// runtime.WithAuth(EXPR) when EXPR is a runtime.AuthCheck, else
-// runtime.WithAuth(runtime.Check(EXPR)), which also takes named function
-// types of the accepted shapes; public adds nothing. tags= is
-// runtime.WithTags.
+// runtime.WithRule("check(EXPR)", EXPR) when EXPR is a runtime.AuthCheck,
+// else runtime.WithRule("check(EXPR)", runtime.Check(EXPR)), which also
+// takes named function types of the accepted shapes; public adds nothing.
+// tags= is runtime.WithTags. The rule text is the term as written, so that
+// authorization decisions (runtime.Decision) name the rule that decided as
+// the annotation states it; the runtime names scopes(a,b) itself.
 //
 // EXPR is type-checked in the scope of the annotated file (its imports
 // included) and rejected unless it is a value of type runtime.AuthCheck or

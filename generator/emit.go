@@ -296,7 +296,8 @@ func (e *emitter) register(g *jen.Group, srv string, c *component) {
 			args = append(args, rt("WithScopes").Call(lits(t.Scopes)...))
 			continue
 		}
-		args = append(args, rt("WithAuth").Call(e.check(t.Check)))
+		// The check's term as written names it in decisions.
+		args = append(args, rt("WithRule").Call(jen.Lit("check("+t.Check.Text+")"), e.check(t.Check)))
 	}
 	if len(c.Tags) > 0 {
 		args = append(args, rt("WithTags").Call(lits(c.Tags)...))
@@ -318,7 +319,7 @@ func rawString(s string) jen.Code {
 	return jen.Op("`" + strings.ReplaceAll(s, "`", `\u0060`) + "`")
 }
 
-// check emits a check expression as runtime.WithAuth takes it.
+// check emits a check expression as runtime.WithRule takes it.
 func (e *emitter) check(ce *checkExpr) jen.Code {
 	x := jen.Null()
 	for _, p := range ce.Parts {

@@ -42,7 +42,7 @@ func Register(s *runtime.Server) {
 		Annotations: mcp.ToolAnnotation{
 			DestructiveHint: mcp.ToBoolPtr(true),
 		},
-	}, mcpauthToolTransferFunds, runtime.WithScopes("payments"), runtime.WithAuth(runtime.Check(notRevoked)))
+	}, mcpauthToolTransferFunds, runtime.WithScopes("payments"), runtime.WithRule("check(notRevoked)", runtime.Check(notRevoked)))
 }
 
 // mcpauthToolTransferFunds serves the tool transfer_funds with TransferFunds.

@@ -24,7 +24,7 @@ func Register(s *runtime.Server) {
 		Name:           "bulk_export",
 		Description:    "BulkExport exports everything; its quota check is broken.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolBulkExport, runtime.WithAuth(runtime.Check(quotaService)))
+	}, mcpauthToolBulkExport, runtime.WithRule("check(quotaService)", runtime.Check(quotaService)))
 }
 
 // mcpauthToolSendNewsletter serves the tool send_newsletter with SendNewsletter.

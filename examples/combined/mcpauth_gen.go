@@ -18,7 +18,7 @@ func Register(s *runtime.Server) {
 		Name:           "secure_admin_action",
 		Description:    "SecureAdminAction needs the admin scope and a premium plan.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolSecureAdminAction, runtime.WithScopes("admin"), runtime.WithAuth(runtime.Check(requirePremiumUser)))
+	}, mcpauthToolSecureAdminAction, runtime.WithScopes("admin"), runtime.WithRule("check(requirePremiumUser)", runtime.Check(requirePremiumUser)))
 }
 
 // mcpauthToolSecureAdminAction serves the tool secure_admin_action with SecureAdminAction.

@@ -18,13 +18,13 @@ func Register(s *runtime.Server) {
 		Name:           "premium_analytics",
 		Description:    "PremiumAnalytics is for premium users only.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolPremiumAnalytics, runtime.WithAuth(runtime.Check(requirePremiumUser)))
+	}, mcpauthToolPremiumAnalytics, runtime.WithRule("check(requirePremiumUser)", runtime.Check(requirePremiumUser)))
 	// sensitive_operation: customchecks.go:52
 	s.AddTool(mcp.Tool{
 		Name:           "sensitive_operation",
 		Description:    "SensitiveOperation needs access level 5 or more.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolSensitiveOperation, runtime.WithAuth(runtime.CheckAt("customchecks.go:52:23", "requireAccessLevel(5)", func() runtime.AuthCheck {
+	}, mcpauthToolSensitiveOperation, runtime.WithRule("check(requireAccessLevel(5))", runtime.CheckAt("customchecks.go:52:23", "requireAccessLevel(5)", func() runtime.AuthCheck {
 		return runtime.Check(requireAccessLevel(5))
 	})))
 	// moderate_operation: customchecks.go:59
@@ -32,7 +32,7 @@ func Register(s *runtime.Server) {
 		Name:           "moderate_operation",
 		Description:    "ModerateOperation needs access level 2 or more.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolModerateOperation, runtime.WithAuth(runtime.CheckAt("customchecks.go:59:23", "requireAccessLevel(2)", func() runtime.AuthCheck {
+	}, mcpauthToolModerateOperation, runtime.WithRule("check(requireAccessLevel(2))", runtime.CheckAt("customchecks.go:59:23", "requireAccessLevel(2)", func() runtime.AuthCheck {
 		return runtime.Check(requireAccessLevel(2))
 	})))
 }

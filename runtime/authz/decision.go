@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	goruntime "runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -273,4 +274,49 @@ func (p *Policy) Decide(ctx context.Context, tok *AccessToken, comp *Component, 
 		return denialMessage(comp.Kind, label, reasonInsufficient), rule
 	}
 	return "", Rule{}
+}
+
+// Named returns m with its checks named rules, in order, in decisions (a
+// check without a name is named as ruleText says: the built-in checks by
+// what they require, others by their function or position):
+//
+//	AuthMiddleware(Check(requireVerifiedEmail)).Named("check(requireVerifiedEmail)")
+func (m Middleware) Named(rules ...string) Middleware {
+	m.rules = slices.Clone(rules)
+	return m
+}
+
+// String writes d on one line for people, without its time:
+//
+//	tools/call tool "delete_all" sub=alice client=app: denied by component scopes(admin)
+//	tools/list sub=alice client=app: allowed, 3 visible, 2 hidden
+//	HTTP 401: denied by http bearer(missing)
+func (d Decision) String() string {
+	var b strings.Builder
+	if d.Method != "" {
+		b.WriteString(d.Method)
+	} else {
+		fmt.Fprintf(&b, "HTTP %d", d.Status)
+	}
+	if d.Target != "" {
+		fmt.Fprintf(&b, " %s %q", d.Kind, d.Target)
+	}
+	if d.Subject != "" {
+		b.WriteString(" sub=" + d.Subject)
+	}
+	if d.ClientID != "" {
+		b.WriteString(" client=" + d.ClientID)
+	}
+	if d.Allowed {
+		b.WriteString(": allowed")
+	} else {
+		b.WriteString(": denied by " + d.Rule.String())
+	}
+	if isList(d.Method) {
+		fmt.Fprintf(&b, ", %d visible, %d hidden", d.Visible, d.Hidden)
+	}
+	if d.Method != "" && d.Status != 0 {
+		fmt.Fprintf(&b, " (HTTP %d)", d.Status)
+	}
+	return b.String()
 }

@@ -109,7 +109,11 @@ func NewPolicy(middleware ...Middleware) *Policy {
 			p.middleware = append(p.middleware, c)
 			p.mwIndex = append(p.mwIndex, i)
 			p.mwCheck = append(p.mwCheck, j)
-			p.mwRules = append(p.mwRules, ruleText(c, j))
+			rule := ruleText(c, j)
+			if j < len(m.rules) && m.rules[j] != "" {
+				rule = m.rules[j]
+			}
+			p.mwRules = append(p.mwRules, rule)
 		}
 	}
 	return p
