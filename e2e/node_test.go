@@ -160,14 +160,26 @@ type clientError struct {
 // token is empty) and returns its output.
 func runClient(t *testing.T, node, url, token string, ops []op) clientOutput {
 	t.Helper()
+	var args []string
+	if token != "" {
+		args = []string{"--token", token}
+	}
+	var out clientOutput
+	if err := json.Unmarshal(runClientArgs(t, node, url, args, ops), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// runClientArgs runs client.mjs against url with more arguments, checks
+// that it printed a result per operation, and returns what it printed.
+func runClientArgs(t *testing.T, node, url string, more []string, ops []op) []byte {
+	t.Helper()
 	in, err := json.Marshal(ops)
 	if err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"client.mjs", "--url", url}
-	if token != "" {
-		args = append(args, "--token", token)
-	}
+	args := append([]string{"client.mjs", "--url", url}, more...)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, args...)
@@ -185,5 +197,5 @@ func runClient(t *testing.T, node, url, token string, ops []op) clientOutput {
 	if len(out.Results) != len(ops) {
 		t.Fatalf("client.mjs answered %d of %d operations", len(out.Results), len(ops))
 	}
-	return out
+	return stdout.Bytes()
 }

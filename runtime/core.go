@@ -61,6 +61,12 @@ const (
 // error="invalid_token", whatever its text.
 var ErrInvalidToken = authz.ErrInvalidToken
 
+// ErrVerifierUnavailable is wrapped by the error of a verifier that could
+// not judge a token (its authorization server is down, say); HTTPHandler
+// answers 503 with Retry-After instead of 401. See
+// authz.ErrVerifierUnavailable.
+var ErrVerifierUnavailable = authz.ErrVerifierUnavailable
+
 // ContextWithAccessToken returns a copy of ctx that carries t. Handlers and
 // checks called with the returned context see t through
 // AccessTokenFromContext. Tests and in-process clients use it to act as a

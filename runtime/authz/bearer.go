@@ -23,8 +23,10 @@ type ScopeRequirer interface {
 // (or another scheme) or v refuses it, it answers the request and returns
 // false: 401 with a challenge naming the URL metadataURL returns
 // (error="invalid_token" added when a token was sent), or 403 with
-// error="insufficient_scope" when v returned an *InsufficientScopeError.
-// v's error is logged, never sent. metadataURL is called only to answer.
+// error="insufficient_scope" when v returned an *InsufficientScopeError, or
+// 503 with Retry-After when v could not judge the token
+// (ErrVerifierUnavailable). v's error is logged, never sent. metadataURL is
+// called only to answer a challenge.
 func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metadataURL func() string) (*AccessToken, bool) {
 	tok, status, _ := VerifyBearer(w, r, v, metadataURL)
 	return tok, status == 0
@@ -45,6 +47,10 @@ func VerifyBearer(w http.ResponseWriter, r *http.Request, v TokenVerifier, metad
 	}
 	if err == nil {
 		err = errors.New("verifier returned no token and no error")
+	}
+	if errors.Is(err, ErrVerifierUnavailable) {
+		verifierUnavailable(w, r, err)
+		return nil, false
 	}
 	slog.Default().InfoContext(r.Context(), "mcpauthgen: bearer token refused", slog.Any("error", err))
 	var scopeErr *InsufficientScopeError

@@ -68,8 +68,9 @@ func AccessTokenFromContext(ctx context.Context) *AccessToken {
 }
 
 // TokenVerifier turns a raw bearer token into an AccessToken, or refuses it.
-// An error means the token is not valid; its text is logged, never sent to
-// the client.
+// An error means the token is not valid, unless it wraps
+// ErrVerifierUnavailable (the verifier could not tell); its text is logged,
+// never sent to the client.
 type TokenVerifier interface {
 	VerifyToken(ctx context.Context, raw string) (*AccessToken, error)
 }
