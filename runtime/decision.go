@@ -46,6 +46,7 @@ const (
 	RuleBearerMissing           = authz.RuleBearerMissing
 	RuleBearerInvalid           = authz.RuleBearerInvalid
 	RuleBearerInsufficientScope = authz.RuleBearerInsufficientScope
+	RuleBearerUnavailable       = authz.RuleBearerUnavailable
 )
 
 // WithRule appends check to the component's chain, as WithAuth does, and

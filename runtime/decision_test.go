@@ -192,7 +192,8 @@ func TestDecisionMissingTarget(t *testing.T) {
 
 // TestDecisionHTTP checks the decisions of the HTTP layer: a request
 // without a token, with a bad one, with one the verifier finds short of
-// scopes, and a scope step-up, each one decision with its status; and a
+// scopes or cannot judge, and a scope step-up, each one decision with its
+// status; and a
 // call that passes the HTTP layer, one decision from the request entry.
 func TestDecisionHTTP(t *testing.T) {
 	rec := &recorder{}
@@ -213,6 +214,7 @@ func TestDecisionHTTP(t *testing.T) {
 		{"no token", "", "read_tool", runtime.Decision{Status: 401, Rule: runtime.Rule{Layer: runtime.LayerHTTP, Text: runtime.RuleBearerMissing}}},
 		{"bad token", "forged", "read_tool", runtime.Decision{Status: 401, Rule: runtime.Rule{Layer: runtime.LayerHTTP, Text: runtime.RuleBearerInvalid}}},
 		{"verifier scopes", "nobody", "read_tool", runtime.Decision{Status: 403, Rule: runtime.Rule{Layer: runtime.LayerHTTP, Text: runtime.RuleBearerInsufficientScope}}},
+		{"verifier unavailable", "down", "read_tool", runtime.Decision{Status: 503, Rule: runtime.Rule{Layer: runtime.LayerHTTP, Text: runtime.RuleBearerUnavailable}}},
 		{"step-up", "reader", "write_tool", runtime.Decision{Status: 403, Method: "tools/call", Kind: runtime.KindTool, Name: "write_tool", Target: "write_tool",
 			Subject: "alice", ClientID: "reader-app", Rule: runtime.Rule{Layer: runtime.LayerComponent, Text: "scopes(write)"}}},
 		{"custom check, hidden", "reader", "owned_tool", runtime.Decision{Method: "tools/call", Kind: runtime.KindTool, Name: "owned_tool", Target: "owned_tool",
@@ -240,10 +242,13 @@ func TestDecisionHTTP(t *testing.T) {
 }
 
 // scopeVerifier refuses tokens without scopes as a verifier that requires
-// scopes of every token does.
+// scopes of every token does, and cannot judge the token "down".
 type scopeVerifier struct{ runtime.TokenVerifier }
 
 func (v scopeVerifier) VerifyToken(ctx context.Context, raw string) (*runtime.AccessToken, error) {
+	if raw == "down" {
+		return nil, fmt.Errorf("%w: introspection endpoint timed out", runtime.ErrVerifierUnavailable)
+	}
 	tok, err := v.TokenVerifier.VerifyToken(ctx, raw)
 	if err == nil && len(tok.Scopes) == 0 {
 		return nil, &runtime.InsufficientScopeError{Required: []string{"read"}, Missing: []string{"read"}}

@@ -34,7 +34,8 @@ func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metad
 
 // VerifyBearer is Authenticate that says how it refused: the status it
 // answered (0 when it did not) and the rule of the decision,
-// RuleBearerMissing, RuleBearerInvalid or RuleBearerInsufficientScope.
+// RuleBearerMissing, RuleBearerInvalid, RuleBearerInsufficientScope or
+// RuleBearerUnavailable.
 func VerifyBearer(w http.ResponseWriter, r *http.Request, v TokenVerifier, metadataURL func() string) (tok *AccessToken, status int, rule string) {
 	raw, ok := BearerToken(r.Header.Get("Authorization"))
 	if !ok {
@@ -50,7 +51,7 @@ func VerifyBearer(w http.ResponseWriter, r *http.Request, v TokenVerifier, metad
 	}
 	if errors.Is(err, ErrVerifierUnavailable) {
 		verifierUnavailable(w, r, err)
-		return nil, false
+		return nil, http.StatusServiceUnavailable, RuleBearerUnavailable
 	}
 	slog.Default().InfoContext(r.Context(), "mcpauthgen: bearer token refused", slog.Any("error", err))
 	var scopeErr *InsufficientScopeError

@@ -57,7 +57,8 @@ type Decision struct {
 	Rule Rule
 
 	// Status is the HTTP status of a request refused at the HTTP layer
-	// (401, 403, the 403 of a scope step-up); 0 otherwise.
+	// (401, 403, the 403 of a scope step-up, the 503 of a verifier that
+	// could not judge the token); 0 otherwise.
 	Status int
 }
 
@@ -101,7 +102,7 @@ type Rule struct {
 	// Text is the rule as written: "scopes(write)", "check(isOwner)" as
 	// in the annotation (WithRule), RestrictTag's "restrict_tag(admin:
 	// admin)"; for LayerHTTP one of "bearer(missing)", "bearer(invalid)",
-	// "bearer(insufficient_scope)".
+	// "bearer(insufficient_scope)", "bearer(unavailable)".
 	Text string
 	// Middleware is the index of the middleware (in WithMiddleware order,
 	// from 0) for LayerMiddleware.
@@ -161,6 +162,7 @@ const (
 	RuleBearerMissing           = "bearer(missing)"
 	RuleBearerInvalid           = "bearer(invalid)"
 	RuleBearerInsufficientScope = "bearer(insufficient_scope)"
+	RuleBearerUnavailable       = "bearer(unavailable)" // the verifier could not judge the token (503)
 )
 
 // ruleText names a check that was given no text: the built-in checks by
