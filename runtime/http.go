@@ -148,6 +148,12 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "cannot read request body", http.StatusBadRequest)
 			return
 		}
+		if h.srv.requestHooks != nil {
+			var finish func()
+			if ctx, finish = h.srv.observe(ctx, body, r.Header); finish != nil {
+				defer finish()
+			}
+		}
 		var msg struct {
 			Method string `json:"method"`
 			Params target `json:"params"`

@@ -28,6 +28,8 @@ type Server struct {
 	policy *authz.Policy  // the middleware
 	hooks  []DecisionHook // nil: decisions are not reported
 
+	requestHooks []RequestHook // nil: requests are not observed
+
 	mu  sync.Mutex               // serialises registration
 	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
 
@@ -80,7 +82,8 @@ type Option func(*serverConfig)
 type serverConfig struct {
 	middleware []Middleware
 	mcpOptions []server.ServerOption
-	hooks      []DecisionHook
+	hooks        []DecisionHook
+	requestHooks []RequestHook
 }
 
 // WithMiddleware adds server-wide authorization layers. Their checks apply
@@ -102,7 +105,7 @@ func NewServer(name, version string, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	s := &Server{policy: authz.NewPolicy(cfg.middleware...), hooks: cfg.hooks}
+	s := &Server{policy: authz.NewPolicy(cfg.middleware...), hooks: cfg.hooks, requestHooks: cfg.requestHooks}
 	s.reg.Store(&registry{
 		tools:     map[string]*record{},
 		prompts:   map[string]*record{},
@@ -110,6 +113,9 @@ func NewServer(name, version string, opts ...Option) *Server {
 	})
 	s.mcp = server.NewMCPServer(name, version, append(s.hidingOptions(), cfg.mcpOptions...)...)
 	s.installRefusals()
+	if s.requestHooks != nil {
+		s.installOutcomes()
+	}
 	return s
 }
 
