@@ -80,8 +80,8 @@ type record struct {
 type Option func(*serverConfig)
 
 type serverConfig struct {
-	middleware []Middleware
-	mcpOptions []server.ServerOption
+	middleware   []Middleware
+	mcpOptions   []server.ServerOption
 	hooks        []DecisionHook
 	requestHooks []RequestHook
 }
