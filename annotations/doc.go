@@ -50,6 +50,9 @@
 //
 //	scopesline = "//mcp:scopes" blank scope { blank scope } [ blank comment ] [ blank ] .
 //	tagsline   = "//mcp:tags" blank tag { blank tag } [ blank comment ] [ blank ] .
+//	schemaline = "//mcp:schema" blank convention { blank schemaopt } [ blank comment ] [ blank ] .
+//	convention = "invopop" | "gosdk" .
+//	schemaopt  = "required=" ( "shape" | "json" | "tags" ) | "additionalProperties=" ( "false" | "true" ) .
 //
 // Keys and flags are lower case; terms may come in any order but each at
 // most once. A trailing comment starts with "//" where a term could start:
@@ -129,6 +132,14 @@
 // (“ ” ‘ ’) is an error at the quote. The hints readonly and destructive
 // contradict each other. [NearMiss] recognises comments that were meant to
 // be directives, such as "// mcp:tool".
+//
+// //mcp:schema, in any file of a package (once), names the conventions by
+// which the generator turns the package's argument structs into input
+// schemas: the struct tags of github.com/invopop/jsonschema or of the
+// official Go SDK (github.com/google/jsonschema-go), which fields are
+// required, and whether objects refuse additional properties. required=tags
+// needs invopop, the only convention with a "required" tag. The generator
+// documents what each choice means.
 //
 // # Errors
 //

@@ -19,9 +19,9 @@ func TestParseErrors(t *testing.T) {
 		{`// mcp:tool`, `x.go:3:1: not an //mcp: directive`},
 		{`//mcp:tools`, `x.go:3:7: unknown directive kind "tools"; did you mean "tool"?`},
 		{`//mcp:Prompt`, `x.go:3:7: unknown directive kind "Prompt"; did you mean "prompt"?`},
-		{`//mcp:widget name=x`, `x.go:3:7: unknown directive kind "widget" (known: prompt, resource, scopes, tags, tool)`},
-		{`//mcp:`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes or tags)`},
-		{`//mcp: tool`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes or tags)`},
+		{`//mcp:widget name=x`, `x.go:3:7: unknown directive kind "widget" (known: prompt, resource, schema, scopes, tags, tool)`},
+		{`//mcp:`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags or schema)`},
+		{`//mcp: tool`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags or schema)`},
 
 		// Keys and flags.
 		{`//mcp:tool nmae=x`, `x.go:3:12: unknown key "nmae"; did you mean "name"?`},
@@ -128,6 +128,7 @@ func TestParseErrors(t *testing.T) {
 		{`//mcp:tool tags="admin write"`, `x.go:3:18: invalid tag "admin write": tags cannot contain blanks; separate tags with commas: tags=admin,write`},
 		{`//mcp:tool tags="a, b c"`, `x.go:3:21: invalid tag "b c": tags cannot contain blanks; separate tags with commas: tags=b,c`},
 		{`//mcp:tool tags=a,(b)`, `x.go:3:19: invalid tag "(b)": character '(' not allowed`},
+		{`//mcp:tool tags=a‘b`, `x.go:3:17: invalid tag "a‘b": character '‘' not allowed`},
 
 		// Conflicting hints.
 		{`//mcp:tool readonly destructive`, `x.go:3:21: "destructive" contradicts "readonly": a read-only tool modifies nothing; keep one`},
@@ -183,6 +184,16 @@ func TestParseErrors(t *testing.T) {
 
 // errorLines returns the errors of l one per line, as the generator
 // prints them.
+func TestTagsBeyondASCII(t *testing.T) {
+	l, errs := Parse(`//mcp:tool tags=données,π`, base)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if got := l.(*Directive).Tags; len(got) != 2 || got[0].Text != "données" || got[1].Text != "π" {
+		t.Errorf("tags %v", got)
+	}
+}
+
 func TestNearMiss(t *testing.T) {
 	for _, tt := range []struct{ text, want string }{
 		{"// mcp:tool auth=public", "//mcp:tool"},

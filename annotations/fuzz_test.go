@@ -105,6 +105,13 @@ func positions(l Line) []Pos {
 	case *Scopes:
 		ps = append(ps, l.Pos)
 		words(l.Words)
+	case *Schema:
+		ps = append(ps, l.Pos, l.Convention.Pos)
+		for _, v := range []Value{l.Required, l.AdditionalProperties} {
+			if v.Set {
+				ps = append(ps, v.Pos)
+			}
+		}
 	case *Directive:
 		ps = append(ps, l.Pos)
 		for _, v := range []Value{l.Name, l.URI, l.Description, l.Title, l.MIME} {
@@ -149,6 +156,16 @@ func checkInvariants(t *testing.T, text string, l Line) {
 			if checkScope(w.Text) != "" || w.Text == "" {
 				fail("an invalid scope")
 			}
+		}
+	case *Schema:
+		if !slices.Contains(schemaConventions, l.Convention.Text) {
+			fail("an unknown convention")
+		}
+		if l.Required.Set && !slices.Contains(requiredRules, l.Required.Text) || l.Required.Text == "tags" && l.Convention.Text != "invopop" {
+			fail("an invalid required rule")
+		}
+		if l.AdditionalProperties.Set && l.AdditionalProperties.Text != "true" && l.AdditionalProperties.Text != "false" {
+			fail("an invalid additionalProperties")
 		}
 	case *Directive:
 		if l.Kind == KindResource && !l.URI.Set {

@@ -30,8 +30,8 @@ func (k Kind) String() string {
 }
 
 // Line is the result of parsing one directive line: a *Directive for
-// //mcp:tool, //mcp:resource and //mcp:prompt, a *Scopes for //mcp:scopes
-// or a *Tags for //mcp:tags.
+// //mcp:tool, //mcp:resource and //mcp:prompt, a *Scopes for //mcp:scopes,
+// a *Tags for //mcp:tags or a *Schema for //mcp:schema.
 // Callers tell them apart with a type switch.
 type Line interface {
 	// String returns the line in canonical form; parsing it gives back

@@ -86,15 +86,16 @@ func checkScope(s string) string {
 	return ""
 }
 
-// checkTag returns why s is not a valid tag, or "". A tag follows the
-// rules of a scope: visible ASCII without quotes, backslash, parentheses
-// and comma, so that a blank can never make one tag of two.
+// checkTag returns why s is not a valid tag, or "". A tag is printable
+// text without blanks, quotes, backslash, parentheses and comma, so that
+// a blank can never make one tag of two and a tag reads the same in
+// auth= and in tags=.
 func checkTag(s string) string {
 	for _, r := range s {
 		switch {
-		case r == ' ' || r == '\t':
+		case unicode.IsSpace(r):
 			return fmt.Sprintf("invalid tag %q: tags cannot contain blanks; separate tags with commas: tags=%s", s, strings.Join(strings.Fields(s), ","))
-		case r < ' ' || r >= 0x7f || strings.ContainsRune("\"\\(),'`", r):
+		case !unicode.IsPrint(r) || strings.ContainsRune("\"\\(),'`\u201c\u201d\u2018\u2019", r):
 			return fmt.Sprintf("invalid tag %q: character %q not allowed", s, r)
 		}
 	}

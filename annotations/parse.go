@@ -10,7 +10,7 @@ import (
 const prefix = "//mcp:"
 
 var (
-	kindWords = []string{"prompt", "resource", "scopes", "tags", "tool"}
+	kindWords = []string{"prompt", "resource", "schema", "scopes", "tags", "tool"}
 	keyWords  = []string{"auth", "description", "mime", "name", "tags", "title", "uri"}
 	flagWords = []string{"destructive", "idempotent", "openworld", "readonly"}
 	termWords = []string{"scopes", "check", "public"}
@@ -26,10 +26,11 @@ func IsDirective(text string) bool { return strings.HasPrefix(text, prefix) }
 // first byte. The position of a byte of text is pos with the byte's offset
 // added to the column.
 //
-// The result is a *Directive or a *Scopes, and nil only when the line is not
-// a directive or its kind is unknown. Parse goes on after a mistake and
-// returns every error of the line, sorted by position; when there are
-// errors, the result is a best effort and must not be used to generate code.
+// The result is a *Directive, a *Scopes or a *Schema, and nil only when
+// the line is not a directive or its kind is unknown. Parse goes on after a
+// mistake and returns every error of the line, sorted by position; when
+// there are errors, the result is a best effort and must not be used to
+// generate code.
 func Parse(text string, pos Pos) (Line, ErrorList) {
 	p := &parser{text: text, pos: pos}
 	var l Line
@@ -54,8 +55,10 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 		t := &Tags{Pos: p.at(0)}
 		t.Words = p.vocabulary("tag", checkTag, end)
 		l = t
+	case "schema":
+		l = p.schema(end)
 	case "":
-		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes or tags)")
+		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags or schema)")
 	default:
 		p.unknown(i, "directive kind", kind, kindWords)
 	}

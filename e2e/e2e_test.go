@@ -29,6 +29,8 @@ var tokens = map[string]runtime.AccessToken{
 	"reader-token": {ClientID: "reader-app", Scopes: []string{"read"}},
 	"writer-token": {ClientID: "writer-app", Scopes: []string{"read", "write"}},
 	"admin-token":  {ClientID: "admin-app", Scopes: []string{"read", "write", "admin"}},
+	// reader-app again, refreshed with more scopes: the same principal.
+	"reader-admin-token": {ClientID: "reader-app", Scopes: []string{"read", "write", "admin"}},
 	"expired-token": {ClientID: "admin-app", Scopes: []string{"read", "write", "admin"},
 		ExpiresAt: time.Now().Add(-time.Hour)},
 }
@@ -660,8 +662,9 @@ func outcome(t *testing.T, p probe, r opResult) string {
 // TestTokenRefresh changes the bearer token within one session, as a client
 // that refreshes its token does: every request is judged by the token it
 // carries, not by the one that opened the session, for tools and for
-// resources alike, and a token that goes bad mid-session is refused with
-// 401.
+// resources alike; a token that goes bad mid-session is refused with 401,
+// and another principal's token on the session is answered 404, as for a
+// session that does not exist, leaving the session as it was.
 func TestTokenRefresh(t *testing.T) {
 	node := requireNode(t)
 	ensureNodeModules(t, clientDir(t))
@@ -669,7 +672,7 @@ func TestTokenRefresh(t *testing.T) {
 
 	const (
 		reader = "client=reader-app scopes=[read]"
-		admin  = "client=admin-app scopes=[read write admin]"
+		admin  = "client=reader-app scopes=[read write admin]"
 	)
 	// A hidden target answers like a missing one (steps 0 and 1) with its
 	// name in place.
@@ -684,7 +687,7 @@ func TestTokenRefresh(t *testing.T) {
 		{op{"op": "callTool", "name": "whoami"}, "tool", "ok: " + reader},
 		{op{"op": "callTool", "name": "admin_tool"}, "tool", hiddenTool},
 		{op{"op": "readResource", "uri": "admin://config"}, "resource", hiddenResource},
-		{op{"op": "setToken", "token": "admin-token"}, "", ""},
+		{op{"op": "setToken", "token": "reader-admin-token"}, "", ""},
 		{op{"op": "callTool", "name": "whoami"}, "tool", "ok: " + admin},
 		{op{"op": "callTool", "name": "admin_tool"}, "tool", "ok: admin_tool ok"},
 		{op{"op": "readResource", "uri": "admin://config"}, "resource", "ok: admin://config for " + admin},
@@ -692,6 +695,10 @@ func TestTokenRefresh(t *testing.T) {
 		{op{"op": "callTool", "name": "admin_tool"}, "tool", hiddenTool},
 		{op{"op": "readResource", "uri": "admin://config"}, "resource", hiddenResource},
 		{op{"op": "readResource", "uri": "users://7/profile"}, "resource", "ok: profile 7 for " + reader},
+		{op{"op": "setToken", "token": "admin-token"}, "", ""}, // another principal
+		{op{"op": "callTool", "name": "whoami"}, "tool", "http 404 "},
+		{op{"op": "setToken", "token": "reader-token"}, "", ""},
+		{op{"op": "callTool", "name": "whoami"}, "tool", "ok: " + reader},
 		{op{"op": "setToken", "token": "not-a-token"}, "", ""},
 		{op{"op": "callTool", "name": "whoami"}, "tool", "http 401 invalid_token"},
 		{op{"op": "setToken", "token": nil}, "", ""},

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcpauthgen/mcpauthgen/annotations"
 )
 
 var seed = flag.Uint64("seed", 0, "seed of TestRandomPackagesCompile (0: from the clock)")
@@ -120,8 +122,13 @@ func randomPackage(rng *rand.Rand, name string) map[string]string {
 	fmt.Fprintf(&handlers, "package %s\n\nimport (\n\tstdctx \"context\"\n\tstdtime \"time\"\n)\n\nvar _ stdtime.Duration\n\nvar _ stdctx.Context\n", name)
 	types := []string{"string", "int", "*string", "[]string", strType, intType, "*" + intType, "stdtime.Duration", "map[string]" + strType}
 	auths := []string{"auth=public", "auth=scopes(read)", "auth=check(" + check + ")", "auth=scopes(a,b),check(" + check + ")", ""}
+	names := map[string]bool{} // MCP names, which must differ
 	for h := range 3 {
 		fn := take()
+		for names[annotations.SnakeCase(fn)] {
+			fn = take()
+		}
+		names[annotations.SnakeCase(fn)] = true
 		// Parameters may hide any package-level name but the types the
 		// signature uses.
 		params := slices.DeleteFunc(slices.Clone(namePool), func(p string) bool {

@@ -95,15 +95,34 @@
 // bool is boolean; integer types are integer (unsigned ones with minimum
 // 0); floats are number; strings and types implementing
 // encoding.TextUnmarshaler are string; time.Time is a string of format
-// date-time; []byte is a base64 string; other slices and arrays are arrays;
-// maps with string or integer keys are objects with additionalProperties;
-// structs are objects; pointers are their element type; json.RawMessage,
-// empty interfaces and types implementing json.Unmarshaler accept anything
-// ({}); json.Number is number; a ",string" field is a string. Channels,
-// functions, complex numbers, non-empty interfaces, other map keys and
-// recursive types are errors. A property's description is the
-// description= of its jsonschema struct tag, else its field's doc comment,
-// else its line comment.
+// date-time; []byte is a base64 string; other slices and arrays are arrays
+// (arrays with minItems and maxItems of their length); maps are objects
+// whose additionalProperties are their values (none for interface values;
+// integer keys as patternProperties "^[0-9]+$"); structs are objects;
+// pointers are their element type; json.RawMessage, empty interfaces and
+// types implementing json.Unmarshaler accept anything ({}); json.Number is
+// number; a ",string" field is a string. Channels, functions, complex
+// numbers, non-empty interfaces, other map keys, recursive types and types
+// with an invopop/jsonschema hook method (JSONSchema and the like) are
+// errors.
+//
+// The package's //mcp:schema line chooses the conventions (see
+// annotations.Schema); without one, invopop's struct tags apply, a field
+// is required unless it is a pointer or omitempty/omitzero (or tagged
+// jsonschema:"required"), and objects are open. Under invopop, the
+// jsonschema tag's keywords (required, nullable, -, title=, description=,
+// enum=, default=, example=, the numeric, string and array bounds,
+// pattern=, format=, readOnly=, writeOnly=) set the property's keywords,
+// values typed by its type, as github.com/invopop/jsonschema v0.14 does,
+// and jsonschema_description and jsonschema_extras are read; under gosdk,
+// the jsonschema tag is the description and types map as
+// github.com/google/jsonschema-go v0.4 maps them (pointers and slices may
+// be null, sized integers have bounds, time.Time has no format). A
+// malformed tag, or a keyword that does not apply to the property's type,
+// is an error at the tag. A property without a description from its tags
+// takes its field's doc comment, else its line comment. The README lists
+// where the schemas deliberately differ from the libraries'; a
+// differential test holds the rest equal.
 //
 // # Authorization
 //

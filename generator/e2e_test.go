@@ -280,10 +280,10 @@ func TestPrompts(t *testing.T) {
 func TestAdvanced(t *testing.T) {
 	c := connect(t, advanced.Register)
 	staffOwner := as([]string{"admin", "read"}, map[string]any{"owner": true, "group": "staff"})
-	if got, want := toolNames(t, c, as(nil, map[string]any{"owner": true})), []string{"audit", "big", "full_result", "maybe_text", "numbers", "ping"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, c, as(nil, map[string]any{"owner": true})), []string{"audit", "big", "full_result", "maybe_found", "maybe_text", "numbers", "ping"}; !slices.Equal(got, want) {
 		t.Errorf("owner outside staff sees %v, want %v", got, want)
 	}
-	if got, want := toolNames(t, c, staffOwner), []string{"audit", "big", "full_result", "maybe_text", "numbers", "ping", "ping_lower", "query", "shout"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, c, staffOwner), []string{"audit", "big", "full_result", "maybe_found", "maybe_text", "numbers", "ping", "ping_lower", "query", "shout"}; !slices.Equal(got, want) {
 		t.Errorf("staff owner sees %v, want %v", got, want)
 	}
 
@@ -367,6 +367,22 @@ func TestResultShapes(t *testing.T) {
 		text, isError, structured := call(t, c, ctx, tc.tool, tc.args)
 		if text != tc.want || isError || structured != nil {
 			t.Errorf("%s %v: got %q (isError %v, structured %v), want text %q only", tc.tool, tc.args, text, isError, structured, tc.want)
+		}
+	}
+
+	// A pointer result is JSON: nil is null, wrapped as structured content
+	// must be an object.
+	for _, tc := range []struct {
+		some       bool
+		text       string
+		structured any
+	}{
+		{true, `{"name":"x"}`, map[string]any{"name": "x"}},
+		{false, "null", map[string]any{"result": nil}},
+	} {
+		text, isError, structured := call(t, c, ctx, "maybe_found", map[string]any{"some": tc.some})
+		if text != tc.text || isError || !cmp.Equal(structured, tc.structured) {
+			t.Errorf("maybe_found %v: got %q (isError %v, structured %v), want %q and %v", tc.some, text, isError, structured, tc.text, tc.structured)
 		}
 	}
 

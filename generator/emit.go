@@ -53,8 +53,9 @@ func emit(pf *pkgFile) ([]byte, error) {
 	}
 	// The server parameter must not hide a package-level name or an
 	// imported package that a check expression may use.
-	used := map[string]bool{"mcp": true, "runtime": true}
+	used := map[string]bool{"mcp": true, "runtime": true, "json": true}
 	for _, c := range pf.Components {
+		used[e.wrappers[c]] = true
 		for _, t := range c.Auth {
 			if t.Check != nil {
 				for _, p := range t.Check.Parts {
@@ -63,12 +64,16 @@ func emit(pf *pkgFile) ([]byte, error) {
 			}
 		}
 	}
+	free := func(name string) bool { return e.pkg.Scope().Lookup(name) == nil && !used[name] }
 	srv := "s"
 	for _, name := range []string{"srv", "mcpauthServer"} {
-		if e.pkg.Scope().Lookup(srv) == nil && !used[srv] {
+		if free(srv) {
 			break
 		}
 		srv = name
+	}
+	for !free(srv) {
+		srv += "_"
 	}
 
 	// The declarations are built first, which settles every import,
@@ -97,11 +102,13 @@ func emit(pf *pkgFile) ([]byte, error) {
 // would, and formatting a large file is most of the generator's own work.
 func (e *emitter) render(pf *pkgFile, decls []jen.Code) ([]byte, error) {
 	n := max(1, min(goruntime.GOMAXPROCS(0), len(decls)/minChunk))
+	bounds := chunkBounds(len(decls), n)
+	n = len(bounds) - 1
 	chunks := make([][]byte, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		lo, hi := i*len(decls)/n, (i+1)*len(decls)/n
+		lo, hi := bounds[i], bounds[i+1]
 		wg.Go(func() { chunks[i], errs[i] = e.renderChunk(pf, decls[lo:hi]) })
 	}
 	wg.Wait()
@@ -139,6 +146,32 @@ func (e *emitter) render(pf *pkgFile, decls []jen.Code) ([]byte, error) {
 	out := append(head, '\n')
 	out = append(out, bytes.Join(bodies, []byte("\n\n"))...)
 	return append(out, '\n'), nil
+}
+
+// chunkBounds splits m declarations into at most n chunks of about equal
+// work, returning the n+1 bounds (fewer when chunks would be empty).
+// Register, the first declaration, weighs as much as all the wrappers
+// together: it holds every component's definition.
+func chunkBounds(m, n int) []int {
+	weight := func(i int) int {
+		if i == 0 {
+			return max(1, m-1)
+		}
+		return 1
+	}
+	left := max(1, m-1) + m - 1 // work not yet in a closed chunk
+	bounds := []int{0}
+	acc := 0 // work of the open chunk
+	for i := range m {
+		acc += weight(i)
+		chunks := n - len(bounds) + 1 // the open one and those after it
+		if chunks > 1 && i+1 < m && acc*chunks >= left {
+			bounds = append(bounds, i+1)
+			left -= acc
+			acc = 0
+		}
+	}
+	return append(bounds, m)
 }
 
 // minChunk is the fewest declarations worth a goroutine of their own.

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,6 +37,9 @@ var (
 		// tags, near misses, files left out of the build, duplicates by
 		// meaning, inputs that cannot work, quotes, broken directives.
 		{"mistakes", Config{}, 30},
+		// Malformed schema tags, invopop and go-sdk conventions.
+		{"schematags", Config{}, 18},
+		{"schemasdk", Config{}, 2},
 	}
 )
 
@@ -208,6 +212,23 @@ func TestPlatformSuffix(t *testing.T) {
 	} {
 		if got := platformSuffix(name); got != want {
 			t.Errorf("platformSuffix(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestChunkBounds(t *testing.T) {
+	for _, tc := range []struct {
+		m, n int
+		want []int
+	}{
+		{1, 1, []int{0, 1}},
+		{1001, 1, []int{0, 1001}},
+		{1001, 2, []int{0, 1, 1001}},           // Register alone, the wrappers
+		{1001, 4, []int{0, 1, 335, 668, 1001}}, // Register is half the work
+		{3, 8, []int{0, 1, 2, 3}},
+	} {
+		if got := chunkBounds(tc.m, tc.n); !slices.Equal(got, tc.want) {
+			t.Errorf("chunkBounds(%d, %d) = %v, want %v", tc.m, tc.n, got, tc.want)
 		}
 	}
 }

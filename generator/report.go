@@ -47,8 +47,9 @@ type ReportToken struct {
 type PackageReport struct {
 	Path string `json:"path"` // import path
 	Name string `json:"name"` // package name
-	// Vocabulary is the package's //mcp:scopes vocabulary, in source
-	// order; absent when the package declares none (any scope goes).
+	// Vocabulary is the //mcp:scopes vocabulary the package is checked
+	// against (that of its module in the run), in source order; absent
+	// when there is none (any scope goes).
 	Vocabulary []string          `json:"vocabulary,omitempty"`
 	Components []ComponentReport `json:"components"`
 }

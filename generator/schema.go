@@ -13,17 +13,70 @@ import (
 
 // schema is a JSON Schema for tool arguments. Its fields marshal in a
 // fixed order and properties in declaration order, so the generated
-// schema text is deterministic and reads like the Go type.
+// schema text is deterministic and reads like the Go type. Values taken
+// from struct tags are kept as JSON text, typed by the field's type.
 type schema struct {
-	Type                 string      `json:"type,omitempty"`
-	Format               string      `json:"format,omitempty"`
-	ContentEncoding      string      `json:"contentEncoding,omitempty"`
-	Description          string      `json:"description,omitempty"`
-	Minimum              *int        `json:"minimum,omitempty"`
-	Items                *schema     `json:"items,omitempty"`
-	Properties           *properties `json:"properties,omitempty"`
-	Required             []string    `json:"required,omitempty"`
-	AdditionalProperties *schema     `json:"additionalProperties,omitempty"`
+	Type                 any               `json:"type,omitempty"` // a string, or go-sdk's ["null", type]
+	Title                string            `json:"title,omitempty"`
+	Format               string            `json:"format,omitempty"`
+	ContentEncoding      string            `json:"contentEncoding,omitempty"`
+	Description          string            `json:"description,omitempty"`
+	Enum                 []json.RawMessage `json:"enum,omitempty"`
+	Default              json.RawMessage   `json:"default,omitempty"`
+	Examples             []json.RawMessage `json:"examples,omitempty"`
+	Minimum              json.RawMessage   `json:"minimum,omitempty"`
+	ExclusiveMinimum     json.RawMessage   `json:"exclusiveMinimum,omitempty"`
+	Maximum              json.RawMessage   `json:"maximum,omitempty"`
+	ExclusiveMaximum     json.RawMessage   `json:"exclusiveMaximum,omitempty"`
+	MultipleOf           json.RawMessage   `json:"multipleOf,omitempty"`
+	MinLength            *uint64           `json:"minLength,omitempty"`
+	MaxLength            *uint64           `json:"maxLength,omitempty"`
+	Pattern              string            `json:"pattern,omitempty"`
+	MinItems             *uint64           `json:"minItems,omitempty"`
+	MaxItems             *uint64           `json:"maxItems,omitempty"`
+	UniqueItems          bool              `json:"uniqueItems,omitempty"`
+	ReadOnly             bool              `json:"readOnly,omitempty"`
+	WriteOnly            bool              `json:"writeOnly,omitempty"`
+	Items                *schema           `json:"items,omitempty"`
+	Properties           *properties       `json:"properties,omitempty"`
+	PatternProperties    *properties       `json:"patternProperties,omitempty"`
+	Required             []string          `json:"required,omitempty"`
+	AdditionalProperties any               `json:"additionalProperties,omitempty"` // *schema, or false
+	OneOf                []*schema         `json:"oneOf,omitempty"`
+
+	// extras are jsonschema_extras keywords, after the others.
+	extras []extra
+}
+
+// extra is one keyword of a jsonschema_extras tag.
+type extra struct {
+	key   string
+	value json.RawMessage
+}
+
+// MarshalJSON writes s with its extras after the other keywords.
+func (s *schema) MarshalJSON() ([]byte, error) {
+	type plain schema
+	b, err := marshal((*plain)(s))
+	if err != nil || len(s.extras) == 0 {
+		return b, err
+	}
+	var out bytes.Buffer
+	out.Write(b[:len(b)-1])
+	for i, x := range s.extras {
+		if i > 0 || len(b) > 2 {
+			out.WriteByte(',')
+		}
+		k, err := marshal(x.key)
+		if err != nil {
+			return nil, err
+		}
+		out.Write(k)
+		out.WriteByte(':')
+		out.Write(x.value)
+	}
+	out.WriteByte('}')
+	return out.Bytes(), nil
 }
 
 type property struct {
@@ -71,12 +124,15 @@ func marshal(v any) ([]byte, error) {
 
 // objectSchema returns the schema of a tool's arguments as indented
 // JSON, each line after the first prefixed with indent.
-func objectSchema(props properties, required []string, indent string) string {
-	b, err := marshal(&schema{Type: "object", Properties: &props, Required: required})
-	if err != nil {
-		panic(err) // schemas hold strings and numbers only
+func objectSchema(root *schema, indent string) string {
+	if root.Properties == nil {
+		root.Properties = &properties{}
 	}
-	if len(props) == 0 {
+	b, err := marshal(root)
+	if err != nil {
+		panic(err) // schemas hold strings, numbers and JSON values only
+	}
+	if len(*root.Properties) == 0 && root.AdditionalProperties == nil {
 		return string(b)
 	}
 	var out bytes.Buffer
@@ -87,11 +143,16 @@ func objectSchema(props properties, required []string, indent string) string {
 }
 
 // schemaGen derives JSON Schemas from Go types, as encoding/json would
-// decode them.
+// decode them, under the package's conventions.
 type schemaGen struct {
 	docs  map[token.Pos]string // struct field documentation by field position
 	qual  types.Qualifier
+	conv  convention
 	stack []*types.Named // named types being expanded, to refuse recursion
+
+	// tagError reports a mistake in a field's schema tags; generation
+	// goes on, so that every mistake is reported.
+	tagError func(f jsonField, key string, off int, msg string)
 }
 
 // schemaError is a type that has no input schema, with the argument path
@@ -111,10 +172,17 @@ func (g *schemaGen) fail(path, format string, args ...any) error {
 func (g *schemaGen) schema(t types.Type, path string) (*schema, error) {
 	t = types.Unalias(t)
 	if p, ok := t.(*types.Pointer); ok {
-		return g.schema(p.Elem(), path)
+		s, err := g.schema(p.Elem(), path)
+		if err == nil && g.conv.gosdk {
+			s.nullable()
+		}
+		return s, err
 	}
 	switch {
 	case isNamed(t, "time", "Time"):
+		if g.conv.gosdk {
+			return &schema{Type: "string"}, nil
+		}
 		return &schema{Type: "string", Format: "date-time"}, nil
 	case isNamed(t, "encoding/json", "RawMessage"):
 		return &schema{}, nil
@@ -129,6 +197,11 @@ func (g *schemaGen) schema(t types.Type, path string) (*schema, error) {
 		if slices.Contains(g.stack, n) {
 			return nil, g.fail(path, "recursive type %s has no input schema", types.TypeString(n, g.qual))
 		}
+		if !g.conv.gosdk {
+			if m := schemaMethod(n); m != "" {
+				return nil, g.fail(path, "type %s has a %s method, which computes its schema at run time; a generated schema cannot call it (describe the type with struct tags instead)", types.TypeString(n, g.qual), m)
+			}
+		}
 		g.stack = append(g.stack, n)
 		defer func() { g.stack = g.stack[:len(g.stack)-1] }()
 	}
@@ -139,11 +212,8 @@ func (g *schemaGen) schema(t types.Type, path string) (*schema, error) {
 			return &schema{Type: "boolean"}, nil
 		case u.Kind() == types.String:
 			return &schema{Type: "string"}, nil
-		case u.Info()&types.IsUnsigned != 0:
-			zero := 0
-			return &schema{Type: "integer", Minimum: &zero}, nil
 		case u.Info()&types.IsInteger != 0:
-			return &schema{Type: "integer"}, nil
+			return g.integer(u), nil
 		case u.Info()&types.IsFloat != 0:
 			return &schema{Type: "number"}, nil
 		case u.Kind() == types.Invalid:
@@ -159,13 +229,18 @@ func (g *schemaGen) schema(t types.Type, path string) (*schema, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &schema{Type: "array", Items: items}, nil
+		s := &schema{Type: "array", Items: items}
+		if g.conv.gosdk {
+			s.Type = []string{"null", "array"}
+		}
+		return s, nil
 	case *types.Array:
 		items, err := g.schema(u.Elem(), path+"[]")
 		if err != nil {
 			return nil, err
 		}
-		return &schema{Type: "array", Items: items}, nil
+		n := uint64(u.Len())
+		return &schema{Type: "array", Items: items, MinItems: &n, MaxItems: &n}, nil
 	case *types.Map:
 		if !validMapKey(u.Key()) {
 			return nil, g.fail(path, "map key type %s is not supported (want a string or integer type)", types.TypeString(u.Key(), g.qual))
@@ -174,24 +249,67 @@ func (g *schemaGen) schema(t types.Type, path string) (*schema, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &schema{Type: "object", AdditionalProperties: values}, nil
+		s := &schema{Type: "object"}
+		switch {
+		case g.conv.gosdk:
+			s.AdditionalProperties = values
+		case isIntegerKey(u.Key()):
+			// invopop: integer keys are digit strings.
+			s.PatternProperties = &properties{{Name: "^[0-9]+$", Schema: values}}
+			s.AdditionalProperties = false
+		case !types.IsInterface(u.Elem()):
+			s.AdditionalProperties = values
+		}
+		return s, nil
 	case *types.Interface:
 		if u.Empty() {
 			return &schema{}, nil
 		}
 	case *types.Struct:
-		props, required, err := g.object(u, path+".")
-		if err != nil {
-			return nil, err
-		}
-		return &schema{Type: "object", Properties: &props, Required: required}, nil
+		return g.object(u, path+".")
 	}
 	return nil, g.fail(path, "unsupported type %s (want a type encoding/json can decode)", types.TypeString(t, g.qual))
 }
 
-// arguments returns the properties and required ones of a struct whose
-// fields are a tool's arguments.
-func (g *schemaGen) arguments(st types.Type) (properties, []string, error) {
+// integer is the schema of an integer type: unsigned ones have minimum 0,
+// and under go-sdk the sized ones their bounds.
+func (g *schemaGen) integer(b *types.Basic) *schema {
+	s := &schema{Type: "integer"}
+	if b.Info()&types.IsUnsigned != 0 {
+		s.Minimum = json.RawMessage("0")
+	}
+	if !g.conv.gosdk {
+		return s
+	}
+	bounds := map[types.BasicKind][2]string{
+		types.Int8: {"-128", "127"}, types.Int16: {"-32768", "32767"}, types.Int32: {"-2147483648", "2147483647"},
+		types.Uint8: {"0", "255"}, types.Uint16: {"0", "65535"}, types.Uint32: {"0", "4294967295"},
+	}
+	if mm, ok := bounds[b.Kind()]; ok {
+		s.Minimum, s.Maximum = json.RawMessage(mm[0]), json.RawMessage(mm[1])
+	}
+	return s
+}
+
+// nullable makes s accept null as well, as go-sdk writes the schema of a
+// pointer: a type becomes ["null", type].
+func (s *schema) nullable() {
+	if t, ok := s.Type.(string); ok {
+		s.Type = []string{"null", t}
+	}
+}
+
+func isIntegerKey(t types.Type) bool {
+	if implements(t, textUnmarshaler) {
+		return false
+	}
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
+}
+
+// arguments returns the schema of a struct whose fields are a tool's
+// arguments.
+func (g *schemaGen) arguments(st types.Type) (*schema, error) {
 	if n, ok := st.(*types.Named); ok {
 		g.stack = append(g.stack, n)
 		defer func() { g.stack = g.stack[:len(g.stack)-1] }()
@@ -199,27 +317,42 @@ func (g *schemaGen) arguments(st types.Type) (properties, []string, error) {
 	return g.object(st.Underlying().(*types.Struct), "")
 }
 
-// object returns the properties of a struct and its required ones: those
-// neither pointers nor tagged omitempty or omitzero. Property paths in
-// errors are prefix followed by the JSON name.
-func (g *schemaGen) object(st *types.Struct, prefix string) (properties, []string, error) {
+// object returns the schema of a struct: its properties, the required
+// ones under the package's rule, and additionalProperties: false when
+// the convention closes objects. Property paths in errors are prefix
+// followed by the JSON name.
+func (g *schemaGen) object(st *types.Struct, prefix string) (*schema, error) {
 	props := properties{}
 	var required []string
 	for _, f := range jsonFields(st) {
+		tags := g.fieldTags(f)
+		if tags.omit {
+			continue
+		}
 		s, err := g.schema(f.v.Type(), strings.TrimPrefix(prefix, ".")+f.name)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		if f.asString && s.Type != "" && s.Type != "string" && s.Type != "object" && s.Type != "array" {
+		if f.asString && s.Type != nil && s.Type != "string" && s.Type != "object" && s.Type != "array" {
 			s = &schema{Type: "string"}
 		}
-		s.Description = f.description(g.docs)
+		g.apply(s, f, tags)
+		if s.Description == "" {
+			s.Description = g.docs[f.v.Pos()]
+		}
+		if tags.nullable {
+			s = &schema{OneOf: []*schema{s, {Type: "null"}}}
+		}
 		props = append(props, property{Name: f.name, Schema: s})
-		if f.required() {
+		if g.required(f, tags) {
 			required = append(required, f.name)
 		}
 	}
-	return props, required, nil
+	s := &schema{Type: "object", Properties: &props, Required: required}
+	if g.conv.closed {
+		s.AdditionalProperties = false
+	}
+	return s, nil
 }
 
 // errInvalidType reports a type the type checker could not resolve; the
@@ -235,46 +368,6 @@ type jsonField struct {
 	tagged    bool // the name comes from the json tag
 	omitempty bool // omitempty or omitzero
 	asString  bool // ",string"
-}
-
-func (f jsonField) required() bool {
-	_, ptr := types.Unalias(f.v.Type()).(*types.Pointer)
-	return !ptr && !f.omitempty
-}
-
-// description is the jsonschema tag's description=, else the field's
-// doc or line comment.
-func (f jsonField) description(docs map[token.Pos]string) string {
-	if d, ok := jsonschemaDescription(f.tag.Get("jsonschema")); ok {
-		return d
-	}
-	return docs[f.v.Pos()]
-}
-
-// jsonschemaDescription returns the description= item of a jsonschema
-// struct tag, whose items are separated by commas (escaped as \,).
-func jsonschemaDescription(tag string) (string, bool) {
-	var items []string
-	var cur strings.Builder
-	for i := 0; i < len(tag); i++ {
-		switch {
-		case tag[i] == '\\' && i+1 < len(tag) && tag[i+1] == ',':
-			cur.WriteByte(',')
-			i++
-		case tag[i] == ',':
-			items = append(items, cur.String())
-			cur.Reset()
-		default:
-			cur.WriteByte(tag[i])
-		}
-	}
-	items = append(items, cur.String())
-	for _, it := range items {
-		if d, ok := strings.CutPrefix(it, "description="); ok {
-			return d, true
-		}
-	}
-	return "", false
 }
 
 // jsonFields returns the fields encoding/json encodes and decodes for st,

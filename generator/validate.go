@@ -42,6 +42,8 @@ type validator struct {
 	// invalid is set when a component depends on a type the type checker
 	// could not resolve: the package's type errors are then the problem.
 	invalid bool
+
+	tags map[token.Pos]*ast.BasicLit // struct field tags, built on the first tag error
 }
 
 // analyze validates the annotations of pkg, whose directives are dirs,
@@ -56,6 +58,15 @@ func analyze(cfg Config, pkg *packages.Package, dirs []*directive, vocab *vocabu
 	}
 	v := &validator{pkg: pkg, e: e, qual: qual, requireAuth: cfg.RequireAuth, vocab: vocab,
 		gen: &schemaGen{docs: fieldDocs(pkg.Syntax), qual: qual}}
+	v.gen.conv = v.schemaConvention(dirs)
+	reported := map[string]bool{} // a struct used twice has its mistakes once
+	v.gen.tagError = func(f jsonField, key string, off int, msg string) {
+		pos := v.tagPosition(f, key, off)
+		if k := pos.String() + msg; !reported[k] {
+			reported[k] = true
+			v.e.at(pos, "field %s: %s", f.v.Name(), msg)
+		}
+	}
 	var comps []*component
 	annotated := map[*ast.FuncDecl]*directive{}
 	for _, d := range dirs {
@@ -282,8 +293,12 @@ func exported(name string) string {
 }
 
 func (v *validator) toolParams(c *component, params []*types.Var) {
+	root := &schema{Type: "object"}
+	if v.gen.conv.closed {
+		root.AdditionalProperties = false
+	}
 	if len(params) == 0 {
-		c.Schema = objectSchema(nil, nil, "\t\t")
+		c.Schema = objectSchema(root, "\t\t")
 		return
 	}
 	if st, ptr, ok := argStruct(params); ok {
@@ -291,13 +306,13 @@ func (v *validator) toolParams(c *component, params []*types.Var) {
 		if v.inputStruct(params[0], st) {
 			return
 		}
-		props, required, err := v.gen.arguments(st)
+		s, err := v.gen.arguments(st)
 		if err != nil {
 			v.schemaErr(params[0], err)
 			return
 		}
-		c.Required = required
-		c.Schema = objectSchema(props, required, "\t\t")
+		c.Required = presenceChecked(s)
+		c.Schema = objectSchema(s, "\t\t")
 		return
 	}
 	c.Params = paramNamed
@@ -319,7 +334,8 @@ func (v *validator) toolParams(c *component, params []*types.Var) {
 			c.Required = append(c.Required, a.Name)
 		}
 	}
-	c.Schema = objectSchema(props, c.Required, "\t\t")
+	root.Properties, root.Required = &props, c.Required
+	c.Schema = objectSchema(root, "\t\t")
 }
 
 func (v *validator) schemaErr(p *types.Var, err error) {
@@ -440,7 +456,11 @@ func (v *validator) promptParams(c *component, params []*types.Var) {
 				v.e.atPos(params[0].Pos(), "prompt argument %q (field %s) must be a string or *string, not %s", f.name, f.v.Name(), types.TypeString(f.v.Type(), v.qual))
 				continue
 			}
-			a := arg{Name: f.name, Type: f.v.Type(), Required: f.required(), Description: f.description(v.gen.docs)}
+			desc, required, ok := v.gen.promptArg(f)
+			if !ok {
+				continue
+			}
+			a := arg{Name: f.name, Type: f.v.Type(), Required: required, Description: desc}
 			c.Args = append(c.Args, a)
 			if a.Required {
 				c.Required = append(c.Required, a.Name)

@@ -96,22 +96,27 @@ func jsonType(t reflect.Type) string {
 
 // TextResult returns a tool handler's text as its result. A handler's
 // error is a result too, flagged isError and carrying the error's text, so
-// that the model can read it (as FastMCP reports a failing tool).
+// that the model can read it (as FastMCP reports a failing tool); the
+// error is returned along with it, so that a Server that masks errors
+// (WithMaskErrorDetails) can answer "Error calling tool 'X'" instead. A
+// Server answers such a pair with the result; mcp-go alone, with a
+// JSON-RPC error.
 func TextResult[S ~string](out S, err error) (*mcp.CallToolResult, error) {
 	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
+		return mcp.NewToolResultError(err.Error()), err
 	}
 	return mcp.NewToolResultText(string(out)), nil
 }
 
 // StructuredResult returns a tool handler's value as structured content
-// along with its JSON text, or the handler's error as an isError result.
+// along with its JSON text, or the handler's error as an isError result
+// (and the error, as TextResult).
 // Structured content is an object: a value whose JSON is not one (a list,
 // a number, null) is wrapped as {"result": value}, as FastMCP does. A value
 // encoding/json cannot encode gives an isError result.
 func StructuredResult(out any, err error) (*mcp.CallToolResult, error) {
 	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
+		return mcp.NewToolResultError(err.Error()), err
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
@@ -124,10 +129,10 @@ func StructuredResult(out any, err error) (*mcp.CallToolResult, error) {
 }
 
 // ToolResult returns a tool handler's own result as it is, or the
-// handler's error as an isError result.
+// handler's error as an isError result (and the error, as TextResult).
 func ToolResult(out *mcp.CallToolResult, err error) (*mcp.CallToolResult, error) {
 	if err != nil {
-		return mcp.NewToolResultError(err.Error()), nil
+		return mcp.NewToolResultError(err.Error()), err
 	}
 	return out, nil
 }

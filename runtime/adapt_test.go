@@ -138,7 +138,7 @@ func TestToolResults(t *testing.T) {
 		{name: "named text", wantText: "LOUD",
 			res: first(runtime.TextResult(level("LOUD"), nil))},
 		{name: "text error", wantText: "disk on fire", wantError: true,
-			res: first(runtime.TextResult("ignored", failed))},
+			res: withError(t, failed)(runtime.TextResult("ignored", failed))},
 		{name: "object", wantText: `{"id":"r1"}`, wantStructured: record{ID: "r1"},
 			res: first(runtime.StructuredResult(record{ID: "r1"}, nil))},
 		{name: "pointer to object", wantText: `{"id":"r1"}`, wantStructured: &record{ID: "r1"},
@@ -154,13 +154,13 @@ func TestToolResults(t *testing.T) {
 		{name: "nil pointer", wantText: `null`, wantStructured: map[string]any{"result": (*record)(nil)},
 			res: first(runtime.StructuredResult((*record)(nil), nil))},
 		{name: "structured error", wantText: "disk on fire", wantError: true,
-			res: first(runtime.StructuredResult(record{}, failed))},
+			res: withError(t, failed)(runtime.StructuredResult(record{}, failed))},
 		{name: "unencodable", wantText: "cannot encode the result: json: unsupported type: chan int", wantError: true,
 			res: first(runtime.StructuredResult(make(chan int), nil))},
 		{name: "own result", wantText: "own",
 			res: first(runtime.ToolResult(own, nil))},
 		{name: "own result error", wantText: "disk on fire", wantError: true,
-			res: first(runtime.ToolResult(own, failed))},
+			res: withError(t, failed)(runtime.ToolResult(own, failed))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := resultText(tc.res); got != tc.wantText || tc.res.IsError != tc.wantError {
@@ -254,8 +254,7 @@ func TestPromptResults(t *testing.T) {
 	}
 }
 
-// first returns an adapter's result, failing on an error (tool adapters
-// never return one: a handler's error is an isError result).
+// first returns an adapter's result, failing on an error.
 func first[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
@@ -329,5 +328,18 @@ func TestResourceContents(t *testing.T) {
 	}
 	if got, err := runtime.JSONContents(req, "", make(chan int), nil); got != nil || err == nil {
 		t.Errorf("JSONContents of a channel: %v, %v; want an error", got, err)
+	}
+}
+
+// withError returns a tool adapter's result for a handler that failed with
+// want: the isError result, which comes with the handler's error (for
+// the Server to mask, or not).
+func withError(t *testing.T, want error) func(*mcp.CallToolResult, error) *mcp.CallToolResult {
+	return func(res *mcp.CallToolResult, err error) *mcp.CallToolResult {
+		t.Helper()
+		if !errors.Is(err, want) {
+			t.Errorf("error %v, want %v", err, want)
+		}
+		return res
 	}
 }

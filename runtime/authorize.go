@@ -64,7 +64,7 @@ func (s *Server) filterTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 		}
 	}
 	if !start.IsZero() {
-		s.listed(ctx, start, mcp.MethodToolsList, KindTool, len(out), len(tools)-len(out))
+		s.listDecided(ctx, start, mcp.MethodToolsList, KindTool, len(out), len(tools)-len(out))
 	}
 	return out
 }
@@ -86,7 +86,7 @@ func (s *Server) filterPrompts(ctx context.Context, prompts []mcp.Prompt) []mcp.
 		}
 	}
 	if !start.IsZero() {
-		s.listed(ctx, start, mcp.MethodPromptsList, KindPrompt, len(out), len(prompts)-len(out))
+		s.listDecided(ctx, start, mcp.MethodPromptsList, KindPrompt, len(out), len(prompts)-len(out))
 	}
 	return out
 }
@@ -118,13 +118,17 @@ func (s *Server) keeps(ctx context.Context, tok *AccessToken, d *verdict, kind K
 // mcp-go answer accordingly. targetOf reads the name or URI the request
 // targets; it is called only for methods that need it.
 func (s *Server) enter(ctx context.Context, method string, targetOf func() target) context.Context {
+	if s.hooks != nil && method != "" {
+		ctx = withMethod(ctx, method)
+	}
 	switch mcp.MCPMethod(method) {
 	case mcp.MethodToolsCall:
 		if !s.policy.HasMiddleware() {
 			if s.hooks != nil {
-				return s.enterHidden(ctx, KindTool, targetOf().Name)
+				return s.enterHiddenTool(ctx, targetOf().Name)
 			}
-			return ctx // the tool filter decides, answering as for a missing tool
+			// The tool filter decides, answering as for a missing tool.
+			return s.enterHeaderBoundCall(ctx, targetOf().Name)
 		}
 		return s.enterToolCall(ctx, targetOf().Name)
 	case mcp.MethodPromptsGet:
@@ -137,23 +141,33 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 		return s.enterPromptGet(ctx, targetOf().Name)
 	case mcp.MethodResourcesRead:
 		return s.enterResourceRead(ctx, targetOf().URI)
-	case mcp.MethodToolsList, mcp.MethodPromptsList:
-		if s.hooks != nil {
-			return withList(ctx, listKinds[mcp.MCPMethod(method)])
-		}
 	case mcp.MethodResourcesList:
 		return s.withView(ctx, s.listedResources(ctx), nil, nil)
 	case mcp.MethodResourcesTemplatesList:
 		return s.withView(ctx, nil, s.listedTemplates(ctx), nil)
+	case mcp.MethodCompletionComplete:
+		return s.enterCompletion(ctx, targetOf().Ref)
+	case mcp.MethodResourcesSubscribe, mcp.MethodResourcesUnsubscribe:
+		t := targetOf()
+		if mcp.IsModernProtocol(t.Meta.ProtocolVersion) {
+			return ctx // removed in 2026-07-28: mcp-go answers so for any URI
+		}
+		return s.enterSubscription(ctx, t.URI)
 	}
 	return ctx
 }
 
-// target is the name (tools/call, prompts/get) or URI (resources/read) a
-// request targets, as its params carry it.
+// target is the name (tools/call, prompts/get), URI (resources/read,
+// resources/subscribe) or reference (completion/complete) a request
+// targets, as its params carry it, and the protocol version its _meta
+// declares (2026-07-28 and later).
 type target struct {
-	Name string `json:"name"`
-	URI  string `json:"uri"`
+	Name string        `json:"name"`
+	URI  string        `json:"uri"`
+	Ref  completionRef `json:"ref"`
+	Meta struct {
+		ProtocolVersion string `json:"io.modelcontextprotocol/protocolVersion"`
+	} `json:"_meta"`
 }
 
 func (s *Server) enterToolCall(ctx context.Context, name string) context.Context {
@@ -185,25 +199,26 @@ func (s *Server) enterPromptGet(ctx context.Context, name string) context.Contex
 }
 
 func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Context {
-	rec := s.reg.Load().match(uri)
+	rec, exists, audit := s.findResource(ctx, uri)
 	if !s.policy.HasMiddleware() {
-		if rec == nil || !s.permits(ctx, rec, uri) {
+		if audit != nil {
+			s.resourceDecided(ctx, audit, rec, uri)
+		}
+		if rec == nil {
 			// Nothing is installed: mcp-go finds no such resource and
 			// answers as it does for any unknown URI.
 			return ctx
 		}
 		return s.withRecordView(ctx, rec)
 	}
-	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
-	exists := rec != nil
-	if rec != nil {
-		comp = &rec.Component
-	} else {
-		_, exists = s.mcp.ListResources()[uri]
-	}
 	// The messages name the URI that was asked for, not the template it
 	// matched.
-	msg := s.refusal(ctx, comp, rec, exists, uri)
+	var msg string
+	if audit != nil {
+		msg = s.auditedResourceRefusal(ctx, audit, uri, rec, exists)
+	} else {
+		msg = s.resourceRefusal(ctx, uri, rec, exists)
+	}
 	if msg != "" {
 		return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindResource, target: uri, refusal: msg})
 	}
@@ -211,6 +226,57 @@ func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Cont
 		return ctx
 	}
 	return s.withRecordView(ctx, rec)
+}
+
+// resourceRefusal is refusal for the component resourceFor found serving
+// uri (rec; nil when there is none the caller may use, though one exists).
+func (s *Server) resourceRefusal(ctx context.Context, uri string, rec *record, exists bool) string {
+	if skipChecks(ctx) {
+		return ""
+	}
+	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
+	usable := rec != nil
+	if rec != nil {
+		comp = &rec.Component
+	} else if !exists {
+		// Added on MCP() directly: only middleware applies.
+		_, usable = s.mcp.ListResources()[uri]
+	}
+	// The component's own checks already ran (resourceFor): no guard.
+	return s.policy.Refusal(ctx, AccessTokenFromContext(ctx), comp, nil, usable, uri)
+}
+
+// resourceFor finds the component that serves uri to the caller: the
+// resource with exactly that URI, else the first template (in template
+// order) that matches it, skipping those whose own checks fail, so that a
+// component the caller may not see never shadows one it may. exists
+// reports whether any runtime component matches uri at all.
+func (s *Server) resourceFor(ctx context.Context, uri string) (rec *record, exists bool) {
+	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
+	return reg.matchUsable(uri, func(rec *record) bool {
+		return skip || rec.Permits(ctx, AuthContext{Token: tok, Component: &rec.Component})
+	})
+}
+
+// matchUsable finds the resource with exactly the URI uri, else the first
+// template (in template order) that matches it, skipping those usable
+// refuses; exists reports whether any matches uri at all.
+func (r *registry) matchUsable(uri string, usable func(*record) bool) (rec *record, exists bool) {
+	if rec, ok := r.resources[uri]; ok {
+		exists = true
+		if usable(rec) {
+			return rec, true
+		}
+	}
+	for _, rec := range r.templates {
+		if rec.template.Template.URITemplate.Regexp().MatchString(uri) {
+			exists = true
+			if usable(rec) {
+				return rec, true
+			}
+		}
+	}
+	return nil, exists
 }
 
 // refusal decides a targeted request when middleware is present: "" to
@@ -234,20 +300,6 @@ func (rec *record) guard() *authz.Guard {
 	return rec.Guard
 }
 
-// match finds the component serving uri: a resource with exactly that URI,
-// else the first template (in template order) that matches it.
-func (r *registry) match(uri string) *record {
-	if rec, ok := r.resources[uri]; ok {
-		return rec
-	}
-	for _, rec := range r.templates {
-		if rec.template.Template.URITemplate.Regexp().MatchString(uri) {
-			return rec
-		}
-	}
-	return nil
-}
-
 func (s *Server) listedResources(ctx context.Context) map[string]server.ServerResource {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
 	var start time.Time
@@ -261,7 +313,7 @@ func (s *Server) listedResources(ctx context.Context) map[string]server.ServerRe
 		}
 	}
 	if !start.IsZero() {
-		s.listed(ctx, start, mcp.MethodResourcesList, KindResource, len(out), len(reg.resources)-len(out))
+		s.listDecided(ctx, start, mcp.MethodResourcesList, KindResource, len(out), len(reg.resources)-len(out))
 	}
 	return out
 }
@@ -279,7 +331,7 @@ func (s *Server) listedTemplates(ctx context.Context) map[string]server.ServerRe
 		}
 	}
 	if !start.IsZero() {
-		s.listed(ctx, start, mcp.MethodResourcesTemplatesList, KindResourceTemplate, len(out), len(reg.templates)-len(out))
+		s.listDecided(ctx, start, mcp.MethodResourcesTemplatesList, KindResourceTemplate, len(out), len(reg.templates)-len(out))
 	}
 	return out
 }

@@ -92,11 +92,16 @@ func targetMethod(kind Kind) string {
 }
 
 // decided reports the decision about a request for target, which comp
-// serves, begun at start.
+// serves, begun at start. The method is the request's (a completion or a
+// subscription is decided as the read or get it could lead to).
 func (s *Server) decided(ctx context.Context, start time.Time, comp *Component, target string, allowed bool, rule Rule) {
+	method := methodFrom(ctx)
+	if method == "" {
+		method = targetMethod(comp.Kind)
+	}
 	s.report(ctx, &Decision{
 		Time: start, Duration: time.Since(start),
-		Method: targetMethod(comp.Kind),
+		Method: method,
 		Kind:   comp.Kind, Name: comp.Name, URI: comp.URI, Target: target,
 		Allowed: allowed, Rule: rule,
 	})
@@ -121,6 +126,101 @@ func (s *Server) enterHidden(ctx context.Context, kind Kind, name string) contex
 	return context.WithValue(ctx, verdictKey{}, &verdict{kind: kind, target: name, hidden: !ok})
 }
 
+// enterHiddenTool is enterHidden for a tools/call, which also answers a
+// hidden tool with parameters bound to headers as a missing one (see
+// enterHeaderBoundCall).
+func (s *Server) enterHiddenTool(ctx context.Context, name string) context.Context {
+	ctx = s.enterHidden(ctx, KindTool, name)
+	if d := verdictFrom(ctx); d != nil && d.kind == KindTool && d.target == name && d.hidden {
+		if rec := s.reg.Load().tools[name]; rec.headerBound && !(rec.ScopeOnly() && stepUpFrom(ctx)) {
+			return s.withStandIn(ctx, name)
+		}
+	}
+	return ctx
+}
+
+// resourceAudit is what the decision hooks need of finding the component
+// that serves a resources/read: when it began, and the first component
+// matching the URI whose own checks denied, with the rule.
+type resourceAudit struct {
+	start  time.Time
+	denied *record
+	rule   Rule
+}
+
+// findResource is resourceFor, audited when there are decision hooks
+// (audit is nil otherwise, and on stdio).
+func (s *Server) findResource(ctx context.Context, uri string) (rec *record, exists bool, audit *resourceAudit) {
+	if s.hooks == nil || skipChecks(ctx) {
+		rec, exists = s.resourceFor(ctx, uri)
+		return rec, exists, nil
+	}
+	audit = &resourceAudit{start: time.Now()}
+	tok := AccessTokenFromContext(ctx)
+	rec, exists = s.reg.Load().matchUsable(uri, func(rec *record) bool {
+		ok, rule := rec.Guard.Evaluate(ctx, AuthContext{Token: tok, Component: &rec.Component})
+		if !ok && audit.denied == nil {
+			audit.denied, audit.rule = rec, rule
+		}
+		return ok
+	})
+	return rec, exists, audit
+}
+
+// resourceDecided reports a resources/read that no middleware applies to:
+// allowed when rec serves it, denied by the first matching component's
+// rule when components match but none may be used, nothing when none
+// matches.
+func (s *Server) resourceDecided(ctx context.Context, a *resourceAudit, rec *record, uri string) {
+	switch {
+	case rec != nil:
+		s.decided(ctx, a.start, &rec.Component, uri, true, Rule{})
+	case a.denied != nil:
+		s.decided(ctx, a.start, &a.denied.Component, uri, false, a.rule)
+	}
+}
+
+// auditedResourceRefusal is resourceRefusal with the decision reported;
+// each check runs once.
+func (s *Server) auditedResourceRefusal(ctx context.Context, a *resourceAudit, uri string, rec *record, exists bool) string {
+	if rec == nil && a.denied != nil {
+		// The components' own checks decided; no check runs again.
+		msg := s.resourceRefusal(ctx, uri, rec, exists)
+		s.decided(ctx, a.start, &a.denied.Component, uri, false, a.rule)
+		return msg
+	}
+	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
+	usable := rec != nil
+	if rec != nil {
+		comp = &rec.Component
+	} else if !exists {
+		// Added on MCP() directly: only middleware applies.
+		_, usable = s.mcp.ListResources()[uri]
+	}
+	msg, rule := s.policy.Decide(ctx, AccessTokenFromContext(ctx), comp, nil, usable, uri)
+	if usable {
+		s.decided(ctx, a.start, comp, uri, msg == "", rule)
+	}
+	return msg
+}
+
+// guardPermits reports whether rec's own checks let the request use it
+// (nil rec: yes), reporting the decision about target when there are
+// hooks and rec has a guard.
+func (s *Server) guardPermits(ctx context.Context, rec *record, target string) bool {
+	if rec == nil {
+		return true
+	}
+	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: &rec.Component}
+	if s.hooks == nil {
+		return rec.Permits(ctx, ac)
+	}
+	start := time.Now()
+	ok, rule := rec.Guard.Evaluate(ctx, ac)
+	s.decided(ctx, start, &rec.Component, target, ok, rule)
+	return ok
+}
+
 // auditedRefusal is refusal with a decision reported. A target that does
 // not exist reports none.
 func (s *Server) auditedRefusal(ctx context.Context, comp *Component, rec *record, exists bool, label string) string {
@@ -132,40 +232,37 @@ func (s *Server) auditedRefusal(ctx context.Context, comp *Component, rec *recor
 	return msg
 }
 
-// permits reports whether rec's own checks let the request read uri (no
-// middleware applies), reporting the decision when there are hooks.
-func (s *Server) permits(ctx context.Context, rec *record, uri string) bool {
-	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: &rec.Component}
-	if s.hooks == nil {
-		return rec.Permits(ctx, ac)
-	}
-	start := time.Now()
-	ok, rule := s.policy.Evaluate(ctx, ac.Token, ac.Component, rec.Guard)
-	s.decided(ctx, start, &rec.Component, uri, ok, rule)
-	return ok
+type methodKey struct{}
+
+// withMethod records the request's method for the decision hooks (set by
+// the request entry only when there are hooks).
+func withMethod(ctx context.Context, method string) context.Context {
+	return context.WithValue(ctx, methodKey{}, method)
 }
 
-type listKey struct{}
+func methodFrom(ctx context.Context) string {
+	m, _ := ctx.Value(methodKey{}).(string)
+	return m
+}
 
-// withList marks a tools/list or prompts/list request for the decision
-// hooks, so that the filter reports the list (and not a call it is asked
+// listing reports whether the request is the list of kind, which the
+// decision hooks are to hear about (and not a call the filter is asked
 // about).
-func withList(ctx context.Context, kind Kind) context.Context {
-	return context.WithValue(ctx, listKey{}, kind)
-}
-
-// listing reports whether the request is a list of kind that the hooks
-// are to hear about.
 func (s *Server) listing(ctx context.Context, kind Kind) bool {
 	if s.hooks == nil {
 		return false
 	}
-	k, _ := ctx.Value(listKey{}).(Kind)
-	return k == kind
+	switch mcp.MCPMethod(methodFrom(ctx)) {
+	case mcp.MethodToolsList:
+		return kind == KindTool
+	case mcp.MethodPromptsList:
+		return kind == KindPrompt
+	}
+	return false
 }
 
-// listed reports the decision of a list of kind, begun at start.
-func (s *Server) listed(ctx context.Context, start time.Time, method mcp.MCPMethod, kind Kind, visible, hidden int) {
+// listDecided reports the decision of a list of kind, begun at start.
+func (s *Server) listDecided(ctx context.Context, start time.Time, method mcp.MCPMethod, kind Kind, visible, hidden int) {
 	s.report(ctx, &Decision{
 		Time: start, Duration: time.Since(start),
 		Method: string(method), Kind: kind,
@@ -196,12 +293,6 @@ func (s *Server) steppedUp(ctx context.Context, r *http.Request, start time.Time
 		Rule:      rule,
 		Status:    http.StatusForbidden,
 	})
-}
-
-// listKinds are the kinds of the lists the tool and prompt filters report.
-var listKinds = map[mcp.MCPMethod]Kind{
-	mcp.MethodToolsList:   KindTool,
-	mcp.MethodPromptsList: KindPrompt,
 }
 
 // Subject returns the "sub" claim of t, as decisions record it; "" when t

@@ -116,6 +116,14 @@ func TestDecisionPerRequest(t *testing.T) {
 			runtime.Decision{Method: "tools/call", Kind: runtime.KindTool, Name: "read_tool", Target: "read_tool", Allowed: true}},
 		{"allowed under middleware", true, writer, request{"resources/read", "users://7/profile"},
 			runtime.Decision{Method: "resources/read", Kind: runtime.KindResourceTemplate, Name: "user_profile", URI: "users://{id}/profile", Target: "users://7/profile", Allowed: true}},
+		{"completion of a hidden prompt", false, writer, request{"completion/complete", "admin_prompt"},
+			runtime.Decision{Method: "completion/complete", Kind: runtime.KindPrompt, Name: "admin_prompt", Target: "admin_prompt", Rule: component("scopes(admin)", 0)}},
+		{"completion under middleware", true, writer, request{"completion/complete", "admin_prompt"},
+			runtime.Decision{Method: "completion/complete", Kind: runtime.KindPrompt, Name: "admin_prompt", Target: "admin_prompt", Rule: component("scopes(admin)", 0)}},
+		{"subscription to a hidden resource", false, nil, request{"resources/subscribe", "secret://data"},
+			runtime.Decision{Method: "resources/subscribe", Kind: runtime.KindResource, Name: "secret://data", URI: "secret://data", Target: "secret://data", Rule: component("scopes(read)", 0)}},
+		{"subscription under middleware", true, writer, request{"resources/subscribe", "admin://config"},
+			runtime.Decision{Method: "resources/subscribe", Kind: runtime.KindResource, Name: "admin://config", URI: "admin://config", Target: "admin://config", Rule: component("scopes(admin)", 0)}},
 		{"tools/list", false, reader, request{"tools/list", ""},
 			runtime.Decision{Method: "tools/list", Kind: runtime.KindTool, Allowed: true, Visible: 5, Hidden: 4}},
 		{"tools/list under middleware", true, writer, request{"tools/list", ""},
@@ -147,6 +155,10 @@ func TestDecisionPerRequest(t *testing.T) {
 				_, err = c.ListResources(ctx, mcp.ListResourcesRequest{})
 			case "resources/templates/list":
 				_, err = c.ListResourceTemplates(ctx, mcp.ListResourceTemplatesRequest{})
+			case "completion/complete":
+				rawCall(t, c, ctx, "completion/complete", map[string]any{"ref": map[string]any{"type": "ref/prompt", "name": tc.req.target}, "argument": map[string]any{"name": "a", "value": ""}})
+			case "resources/subscribe":
+				rawCall(t, c, ctx, "resources/subscribe", map[string]any{"uri": tc.req.target})
 			}
 			if tc.want.Allowed && err != nil {
 				t.Fatalf("%s %s: %v", tc.req.method, tc.req.target, err)

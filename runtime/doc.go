@@ -80,6 +80,22 @@
 // mcp-go client that way in the same process, for tests: each call's
 // context carries its token (ContextWithAccessToken).
 //
+// # Hardening
+//
+// Over HTTP, a stateful session belongs to the principal whose token
+// initialized it (issuer and subject, or client): another principal's
+// token on it is answered exactly as an unknown session (404), and idle
+// sessions end (WithSessionIdleTimeout). WithStateless serves without
+// sessions, for replicas behind a plain load balancer. Bodies are read
+// once, up to WithMaxBodyBytes (413 beyond). WithCORS serves browsers;
+// without WithResourceURL only loopback hosts and WithAllowedHosts are
+// answered, so no Host header is echoed. Completions, subscriptions,
+// header-bound tool parameters and list_changed notifications keep hidden
+// components hidden, and list and read results are never publicly
+// cacheable. WithMaskErrorDetails keeps handler errors from clients
+// (*ToolError excepted); a panicking handler is answered, never dropped.
+// Registering a name twice panics.
+//
 // # Packages
 //
 // The authorization core (tokens, checks, middleware and the decisions
@@ -96,14 +112,22 @@
 // and a resource handler cannot answer "not found". So the runtime keeps its
 // resources and templates out of mcp-go's shared registry and, at its
 // request entry (the HTTP handler's context function and HandleMessage,
-// both run after mcp-go has put the client session in the context), hands each resource request a view of the session that lists
-// only what the caller may see; mcp-go consults session resources before
+// both run after mcp-go has put the client session in the context), hands
+// each resource request a view of the session that lists only what the
+// caller may see; mcp-go consults session resources before
 // its own, so it lists, pages, reads and answers "not found" by itself. The
 // same entry decides targeted requests when middleware is present: a denied
 // tools/call is routed to a stand-in tool that answers the message as an
 // isError result, and a denied prompts/get or resources/read is refused by
 // an OnRequestInitialization hook, which mcp-go answers with JSON-RPC code
-// -32600 and the message.
+// -32600 and the message. The entry refuses the same way completions for
+// prompts and templates, and subscriptions to URIs, the caller may not use,
+// whether or not they exist. A hidden tool with header-bound parameters
+// (protocol 2026-07-28) gets a stand-in without them, so that mcp-go's
+// header check, which runs before the tool filter, finds nothing to
+// compare and the filter answers "not found". The HTTP handler drops the
+// list_changed events mcp-go broadcasts from the streams of callers whose
+// lists did not change.
 //
 // These are behaviours of mcp-go's internals, not of its API; seam.go
 // lists each one and holds the code that relies on it, and seam_test.go

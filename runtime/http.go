@@ -1,10 +1,9 @@
 package runtime
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -27,6 +26,12 @@ type httpConfig struct {
 	scopesSupported      []string
 	streamableOptions    []server.StreamableHTTPOption
 	stepUp               bool
+
+	maxBodyBytes int64         // WithMaxBodyBytes; 0: DefaultMaxBodyBytes
+	idleTimeout  time.Duration // WithSessionIdleTimeout; 0: DefaultSessionIdleTimeout
+	stateless    bool          // WithStateless
+	cors         authz.CORS    // WithCORS
+	hosts        authz.Hosts   // WithAllowedHosts; Fixed from WithResourceURL
 }
 
 // WithTokenVerifier makes the handler require a valid bearer token
@@ -83,14 +88,20 @@ func WithStepUp() HTTPOption {
 }
 
 // WithStreamableHTTPOptions passes options through to mcp-go's
-// server.NewStreamableHTTPServer. The runtime sets stateful sessions and
-// its own context function; do not pass server.WithHTTPContextFunc.
+// server.NewStreamableHTTPServer. The runtime sets the session mode
+// (stateful, or WithStateless), the session ID manager, the idle timeout and
+// its own context function; do not pass server.WithHTTPContextFunc,
+// server.WithStateLess, server.WithStateful or the session ID manager
+// options. CORS and DNS rebinding protection are the runtime's own (WithCORS,
+// WithAllowedHosts); mcp-go's server.WithStreamableHTTPCORS and
+// server.WithProtectedResourceMetadata do not apply.
 func WithStreamableHTTPOptions(opts ...server.StreamableHTTPOption) HTTPOption {
 	return func(c *httpConfig) { c.streamableOptions = append(c.streamableOptions, opts...) }
 }
 
 // HTTPHandler returns an http.Handler that serves s over MCP Streamable
-// HTTP at whatever path it is mounted on, with stateful sessions. A request
+// HTTP at whatever path it is mounted on, with stateful sessions bound to
+// the principal that initialized them (or none, WithStateless). A request
 // for /.well-known/oauth-protected-resource<path> routed to it gets the RFC
 // 9728 metadata for that path. It panics if s already serves stdio.
 func (s *Server) HTTPHandler(opts ...HTTPOption) http.Handler {
@@ -101,16 +112,36 @@ func (s *Server) HTTPHandler(opts ...HTTPOption) http.Handler {
 	for _, opt := range opts {
 		opt(&h.cfg)
 	}
-	streamOpts := append([]server.StreamableHTTPOption{server.WithStateful(true)}, h.cfg.streamableOptions...)
+	if h.cfg.maxBodyBytes <= 0 {
+		h.cfg.maxBodyBytes = DefaultMaxBodyBytes
+	}
+	if h.cfg.idleTimeout <= 0 {
+		h.cfg.idleTimeout = DefaultSessionIdleTimeout
+	}
+	h.resource = parseResourceURL(h.cfg.resourceURL)
+	if h.resource != nil {
+		h.cfg.hosts.Fixed = h.resource.Host
+	}
+	streamOpts := slices.Clone(h.cfg.streamableOptions)
+	if h.cfg.stateless {
+		streamOpts = append(streamOpts, server.WithStateLess(true))
+	} else {
+		h.sessions = newSessionTable()
+		streamOpts = append(streamOpts,
+			server.WithSessionIdManagerResolver(h.sessions),
+			server.WithSessionIdleTTL(h.cfg.idleTimeout))
+	}
 	streamOpts = append(streamOpts, server.WithHTTPContextFunc(h.contextFunc))
 	h.mcp = server.NewStreamableHTTPServer(s.mcp, streamOpts...)
 	return h
 }
 
 type httpHandler struct {
-	srv *Server
-	cfg httpConfig
-	mcp *server.StreamableHTTPServer
+	srv      *Server
+	cfg      httpConfig
+	mcp      *server.StreamableHTTPServer
+	sessions *sessionTable // nil when stateless
+	resource *url.URL      // WithResourceURL, parsed; nil: derived per request
 }
 
 type httpMessageKey struct{}
@@ -123,16 +154,24 @@ type httpMessage struct {
 }
 
 func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !h.cfg.hosts.Permits(r) {
+		h.cfg.hosts.Refuse(w)
+		return
+	}
 	if rest, ok := strings.CutPrefix(r.URL.Path, authz.MetadataPathPrefix); ok && (rest == "" || rest[0] == '/') {
 		h.serveMetadata(w, r, rest)
 		return
 	}
+	if h.cfg.cors.Preflight(w, r, "GET, POST, DELETE") {
+		return
+	}
+	h.cfg.cors.Decorate(w, r)
 	ctx := r.Context()
 	var start time.Time
 	if h.srv.hooks != nil {
 		start = time.Now()
 	}
-	if h.cfg.verifier != nil && !isPreflight(r) {
+	if h.cfg.verifier != nil && !authz.IsPreflight(r) {
 		tok, status, rule := authz.VerifyBearer(w, r, h.cfg.verifier, func() string { return h.metadataURL(r) })
 		if status != 0 {
 			if h.srv.hooks != nil {
@@ -142,10 +181,11 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		ctx = ContextWithAccessToken(ctx, tok)
 	}
-	if r.Method == http.MethodPost && r.Body != nil {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, "cannot read request body", http.StatusBadRequest)
+	var body []byte
+	var msg wireMessage
+	if r.Method == http.MethodPost {
+		var ok bool
+		if body, ok = authz.ReadBody(w, r, h.cfg.maxBodyBytes); !ok {
 			return
 		}
 		if h.srv.requestHooks != nil {
@@ -153,10 +193,6 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if ctx, finish = h.srv.observe(ctx, body, r.Header); finish != nil {
 				defer finish()
 			}
-		}
-		var msg struct {
-			Method string `json:"method"`
-			Params target `json:"params"`
 		}
 		_ = json.Unmarshal(body, &msg) // mcp-go answers a bad message itself
 		if h.cfg.stepUp && msg.Method == string(mcp.MethodToolsCall) {
@@ -169,12 +205,26 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		ctx = context.WithValue(ctx, httpMessageKey{}, httpMessage{method: msg.Method, target: msg.Params})
-		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if !h.admitSession(w, r, ctx, &msg) {
+		return
 	}
 	if h.cfg.stepUp {
 		ctx = context.WithValue(ctx, stepUpKey{}, true)
 	}
-	h.mcp.ServeHTTP(w, r.WithContext(ctx))
+	h.mcp.Handle(h.newStreamWriter(w, ctx), &server.HTTPRequest{
+		Method:  r.Method,
+		URL:     r.URL,
+		Header:  r.Header,
+		Body:    body,
+		Context: ctx,
+	})
+}
+
+// wireMessage is what the request entry reads of a POST's JSON-RPC message.
+type wireMessage struct {
+	Method string `json:"method"`
+	Params target `json:"params"`
 }
 
 type stepUpKey struct{}
@@ -190,26 +240,35 @@ func (s *Server) stepUpScopes(tok *AccessToken, name string) ([]string, bool) {
 	return s.reg.Load().tools[name].guard().StepUpScopes(tok)
 }
 
-// isPreflight reports whether r is a CORS preflight request, which browsers
-// send without credentials; it goes to mcp-go, which answers it when CORS is
-// configured (server.WithStreamableHTTPCORS) and with 404 otherwise, never
-// with MCP handling.
-func isPreflight(r *http.Request) bool {
-	return r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
-}
-
-// resourceURL is the public URL of the MCP endpoint the request reached.
+// resourceURL is the public URL of the MCP endpoint the request reached:
+// WithResourceURL's, or one built from the request, whose Host the handler
+// has already checked (hostAllowed).
 func (h *httpHandler) resourceURL(r *http.Request) *url.URL {
-	if h.cfg.resourceURL != "" {
-		if u, err := url.Parse(h.cfg.resourceURL); err == nil {
-			return u
-		}
+	if h.resource != nil {
+		u := *h.resource
+		return &u
 	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
 	return &url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path}
+}
+
+// parseResourceURL parses WithResourceURL's URL; "" is none. A URL that
+// is not absolute is a configuration mistake, reported at HTTPHandler.
+func parseResourceURL(raw string) *url.URL {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		panic(fmt.Sprintf("runtime: WithResourceURL(%q): %v", raw, err))
+	}
+	if u.Scheme == "" || u.Host == "" {
+		panic(fmt.Sprintf("runtime: WithResourceURL(%q): not an absolute URL", raw))
+	}
+	return u
 }
 
 func (h *httpHandler) metadataURL(r *http.Request) string {
@@ -220,13 +279,17 @@ func (h *httpHandler) metadataURL(r *http.Request) string {
 // serveMetadata answers the RFC 9728 protected resource metadata of the
 // MCP endpoint at path.
 func (h *httpHandler) serveMetadata(w http.ResponseWriter, r *http.Request, path string) {
+	if h.cfg.cors.Preflight(w, r, "GET, HEAD") {
+		return
+	}
+	h.cfg.cors.Decorate(w, r)
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
 		return
 	}
 	resource := h.resourceURL(r)
-	if h.cfg.resourceURL == "" {
+	if h.resource == nil {
 		resource.Path = path
 	}
 	scopes := h.cfg.scopesSupported

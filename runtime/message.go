@@ -45,6 +45,9 @@ var enteredMethods = []mcp.MCPMethod{
 	mcp.MethodResourcesTemplatesList,
 	mcp.MethodToolsList,
 	mcp.MethodPromptsList,
+	mcp.MethodCompletionComplete,
+	mcp.MethodResourcesSubscribe,
+	mcp.MethodResourcesUnsubscribe,
 }
 
 // methodIn returns the method of the JSON-RPC message raw when it is one

@@ -35,6 +35,29 @@ package runtime
 //     refuses the resources methods unless the resources capability is
 //     declared, which it does once a resource is added, even none
 //     (advertiseResources).
+//
+// The hardening of the HTTP handler relies on more of mcp-go's insides;
+// the tests named with each fail when an upgrade breaks the assumption:
+//
+//   - session-manager-resolver: the Streamable HTTP server asks a
+//     SessionIdManagerResolver for the manager of every request, with the
+//     request whose context the runtime built, and calls Generate only for
+//     initialize (and a GET without a session ID, which the runtime
+//     refuses first); its idle sweeper calls Terminate (sessionTable;
+//     TestSessionBoundToPrincipal, TestSessionIdleTimeout).
+//   - handle-buffered-body: StreamableHTTPServer.Handle takes the body
+//     already read and reads nothing more, so the body is read once
+//     (TestBodyReadOnce).
+//   - header-check-first: mcp-go checks header-bound tool parameters
+//     (protocol 2026-07-28) against the tool it finds in the session or
+//     registry before the tool filter runs (enterHeaderBoundCall;
+//     TestNothingHiddenSideways).
+//   - hooks-before-decoration: after-hooks of lists and reads run before
+//     mcp-go stamps cache hints, which it leaves alone when the result set
+//     them (markPrivate; TestListsNeverPublic).
+//   - sse-one-write: mcp-go writes each SSE event with one Write of
+//     "event: message\ndata: <JSON>\n\n" (streamWriter;
+//     TestListChangedRespectsHiding).
 
 import (
 	"context"

@@ -22,16 +22,20 @@ import (
 // Server is an MCP server whose components carry authorization. It wraps
 // an mcp-go *server.MCPServer: tools, resources, resource templates and
 // prompts are added here with their checks and tags, and every transport the
-// Server offers applies them.
+// Server offers applies them. Each name (URI, for resources and templates)
+// is registered once: a second registration panics.
 type Server struct {
 	mcp    *server.MCPServer
 	policy *authz.Policy  // the middleware
+	tags   tagSwitch      // which components exist (WithIncludeTags, WithExcludeTags)
 	hooks  []DecisionHook // nil: decisions are not reported
 
 	requestHooks []RequestHook // nil: requests are not observed
 
 	mu  sync.Mutex               // serialises registration
 	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
+
+	maskErrors bool // WithMaskErrorDetails
 
 	transportMu sync.Mutex
 	served      served // the transports are exclusive
@@ -74,6 +78,10 @@ type record struct {
 
 	resource server.ServerResource         // KindResource
 	template server.ServerResourceTemplate // KindResourceTemplate
+
+	headerBound bool // a tool with parameters bound to headers (x-mcp-header)
+
+	site string // file:line of the registration
 }
 
 // Option configures a Server.
@@ -82,8 +90,11 @@ type Option func(*serverConfig)
 type serverConfig struct {
 	middleware   []Middleware
 	mcpOptions   []server.ServerOption
+	maskErrors   bool
 	hooks        []DecisionHook
 	requestHooks []RequestHook
+
+	includeTags, excludeTags []string
 }
 
 // WithMiddleware adds server-wide authorization layers. Their checks apply
@@ -105,7 +116,8 @@ func NewServer(name, version string, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	s := &Server{policy: authz.NewPolicy(cfg.middleware...), hooks: cfg.hooks, requestHooks: cfg.requestHooks}
+	s := &Server{policy: authz.NewPolicy(cfg.middleware...), maskErrors: cfg.maskErrors, tags: tagSwitch{include: cfg.includeTags, exclude: cfg.excludeTags},
+		hooks: cfg.hooks, requestHooks: cfg.requestHooks}
 	s.reg.Store(&registry{
 		tools:     map[string]*record{},
 		prompts:   map[string]*record{},
@@ -113,6 +125,7 @@ func NewServer(name, version string, opts ...Option) *Server {
 	})
 	s.mcp = server.NewMCPServer(name, version, append(s.hidingOptions(), cfg.mcpOptions...)...)
 	s.installRefusals()
+	addCacheHooks(s.mcp.GetHooks())
 	if s.requestHooks != nil {
 		s.installOutcomes()
 	}
@@ -126,8 +139,8 @@ func NewServer(name, version string, opts ...Option) *Server {
 // see none of the runtime's resources (see the package documentation).
 func (s *Server) MCP() *server.MCPServer { return s.mcp }
 
-func (s *Server) newRecord(comp Component, opts []ComponentOption) *record {
-	return &record{Guard: s.policy.Guard(comp, opts...)}
+func (s *Server) newRecord(comp Component, opts []ComponentOption, site string) *record {
+	return &record{Guard: s.policy.Guard(comp, opts...), site: site}
 }
 
 // AuthorizationMetaKey is the key of a tool's _meta under which the runtime
@@ -164,30 +177,50 @@ func authorizationMeta(scopes []string) json.RawMessage {
 
 // AddTool registers a tool with its handler. Its checks decide who sees it
 // in tools/list and who may call it; a caller who may not gets the same
-// answer as for a tool that does not exist.
+// answer as for a tool that does not exist. Registering a second tool of
+// the same name panics, naming both registrations.
 func (s *Server) AddTool(tool mcp.Tool, handler server.ToolHandlerFunc, opts ...ComponentOption) {
-	rec := s.newRecord(Component{Kind: KindTool, Name: tool.Name}, opts)
+	rec := s.newRecord(Component{Kind: KindTool, Name: tool.Name}, opts, registrationSite())
+	if !s.tags.exists(rec.Component.Tags) {
+		return
+	}
 	if required := rec.RequiredScopes(); len(required) > 0 {
 		tool.Meta = withAuthorizationMeta(tool.Meta, required)
 	}
-	s.update(func(r *registry) { r.tools = withRecord(r.tools, tool.Name, rec) })
-	s.mcp.AddTool(tool, handler)
+	rec.headerBound = len(mcp.ExtractParamHeaderBindings(&tool)) > 0
+	s.update(func(r *registry) {
+		duplicate(KindTool, tool.Name, r.tools[tool.Name], rec.site)
+		r.tools = withRecord(r.tools, tool.Name, rec)
+	})
+	s.mcp.AddTool(tool, s.guardTool(tool.Name, handler))
 }
 
 // AddPrompt registers a prompt with its handler, as AddTool does a tool.
 func (s *Server) AddPrompt(prompt mcp.Prompt, handler server.PromptHandlerFunc, opts ...ComponentOption) {
-	rec := s.newRecord(Component{Kind: KindPrompt, Name: prompt.Name}, opts)
-	s.update(func(r *registry) { r.prompts = withRecord(r.prompts, prompt.Name, rec) })
-	s.mcp.AddPrompt(prompt, handler)
+	rec := s.newRecord(Component{Kind: KindPrompt, Name: prompt.Name}, opts, registrationSite())
+	if !s.tags.exists(rec.Component.Tags) {
+		return
+	}
+	s.update(func(r *registry) {
+		duplicate(KindPrompt, prompt.Name, r.prompts[prompt.Name], rec.site)
+		r.prompts = withRecord(r.prompts, prompt.Name, rec)
+	})
+	s.mcp.AddPrompt(prompt, s.guardPrompt(prompt.Name, handler))
 }
 
 // AddResource registers a resource with its handler. A caller whose checks
 // fail does not see it in resources/list, and reading it answers exactly as
 // for a URI that no resource has.
 func (s *Server) AddResource(resource mcp.Resource, handler server.ResourceHandlerFunc, opts ...ComponentOption) {
-	rec := s.newRecord(Component{Kind: KindResource, Name: resource.Name, URI: resource.URI}, opts)
-	rec.resource = server.ServerResource{Resource: resource, Handler: s.restoreSession(handler)}
-	s.update(func(r *registry) { r.resources = withRecord(r.resources, resource.URI, rec) })
+	rec := s.newRecord(Component{Kind: KindResource, Name: resource.Name, URI: resource.URI}, opts, registrationSite())
+	if !s.tags.exists(rec.Component.Tags) {
+		return
+	}
+	rec.resource = server.ServerResource{Resource: resource, Handler: s.restoreSession(s.guardResource(handler))}
+	s.update(func(r *registry) {
+		duplicate(KindResource, resource.URI, r.resources[resource.URI], rec.site)
+		r.resources = withRecord(r.resources, resource.URI, rec)
+	})
 	s.advertiseResources()
 }
 
@@ -199,11 +232,18 @@ func (s *Server) AddResourceTemplate(tmpl mcp.ResourceTemplate, handler server.R
 		panic("runtime: AddResourceTemplate: template " + tmpl.Name + " has no URI template")
 	}
 	raw := tmpl.URITemplate.Raw()
-	rec := s.newRecord(Component{Kind: KindResourceTemplate, Name: tmpl.Name, URI: raw}, opts)
-	rec.template = server.ServerResourceTemplate{Template: tmpl, Handler: server.ResourceTemplateHandlerFunc(s.restoreSession(server.ResourceHandlerFunc(handler)))}
+	rec := s.newRecord(Component{Kind: KindResourceTemplate, Name: tmpl.Name, URI: raw}, opts, registrationSite())
+	if !s.tags.exists(rec.Component.Tags) {
+		return
+	}
+	rec.template = server.ServerResourceTemplate{Template: tmpl, Handler: server.ResourceTemplateHandlerFunc(s.restoreSession(s.guardResource(server.ResourceHandlerFunc(handler))))}
 	s.update(func(r *registry) {
-		r.templates = slices.DeleteFunc(slices.Clone(r.templates), func(o *record) bool { return o.Component.URI == raw })
-		r.templates = append(r.templates, rec)
+		for _, o := range r.templates {
+			if o.Component.URI == raw {
+				duplicate(KindResourceTemplate, raw, o, rec.site)
+			}
+		}
+		r.templates = append(slices.Clone(r.templates), rec)
 		slices.SortFunc(r.templates, func(a, b *record) int { return strings.Compare(a.Component.URI, b.Component.URI) })
 	})
 	s.advertiseResources()

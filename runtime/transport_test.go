@@ -101,6 +101,7 @@ type httpSession struct {
 	modern  bool
 	session string
 	id      int
+	header  map[string]string // sent with every request
 }
 
 type httpAnswer struct {
@@ -135,6 +136,9 @@ func (s *httpSession) post(method string, params map[string]any) httpAnswer {
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	if s.token != "" {
 		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	for k, v := range s.header {
+		req.Header.Set(k, v)
 	}
 	if s.modern {
 		rawParams, _ := json.Marshal(params)

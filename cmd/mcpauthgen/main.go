@@ -58,6 +58,9 @@
 // file:line:col: message, all of them, and nothing is written. A package
 // of a run whose module has //mcp:scopes (or //mcp:tags) lines in any of
 // the run's packages accepts only the scopes (or tags) they list.
+// A package's //mcp:schema line chooses the struct tag conventions of its
+// input schemas (invopop or gosdk); malformed schema tags are errors at the
+// tag.
 //
 // The report cannot see middleware (runtime.WithMiddleware), which is
 // configured at run time: it may deny more than the report shows. -report

@@ -13,7 +13,7 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// transfer_funds: asynccheck.go:59
+	// transfer_funds: asynccheck.go:60
 	s.AddTool(mcp.Tool{
 		Name:        "transfer_funds",
 		Description: "TransferFunds moves money between accounts.",

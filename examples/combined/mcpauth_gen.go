@@ -13,7 +13,7 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// secure_admin_action: combined.go:27
+	// secure_admin_action: combined.go:28
 	s.AddTool(mcp.Tool{
 		Name:           "secure_admin_action",
 		Description:    "SecureAdminAction needs the admin scope and a premium plan.",

@@ -220,9 +220,9 @@ func WithRule(rule string, check AuthCheck) ComponentOption {
 	}
 }
 
-// decide runs the component's own checks, as Permits does, and names the
-// rule that denied.
-func (g *Guard) decide(ctx context.Context, ac AuthContext) (bool, Rule) {
+// Evaluate runs the component's own checks, as Permits does, and names
+// the rule that denied (the zero Rule when they pass).
+func (g *Guard) Evaluate(ctx context.Context, ac AuthContext) (bool, Rule) {
 	if g == nil || len(g.checks) == 0 {
 		return true, Rule{}
 	}
@@ -252,7 +252,7 @@ func (p *Policy) decideMiddleware(ctx context.Context, ac AuthContext) (bool, Ru
 // when allowed). Listed is Evaluate's first result.
 func (p *Policy) Evaluate(ctx context.Context, tok *AccessToken, comp *Component, g *Guard) (bool, Rule) {
 	ac := AuthContext{Token: tok, Component: comp}
-	if ok, rule := g.decide(ctx, ac); !ok {
+	if ok, rule := g.Evaluate(ctx, ac); !ok {
 		return false, rule
 	}
 	ok, rule, _ := p.decideMiddleware(ctx, ac)
@@ -266,7 +266,7 @@ func (p *Policy) Decide(ctx context.Context, tok *AccessToken, comp *Component, 
 		return denialMessage(comp.Kind, label, reasonNotFound), Rule{}
 	}
 	ac := AuthContext{Token: tok, Component: comp}
-	if ok, rule := g.decide(ctx, ac); !ok {
+	if ok, rule := g.Evaluate(ctx, ac); !ok {
 		return denialMessage(comp.Kind, label, reasonNotFound), rule
 	}
 	if ok, rule, authErr := p.decideMiddleware(ctx, ac); !ok {

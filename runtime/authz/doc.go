@@ -20,4 +20,7 @@
 //   - Authenticate and the helpers around it: the bearer-token side of
 //     HTTP (RFC 6750 challenges pointing at RFC 9728 metadata), which needs
 //     no MCP types either.
+//   - CORS, Hosts and ReadBody: the browser- and network-facing rules of
+//     an HTTP endpoint (cross-origin access, which Host headers are
+//     answered, bounded request bodies read once).
 package authz

@@ -66,6 +66,8 @@ func Register(srv *runtime.Server) {
 				},
 				"weights": {
 					"type": "array",
+					"minItems": 3,
+					"maxItems": 3,
 					"items": {
 						"type": "number"
 					}
@@ -223,6 +225,22 @@ func Register(srv *runtime.Server) {
 		mcp.WithPromptDescription("MaybePrompt is text or nothing, as a prompt."),
 		mcp.WithArgument("topic"),
 	), mcpauthPromptMaybePrompt)
+	// maybe_found: results.go:72
+	srv.AddTool(mcp.Tool{
+		Name:        "maybe_found",
+		Description: "MaybeFound returns a pointer: nil is JSON null.",
+		RawInputSchema: mcpauthjson.RawMessage(`{
+			"type": "object",
+			"properties": {
+				"some": {
+					"type": "boolean"
+				}
+			},
+			"required": [
+				"some"
+			]
+		}`),
+	}, mcpauthToolMaybeFound)
 }
 
 // mcpauthToolRunQuery serves the tool query with RunQuery.
@@ -358,4 +376,15 @@ func mcpauthPromptMaybePrompt(ctx context.Context, req mcp.GetPromptRequest) (*m
 		return runtime.PromptText("", err)
 	}
 	return runtime.PromptText(*out, err)
+}
+
+// mcpauthToolMaybeFound serves the tool maybe_found with MaybeFound.
+func mcpauthToolMaybeFound(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	var args struct {
+		Some bool `json:"some"`
+	}
+	if res := runtime.BindArguments(req, &args, "some"); res != nil {
+		return res, nil
+	}
+	return runtime.StructuredResult(MaybeFound(args.Some))
 }

@@ -61,3 +61,18 @@ func WholePrompt(topic string) (mcp.GetPromptResult, error) {
 //
 //mcp:prompt auth=public
 func MaybePrompt(topic *string) (*string, error) { return topic, nil }
+
+// Found is a structured result.
+type Found struct {
+	Name string `json:"name"`
+}
+
+// MaybeFound returns a pointer: nil is JSON null.
+//
+//mcp:tool auth=public
+func MaybeFound(some bool) (*Found, error) {
+	if !some {
+		return nil, nil
+	}
+	return &Found{Name: "x"}, nil
+}

@@ -1,0 +1,124 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// ToolError is an error meant for the client, as FastMCP's ToolError: a
+// handler (tool, prompt or resource) that returns one has its Message
+// reach the client even with WithMaskErrorDetails. Any other handler error
+// is an internal matter once errors are masked.
+type ToolError struct {
+	Message string
+}
+
+func (e *ToolError) Error() string { return e.Message }
+
+// WithMaskErrorDetails keeps the text of handler errors from clients, as
+// FastMCP's mask_error_details: a tool whose handler fails answers an
+// isError result "Error calling tool 'X'", a prompt the JSON-RPC error
+// "Error rendering prompt 'X'", a resource "Error reading resource 'URI'";
+// the error itself is logged (log/slog, level ERROR). A *ToolError passes
+// through unmasked. Without this option a handler's error text reaches the
+// client as it is.
+//
+// Whatever the option, a handler that panics never takes the connection
+// down: its request is answered as a masked error, and the panic is logged
+// with its stack.
+func WithMaskErrorDetails() Option {
+	return func(c *serverConfig) { c.maskErrors = true }
+}
+
+// passesThrough reports whether a handler error goes to the client as it
+// is even when errors are masked: a *ToolError, and the errors mcp-go
+// itself turns into protocol answers (URL elicitation).
+func passesThrough(err error) bool {
+	var te *ToolError
+	var eq mcp.URLElicitationRequiredError
+	var ep *mcp.URLElicitationRequiredError
+	return errors.As(err, &te) || errors.As(err, &eq) || errors.As(err, &ep)
+}
+
+// logHandlerFailure logs a handler's masked error or panic.
+func logHandlerFailure(ctx context.Context, kind, name string, err error, panicked any) {
+	if panicked != nil {
+		slog.Default().ErrorContext(ctx, "mcpauthgen: handler panicked", slog.String("kind", kind), slog.String("name", name),
+			slog.Any("panic", panicked), slog.String("stack", string(debug.Stack())))
+		return
+	}
+	slog.Default().ErrorContext(ctx, "mcpauthgen: handler failed", slog.String("kind", kind), slog.String("name", name), slog.Any("error", err))
+}
+
+// guardTool wraps a tool handler: a panic, and with masking an error, is
+// answered as the isError result "Error calling tool 'name'". The
+// adapters (TextResult and the others) return a handler's error along with
+// the isError result carrying its text, which is answered unless masked.
+func (s *Server) guardTool(name string, h server.ToolHandlerFunc) server.ToolHandlerFunc {
+	masked := fmt.Sprintf("Error calling tool '%s'", name)
+	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				logHandlerFailure(ctx, "tool", name, nil, p)
+				res, err = mcp.NewToolResultError(masked), nil
+			}
+		}()
+		res, err = h(ctx, req)
+		switch {
+		case err == nil:
+			return res, nil
+		case s.maskErrors && !passesThrough(err):
+			logHandlerFailure(ctx, "tool", name, err, nil)
+			return mcp.NewToolResultError(masked), nil
+		case res != nil:
+			return res, nil // an adapter's isError result
+		}
+		return nil, err // mcp-go answers it
+	}
+}
+
+// guardPrompt wraps a prompt handler as guardTool does a tool's; the
+// masked error is "Error rendering prompt 'name'".
+func (s *Server) guardPrompt(name string, h server.PromptHandlerFunc) server.PromptHandlerFunc {
+	masked := fmt.Sprintf("Error rendering prompt '%s'", name)
+	return func(ctx context.Context, req mcp.GetPromptRequest) (res *mcp.GetPromptResult, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				logHandlerFailure(ctx, "prompt", name, nil, p)
+				res, err = nil, errors.New(masked)
+			}
+		}()
+		res, err = h(ctx, req)
+		if err != nil && s.maskErrors && !passesThrough(err) {
+			logHandlerFailure(ctx, "prompt", name, err, nil)
+			return nil, errors.New(masked)
+		}
+		return res, err
+	}
+}
+
+// guardResource wraps a resource or template handler as guardTool does a
+// tool's; the masked error is "Error reading resource 'URI'", naming the
+// URI read.
+func (s *Server) guardResource(h server.ResourceHandlerFunc) server.ResourceHandlerFunc {
+	return func(ctx context.Context, req mcp.ReadResourceRequest) (res []mcp.ResourceContents, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				logHandlerFailure(ctx, "resource", req.Params.URI, nil, p)
+				res, err = nil, fmt.Errorf("Error reading resource '%s'", req.Params.URI)
+			}
+		}()
+		res, err = h(ctx, req)
+		if err != nil && s.maskErrors && !passesThrough(err) {
+			logHandlerFailure(ctx, "resource", req.Params.URI, err, nil)
+			return nil, fmt.Errorf("Error reading resource '%s'", req.Params.URI)
+		}
+		return res, err
+	}
+}
