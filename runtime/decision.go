@@ -47,6 +47,7 @@ const (
 	RuleBearerInvalid           = authz.RuleBearerInvalid
 	RuleBearerInsufficientScope = authz.RuleBearerInsufficientScope
 	RuleBearerUnavailable       = authz.RuleBearerUnavailable
+	RuleSessionPrincipal        = authz.RuleSessionPrincipal
 )
 
 // WithRule appends check to the component's chain, as WithAuth does, and
@@ -267,6 +268,18 @@ func (s *Server) listDecided(ctx context.Context, start time.Time, method mcp.MC
 		Time: start, Duration: time.Since(start),
 		Method: string(method), Kind: kind,
 		Allowed: true, Visible: visible, Hidden: hidden,
+	})
+}
+
+// refusedSession reports a request refused (404, as an unknown session)
+// for naming a session another principal initialized.
+func (s *Server) refusedSession(ctx context.Context, r *http.Request, method string) {
+	s.report(ctx, &Decision{
+		Time:      time.Now(),
+		Method:    method,
+		SessionID: r.Header.Get(server.HeaderKeySessionID),
+		Rule:      Rule{Layer: LayerHTTP, Text: RuleSessionPrincipal},
+		Status:    http.StatusNotFound,
 	})
 }
 

@@ -213,6 +213,7 @@ func TestDecisionHTTP(t *testing.T) {
 	verifier := scopeVerifier{runtime.NewStaticTokenVerifier(map[string]runtime.AccessToken{
 		"reader": {ClientID: "reader-app", Scopes: []string{"read"}, Claims: map[string]any{"sub": "alice"}},
 		"nobody": {ClientID: "nobody"},
+		"other":  {ClientID: "other-app", Scopes: []string{"read"}, Claims: map[string]any{"sub": "mallory"}},
 	})}
 	ts := httptest.NewServer(srv.HTTPHandler(runtime.WithTokenVerifier(verifier), runtime.WithStepUp()))
 	defer ts.Close()
@@ -231,6 +232,8 @@ func TestDecisionHTTP(t *testing.T) {
 			Subject: "alice", ClientID: "reader-app", Rule: runtime.Rule{Layer: runtime.LayerComponent, Text: "scopes(write)"}}},
 		{"custom check, hidden", "reader", "owned_tool", runtime.Decision{Method: "tools/call", Kind: runtime.KindTool, Name: "owned_tool", Target: "owned_tool",
 			Subject: "alice", ClientID: "reader-app", Rule: runtime.Rule{Layer: runtime.LayerComponent, Text: "check(isOwner)", Check: 1}}},
+		{"another principal's session", "other", "read_tool", runtime.Decision{Status: 404, Method: "tools/call",
+			Subject: "mallory", ClientID: "other-app", Rule: runtime.Rule{Layer: runtime.LayerHTTP, Text: runtime.RuleSessionPrincipal}}},
 		{"allowed", "reader", "read_tool", runtime.Decision{Method: "tools/call", Kind: runtime.KindTool, Name: "read_tool", Target: "read_tool",
 			Subject: "alice", ClientID: "reader-app", Allowed: true}},
 	} {

@@ -58,7 +58,8 @@ type Decision struct {
 
 	// Status is the HTTP status of a request refused at the HTTP layer
 	// (401, 403, the 403 of a scope step-up, the 503 of a verifier that
-	// could not judge the token); 0 otherwise.
+	// could not judge the token, the 404 of another principal's session);
+	// 0 otherwise.
 	Status int
 }
 
@@ -102,7 +103,8 @@ type Rule struct {
 	// Text is the rule as written: "scopes(write)", "check(isOwner)" as
 	// in the annotation (WithRule), RestrictTag's "restrict_tag(admin:
 	// admin)"; for LayerHTTP one of "bearer(missing)", "bearer(invalid)",
-	// "bearer(insufficient_scope)", "bearer(unavailable)".
+	// "bearer(insufficient_scope)", "bearer(unavailable)",
+	// "session(principal)".
 	Text string
 	// Middleware is the index of the middleware (in WithMiddleware order,
 	// from 0) for LayerMiddleware.
@@ -163,6 +165,9 @@ const (
 	RuleBearerInvalid           = "bearer(invalid)"
 	RuleBearerInsufficientScope = "bearer(insufficient_scope)"
 	RuleBearerUnavailable       = "bearer(unavailable)" // the verifier could not judge the token (503)
+	// RuleSessionPrincipal: the request names a session another principal
+	// initialized (answered 404, as an unknown session).
+	RuleSessionPrincipal = "session(principal)"
 )
 
 // ruleText names a check that was given no text: the built-in checks by
