@@ -57,7 +57,8 @@ const (
 func WithRule(rule string, check AuthCheck) ComponentOption { return authz.WithRule(rule, check) }
 
 // WithDecisionHook delivers every authorization decision of the server to
-// hooks, in the order given, on the request's goroutine. Without a hook,
+// hooks, in the order given, on the request's goroutine. A hook that
+// panics is logged and changes nothing else. Without a hook,
 // deciding costs nothing more than it did before decisions existed: the
 // runtime measures and reports nothing.
 func WithDecisionHook(hooks ...DecisionHook) Option {
@@ -76,8 +77,19 @@ func (s *Server) report(ctx context.Context, d *Decision) {
 		}
 	}
 	for _, h := range s.hooks {
-		h(ctx, *d)
+		callHook(ctx, h, *d)
 	}
+}
+
+// callHook calls one decision hook; a hook that panics is logged and does
+// not disturb the request or the other hooks.
+func callHook(ctx context.Context, h DecisionHook, d Decision) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Default().ErrorContext(ctx, "mcpauthgen: decision hook panicked", slog.Any("panic", r))
+		}
+	}()
+	h(ctx, d)
 }
 
 // targetMethod is the method of a request that targets a component of

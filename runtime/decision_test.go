@@ -270,3 +270,19 @@ func (v scopeVerifier) VerifyToken(ctx context.Context, raw string) (*runtime.Ac
 	}
 	return tok, err
 }
+
+// TestDecisionHookPanics checks that a hook that panics changes nothing:
+// the request is answered as without hooks, and the next hook hears the
+// decision.
+func TestDecisionHookPanics(t *testing.T) {
+	rec := &recorder{}
+	srv := fixture(runtime.WithDecisionHook(func(context.Context, runtime.Decision) { panic("hook bug") }, rec.hook))
+	c := connect(t, srv)
+	res, err := callTool(c, as(tokRead), "read_tool")
+	if err != nil || resultText(res) != "read_tool ok" {
+		t.Fatalf("call with a panicking hook: %q, %v", resultText(res), err)
+	}
+	if got := rec.take(); len(got) != 1 || !got[0].Allowed {
+		t.Errorf("the next hook heard %+v, want one allowed decision", got)
+	}
+}
