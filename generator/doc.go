@@ -135,6 +135,17 @@
 // authorization decisions (runtime.Decision) name the rule that decided as
 // the annotation states it; the runtime names scopes(a,b) itself.
 //
+// A check(EXPR) whose function takes, after the optional context.Context
+// and the runtime.AuthContext, more parameters is a call check, bound to
+// the handler's arguments (calls.go): its input struct (value or pointer),
+// or named parameters matched by name and identical type (a subset, in any
+// order). A tool with call checks is registered with Server.AddToolCall
+// and a handler that runs them with runtime.ToolCallCheck on the decoded
+// arguments, before calling the function; a prompt's or template's call
+// checks are bound to runtime.StringArgument (or ArgumentsInto for an input
+// struct) and registered with runtime.WithCallChecks. The expressions are
+// evaluated once, when Register runs.
+//
 // EXPR is type-checked in the scope of the annotated file (its imports
 // included) and rejected unless it is a value of type runtime.AuthCheck or
 // of one of the shapes runtime.Check accepts. A package name the file does
@@ -218,7 +229,9 @@
 // does, not when code moves. AuthReport.ForToken adds, per component,
 // whether a token with exactly the given scopes sees it, judging from
 // scopes(…) terms only: hidden when a required scope is missing, visible
-// when none is and there is no check(…), "depends on check" otherwise.
+// when none is and there is no check(…), "depends on check" when one
+// decides, "depends on arguments" when only call checks do (they are
+// listed apart, as call_checks).
 // Middleware is configured at run time and invisible here; the report's
 // notes say so. AuthReport.Markdown and AuthReport.JSON render it; the
 // JSON fields are those of the types' json tags, versioned by

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -280,10 +281,10 @@ func TestPrompts(t *testing.T) {
 func TestAdvanced(t *testing.T) {
 	c := connect(t, advanced.Register)
 	staffOwner := as([]string{"admin", "read"}, map[string]any{"owner": true, "group": "staff"})
-	if got, want := toolNames(t, c, as(nil, map[string]any{"owner": true})), []string{"audit", "big", "full_result", "maybe_found", "maybe_text", "numbers", "ping"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, c, as(nil, map[string]any{"owner": true})), []string{"audit", "big", "full_result", "maybe_found", "maybe_text", "numbers", "ping", "transfer"}; !slices.Equal(got, want) {
 		t.Errorf("owner outside staff sees %v, want %v", got, want)
 	}
-	if got, want := toolNames(t, c, staffOwner), []string{"audit", "big", "full_result", "maybe_found", "maybe_text", "numbers", "ping", "ping_lower", "query", "shout"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, c, staffOwner), []string{"audit", "big", "full_result", "maybe_found", "maybe_text", "numbers", "ping", "ping_lower", "query", "shout", "transfer"}; !slices.Equal(got, want) {
 		t.Errorf("staff owner sees %v, want %v", got, want)
 	}
 
@@ -434,5 +435,67 @@ func TestResultShapes(t *testing.T) {
 		if text, ok := res.Messages[0].Content.(mcp.TextContent); !ok || text.Text != tc.want {
 			t.Errorf("maybe_prompt %v: got %+v, want text %q", tc.args, res.Messages[0].Content, tc.want)
 		}
+	}
+}
+
+// TestCallChecks runs the golden call checks: each binds the arguments it
+// names, they run in the order written after decoding, and denials answer
+// as the runtime documents.
+func TestCallChecks(t *testing.T) {
+	c := connect(t, advanced.Register)
+	alice := runtime.ContextWithAccessToken(context.Background(), &runtime.AccessToken{ClientID: "alice"})
+	for _, tc := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{"from": "alice", "to": "bob", "amount": 100}, "false alice->bob"},
+		{map[string]any{"from": "bob", "to": "alice", "amount": 1}, "true Authorization failed for tool 'transfer': insufficient permissions"},
+		{map[string]any{"from": "alice", "to": "bob", "amount": 101}, "true Authorization failed for tool 'transfer': insufficient permissions"},
+		{map[string]any{"from": "alice", "to": "nowhere", "amount": 1}, "true Authorization failed for tool 'transfer': insufficient permissions"},
+		// The first check's AuthorizationError speaks before the second
+		// check, which would deny too.
+		{map[string]any{"from": "frozen", "to": "bob", "amount": 1000}, "true account frozen is frozen"},
+		// Decoding comes first.
+		{map[string]any{"from": "bob", "to": "alice"}, `true missing required argument "amount"`},
+	} {
+		text, isErr, _ := call(t, c, alice, "transfer", tc.args)
+		if got := fmt.Sprintf("%v %s", isErr, text); got != tc.want {
+			t.Errorf("transfer %v: got %q, want %q", tc.args, got, tc.want)
+		}
+	}
+
+	get := func(name string, args map[string]string) string {
+		req := mcp.GetPromptRequest{}
+		req.Params.Name = name
+		req.Params.Arguments = args
+		res, err := c.GetPrompt(alice, req)
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return res.Messages[0].Content.(mcp.TextContent).Text
+	}
+	const denied = "error: Authorization failed for prompt '%s': insufficient permissions"
+	for _, tc := range []struct {
+		name string
+		args map[string]string
+		want string
+	}{
+		{"brief", map[string]string{"topic": "go"}, "brief on go"},
+		{"brief", map[string]string{"topic": "go", "audience": "staff"}, "brief on go"},
+		{"brief", map[string]string{"topic": "secret plans"}, fmt.Sprintf(denied, "brief")},
+		{"brief", map[string]string{"topic": "go", "audience": "press"}, fmt.Sprintf(denied, "brief")},
+		{"reply", map[string]string{"text": "hi"}, "reply to hi"},
+		{"reply", map[string]string{"text": "hi", "tone": "kind"}, "reply to hi"},
+		{"reply", map[string]string{"text": "hi", "tone": "rude"}, fmt.Sprintf(denied, "reply")},
+	} {
+		// mcp-go's client puts its own words before the server's message.
+		got := get(tc.name, tc.args)
+		if strings.HasPrefix(got, "error: ") != strings.HasPrefix(tc.want, "error: ") || !strings.HasSuffix(got, strings.TrimPrefix(tc.want, "error: ")) {
+			t.Errorf("%s %v: got %q, want %q", tc.name, tc.args, got, tc.want)
+		}
+	}
+	// Call checks hide nothing.
+	if names := toolNames(t, c, alice); !slices.Contains(names, "transfer") {
+		t.Errorf("transfer is not listed: %v", names)
 	}
 }

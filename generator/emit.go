@@ -22,6 +22,7 @@ import (
 type emitter struct {
 	pkg      *types.Package
 	wrappers map[*component]string // the wrapper function of each component
+	calls    map[*component]string // prompts, templates: the function returning its call checks
 	imports  map[string]string     // import name by path
 	aliased  map[string]bool       // the import name is not the package's name
 	l        locals                // of the wrapper being emitted
@@ -32,6 +33,7 @@ func emit(pf *pkgFile) ([]byte, error) {
 	e := &emitter{
 		pkg:      pf.Types,
 		wrappers: map[*component]string{},
+		calls:    map[*component]string{},
 		imports:  map[string]string{},
 		aliased:  map[string]bool{},
 	}
@@ -50,6 +52,16 @@ func emit(pf *pkgFile) ([]byte, error) {
 		}
 		taken[name] = true
 		e.wrappers[c] = name
+	}
+	for _, c := range pf.Components {
+		if c.Kind != kindTool && len(c.callChecks()) > 0 {
+			name := e.wrappers[c] + "Calls"
+			for taken[name] || e.pkg.Scope().Lookup(name) != nil {
+				name += "_"
+			}
+			taken[name] = true
+			e.calls[c] = name
+		}
 	}
 	// The server parameter must not hide a package-level name or an
 	// imported package that a check expression may use.
@@ -90,6 +102,9 @@ func emit(pf *pkgFile) ([]byte, error) {
 	}
 	for _, c := range pf.Components {
 		decls = append(decls, e.wrapper(c))
+		if d := e.callsDecl(c); d != nil {
+			decls = append(decls, d)
+		}
 	}
 	return e.render(pf, decls)
 }
@@ -323,8 +338,15 @@ func (e *emitter) register(g *jen.Group, srv string, c *component) {
 		}
 		def = jen.Qual(mcpPath, "NewPrompt").Add(multi("(", ")", opts...))
 	}
-	args := []jen.Code{def, jen.Id(e.wrappers[c])}
+	var handler jen.Code = jen.Id(e.wrappers[c])
+	if c.Kind == kindTool && len(c.callChecks()) > 0 {
+		add, handler = "AddToolCall", jen.Id(e.wrappers[c]).Call()
+	}
+	args := []jen.Code{def, handler}
 	for _, t := range c.Auth {
+		if t.Check != nil && t.Check.Call != nil {
+			continue // see callOptions
+		}
 		if t.Check == nil {
 			args = append(args, rt("WithScopes").Call(lits(t.Scopes)...))
 			continue
@@ -332,6 +354,7 @@ func (e *emitter) register(g *jen.Group, srv string, c *component) {
 		// The check's term as written names it in decisions.
 		args = append(args, rt("WithRule").Call(jen.Lit("check("+t.Check.Text+")"), e.check(t.Check)))
 	}
+	args = append(args, e.callOptions(c)...)
 	if len(c.Tags) > 0 {
 		args = append(args, rt("WithTags").Call(lits(c.Tags)...))
 	}
@@ -354,6 +377,20 @@ func rawString(s string) jen.Code {
 
 // check emits a check expression as runtime.WithRule takes it.
 func (e *emitter) check(ce *checkExpr) jen.Code {
+	x := e.expr(ce)
+	if !ce.Direct {
+		x = rt("Check").Call(x)
+	}
+	if ce.MayPanic {
+		// Evaluated once, when Register runs; a panic names the annotation.
+		return rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(rt("AuthCheck")).Block(jen.Return(x)))
+	}
+	return x
+}
+
+// expr emits a check expression as written, its references to other
+// packages qualified with the generated file's imports.
+func (e *emitter) expr(ce *checkExpr) *jen.Statement {
 	x := jen.Null()
 	for _, p := range ce.Parts {
 		if p.Path == "" {
@@ -361,13 +398,6 @@ func (e *emitter) check(ce *checkExpr) jen.Code {
 			continue
 		}
 		x.Add(e.qualPath(p.Path, p.Pkg, p.Text))
-	}
-	if !ce.Direct {
-		x = rt("Check").Call(x)
-	}
-	if ce.MayPanic {
-		// Evaluated once, when Register runs; a panic names the annotation.
-		return rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(rt("AuthCheck")).Block(jen.Return(x)))
 	}
 	return x
 }
@@ -391,6 +421,9 @@ func wrapperName(c *component) string {
 // calls the annotated function and encodes its result.
 func (e *emitter) wrapper(c *component) *jen.Statement {
 	e.l = e.localsFor(c)
+	if c.Kind == kindTool && len(c.callChecks()) > 0 {
+		return e.toolCallWrapper(c)
+	}
 	ctx := jen.Id(e.l.ctx).Qual("context", "Context")
 	var req, result jen.Code
 	switch c.Kind {

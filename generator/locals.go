@@ -1,6 +1,11 @@
 package generator
 
-import "go/types"
+import (
+	"go/types"
+	"strconv"
+	"strings"
+	"unicode"
+)
 
 // locals are the names of a wrapper's parameters and variables. Each is
 // the usual name unless the wrapper refers to a package-level name or an
@@ -8,6 +13,11 @@ import "go/types"
 // which the local would hide; then it gets underscores until it is free.
 type locals struct {
 	ctx, req, args, in, res, err, out string
+	// ac is the AuthContext of a handler with call checks; checks are the
+	// variables holding its call checks, in order.
+	ac     string
+	checks []string
+	site   string // the runtime.CheckSite of the call checks' evaluation
 }
 
 func (e *emitter) localsFor(c *component) locals {
@@ -19,16 +29,36 @@ func (e *emitter) localsFor(c *component) locals {
 	if c.Struct != nil {
 		namesIn(c.Struct, used, seen)
 	}
+	// A call check's variable must not hide a name that an expression of
+	// a later call check uses.
+	calls := c.callChecks()
+	for _, ce := range calls {
+		for _, id := range strings.FieldsFunc(ce.Text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' }) {
+			used[id] = true
+		}
+	}
 	free := func(name string) string {
 		for used[name] {
 			name += "_"
 		}
 		return name
 	}
-	return locals{
+	l := locals{
 		ctx: free("ctx"), req: free("req"), args: free("args"), in: free("in"),
-		res: free("res"), err: free("err"), out: free("out"),
+		res: free("res"), err: free("err"), out: free("out"), ac: free("ac"),
 	}
+	used[l.ac] = true
+	for i := range calls {
+		name := "check"
+		if i > 0 {
+			name += strconv.Itoa(i + 1)
+		}
+		name = free(name)
+		used[name] = true
+		l.checks = append(l.checks, name)
+	}
+	l.site = free("site")
+	return l
 }
 
 // namesIn adds to names every identifier that writing t in the generated

@@ -145,6 +145,9 @@ type checkExpr struct {
 	// of the expression, then names it in the panic.
 	MayPanic bool
 	Pos      string
+	// Call is set for a call check, which takes the handler's arguments
+	// after the runtime.AuthContext (see calls.go).
+	Call *callCheck
 }
 
 // exprPart is verbatim source text, or a package-level object of another

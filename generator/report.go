@@ -67,6 +67,10 @@ const (
 	AccessVisible = "visible"          // the token has every required scope and there is no check
 	AccessHidden  = "hidden"           // the token lacks a required scope
 	AccessCheck   = "depends on check" // the token has every required scope; a check decides
+	// AccessArguments: the token has every required scope and there is no
+	// check but call checks: the component is visible, and each call is
+	// decided on its arguments.
+	AccessArguments = "depends on arguments"
 )
 
 // ComponentReport is one component of a PackageReport.
@@ -82,8 +86,14 @@ type ComponentReport struct {
 	// Scopes are the scopes a token needs: those of every scopes(…)
 	// term, in the order written, each once.
 	Scopes []string `json:"scopes"`
-	// Checks are the expressions of the check(…) terms, as written.
+	// Checks are the expressions of the check(…) terms, as written, but
+	// for call checks.
 	Checks []string `json:"checks"`
+	// CallChecks are the expressions of the check(…) terms that are call
+	// checks (they take the handler's arguments), as written: they decide
+	// each call on its arguments and never hide the component. Absent when
+	// there are none.
+	CallChecks []string `json:"call_checks,omitempty"`
 	// Public is set by auth=public.
 	Public bool `json:"public"`
 	// Auth is the value of auth= in canonical form, its terms in the
@@ -106,6 +116,9 @@ var reportNotes = []string{
 	"Over stdio there is no token and no check runs.",
 }
 
+// callNote is a note of reports with call checks.
+const callNote = "A call-time check takes the handler's arguments: it never hides the component from a list, and decides each call on its arguments, after the other checks."
+
 // Report loads and validates the packages matching patterns exactly as
 // Generate does, and returns their authorization matrix instead of code.
 // It writes nothing. Mistakes in annotations give an ErrorList, and
@@ -119,10 +132,16 @@ func Report(cfg Config, patterns ...string) (*AuthReport, error) {
 	if len(list) > 0 {
 		return nil, list
 	}
+	calls := false
 	for _, a := range pkgs {
 		if a.File != nil {
-			r.Packages = append(r.Packages, packageReport(a.Pkg, a.File))
+			p := packageReport(a.Pkg, a.File)
+			r.Packages = append(r.Packages, p)
+			calls = calls || slices.ContainsFunc(p.Components, func(c ComponentReport) bool { return len(c.CallChecks) > 0 })
 		}
+	}
+	if calls {
+		r.Notes = append(r.Notes, callNote)
 	}
 	return r, nil
 }
@@ -150,6 +169,10 @@ func packageReport(pkg *packages.Package, pf *pkgFile) PackageReport {
 			cr.File = filepath.ToSlash(rel)
 		}
 		for _, t := range c.Auth {
+			if t.Check != nil && t.Check.Call != nil {
+				cr.CallChecks = append(cr.CallChecks, t.Check.Text)
+				continue
+			}
 			if t.Check != nil {
 				cr.Checks = append(cr.Checks, t.Check.Text)
 				continue
@@ -181,8 +204,12 @@ func packageReport(pkg *packages.Package, pf *pkgFile) PackageReport {
 func (r *AuthReport) ForToken(scopes []string) *AuthReport {
 	out := *r
 	out.Token = &ReportToken{Scopes: append([]string{}, scopes...)}
+	rule := "depends on check otherwise."
+	if slices.Contains(r.Notes, callNote) {
+		rule = "depends on check when a check decides, depends on arguments when only call-time checks do (the component is visible; each call is decided on its arguments)."
+	}
 	out.Notes = append(slices.Clone(r.Notes), "Access is judged for a token with "+tokenPhrase(scopes, func(s string) string { return s })+
-		", from scopes(...) terms only: hidden when the token lacks a required scope, visible when it has them all and there is no check(...), depends on check otherwise.")
+		", from scopes(...) terms only: hidden when the token lacks a required scope, visible when it has them all and there is no check(...), "+rule)
 	out.Packages = make([]PackageReport, len(r.Packages))
 	for i, p := range r.Packages {
 		p.Components = slices.Clone(p.Components)
@@ -193,6 +220,8 @@ func (r *AuthReport) ForToken(scopes []string) *AuthReport {
 				c.Access = AccessHidden
 			case len(c.Checks) > 0:
 				c.Access = AccessCheck
+			case len(c.CallChecks) > 0:
+				c.Access = AccessArguments
 			default:
 				c.Access = AccessVisible
 			}
@@ -251,7 +280,7 @@ func (r *AuthReport) Markdown() []byte {
 				code(c.URI),
 				codeList(c.Tags),
 				codeList(c.Scopes),
-				codeList(c.Checks),
+				checksCell(c),
 				public,
 				c.File + ":" + strconv.Itoa(c.Line),
 			}
@@ -267,6 +296,19 @@ func (r *AuthReport) Markdown() []byte {
 		b.WriteString("- " + n + "\n")
 	}
 	return b.Bytes()
+}
+
+// checksCell lists a component's checks, then its call checks marked as
+// such.
+func checksCell(c ComponentReport) string {
+	cells := []string{}
+	if len(c.Checks) > 0 {
+		cells = append(cells, codeList(c.Checks))
+	}
+	for _, x := range c.CallChecks {
+		cells = append(cells, code(x)+" (call-time)")
+	}
+	return strings.Join(cells, ", ")
 }
 
 // row writes one table row, escaping the pipes of its cells.

@@ -143,3 +143,34 @@ func TestMarkdownCells(t *testing.T) {
 		t.Errorf("pipes in cells are not escaped:\n%s", md)
 	}
 }
+
+// TestReportCallChecks: call checks are listed apart from the other checks
+// and marked call-time, and for a token with the required scopes a
+// component whose only checks are call checks depends on arguments.
+func TestReportCallChecks(t *testing.T) {
+	r, err := Report(Config{Dir: ".."}, "./examples/notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range r.ForToken([]string{"notes"}).Packages[0].Components {
+		got[c.Name] = strings.Join(c.Checks, ",") + " | " + strings.Join(c.CallChecks, ",") + " | " + c.Access
+	}
+	want := map[string]string{
+		"create_note":    " |  | visible",
+		"list_notes":     " |  | visible",
+		"update_note":    " | ownsNote | depends on arguments",
+		"delete_note":    " | ownsID | depends on arguments",
+		"note":           " | ownsID | depends on arguments",
+		"summarize_note": " | ownsID | depends on arguments",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("checks | call checks | access (-want +got):\n%s", d)
+	}
+	if md := string(r.Markdown()); !strings.Contains(md, "| `ownsNote` (call-time) |") || !strings.Contains(md, callNote) {
+		t.Errorf("the Markdown report does not mark call checks:\n%s", md)
+	}
+	if hidden := r.ForToken(nil).Packages[0].Components[0].Access; hidden != AccessHidden {
+		t.Errorf("without the scope: %s", hidden)
+	}
+}

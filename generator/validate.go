@@ -216,6 +216,7 @@ func (v *validator) component(d *directive, dir *annotations.Directive) *compone
 		v.promptParams(c, params)
 		v.promptResult(c, fn, sig)
 	}
+	v.bindCalls(c)
 	return c
 }
 
@@ -407,7 +408,7 @@ func (v *validator) resourceParams(c *component, dir *annotations.Directive, par
 		case !types.Identical(p.Type(), types.Typ[types.String]):
 			v.e.atPos(p.Pos(), "parameter %s must be a string: it binds the URI variable {%s}, not %s", p.Name(), p.Name(), types.TypeString(p.Type(), v.qual))
 		default:
-			c.Args = append(c.Args, arg{Name: p.Name(), Type: p.Type(), Required: true})
+			c.Args = append(c.Args, arg{Name: p.Name(), Type: p.Type(), Param: p, Required: true})
 		}
 	}
 	seen := map[string]bool{}
@@ -697,12 +698,20 @@ checked:
 		return ce
 	}
 	// runtime.Check takes the shapes, and named types of them, as they are.
-	if sig, _ := t.Underlying().(*types.Signature); !isCheckShape(sig) {
-		v.e.at(w.Pos, "check(%s): %s has type %s, which is not an auth check; want runtime.AuthCheck or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error)",
-			w.Text, w.Text, types.TypeString(t, v.qual))
-		return nil
+	sig, _ := t.Underlying().(*types.Signature)
+	if isCheckShape(sig) {
+		return ce
 	}
-	return ce
+	if call := callShape(sig); call != nil {
+		// A call check: bound to the handler's arguments once they are
+		// known (bindCalls).
+		call.at = w.Pos
+		ce.Call = call
+		return ce
+	}
+	v.e.at(w.Pos, "check(%s): %s has type %s, which is not an auth check; want runtime.AuthCheck or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error), or a call check: one of these taking the handler's arguments after the runtime.AuthContext",
+		w.Text, w.Text, types.TypeString(t, v.qual))
+	return nil
 }
 
 // mayPanic reports whether evaluating a check expression may panic: it

@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -29,12 +31,12 @@ func skipChecks(ctx context.Context) bool {
 type verdict struct {
 	kind   Kind
 	target string
+	// hidden is set when the target's own checks deny it: the filters
+	// leave it out, and mcp-go answers as for a missing component.
+	hidden bool
 	// refusal, when set, is the message the request is refused with before
 	// mcp-go dispatches it.
 	refusal string
-	// hidden is set when the target is to be answered as missing (decided
-	// for the decision hooks where the filter would decide).
-	hidden bool
 }
 
 type verdictKey struct{}
@@ -123,22 +125,20 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 	}
 	switch mcp.MCPMethod(method) {
 	case mcp.MethodToolsCall:
-		if !s.policy.HasMiddleware() {
-			if s.hooks != nil {
-				return s.enterHiddenTool(ctx, targetOf().Name)
-			}
+		if s.hooks != nil {
+			// Decided here, where decisions are reported, not by the filter.
+			return s.enterToolCall(withPending(ctx, s), targetOf())
+		}
+		if !s.policy.HasMiddleware() && !s.argsAtEntry.Load() {
 			// The tool filter decides, answering as for a missing tool.
 			return s.enterHeaderBoundCall(ctx, targetOf().Name)
 		}
-		return s.enterToolCall(ctx, targetOf().Name)
+		return s.enterToolCall(ctx, targetOf())
 	case mcp.MethodPromptsGet:
-		if !s.policy.HasMiddleware() {
-			if s.hooks != nil {
-				return s.enterHidden(ctx, KindPrompt, targetOf().Name)
-			}
+		if !s.policy.HasMiddleware() && !s.argsAtEntry.Load() && s.hooks == nil {
 			return ctx // the prompt filter decides
 		}
-		return s.enterPromptGet(ctx, targetOf().Name)
+		return s.enterPromptGet(ctx, targetOf())
 	case mcp.MethodResourcesRead:
 		return s.enterResourceRead(ctx, targetOf().URI)
 	case mcp.MethodResourcesList:
@@ -159,52 +159,100 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 
 // target is the name (tools/call, prompts/get), URI (resources/read,
 // resources/subscribe) or reference (completion/complete) a request
-// targets, as its params carry it, and the protocol version its _meta
-// declares (2026-07-28 and later).
+// targets, as its params carry it, its arguments (tools/call,
+// prompts/get), and the protocol version its _meta declares (2026-07-28
+// and later).
 type target struct {
 	Name string        `json:"name"`
 	URI  string        `json:"uri"`
 	Ref  completionRef `json:"ref"`
-	Meta struct {
+	// Arguments are kept undecoded until a check needs them.
+	Arguments json.RawMessage `json:"arguments"`
+	Meta      struct {
 		ProtocolVersion string `json:"io.modelcontextprotocol/protocolVersion"`
 	} `json:"_meta"`
 }
 
-func (s *Server) enterToolCall(ctx context.Context, name string) context.Context {
-	rec := s.reg.Load().tools[name]
-	comp := &Component{Kind: KindTool, Name: name}
+// arguments decodes the target's arguments as mcp-go does: nil when there
+// are none or they are not a JSON object (mcp-go then answers the request
+// itself).
+func (t target) arguments() map[string]any {
+	if len(t.Arguments) == 0 {
+		return nil
+	}
+	var args map[string]any
+	if err := json.Unmarshal(t.Arguments, &args); err != nil {
+		return nil
+	}
+	return args
+}
+
+// decide is what the request entry does for a tools/call or prompts/get
+// of a component (rec: its record, nil when it has none; exists: whether
+// any component has that name): "" and hidden false to let it through,
+// hidden to answer it as for a missing component (without middleware),
+// else the message to refuse it with.
+func (s *Server) decide(ctx context.Context, kind Kind, t target, rec *record, exists bool) (refusal string, hidden bool) {
+	if skipChecks(ctx) {
+		return "", false
+	}
+	comp := &Component{Kind: kind, Name: t.Name}
 	if rec != nil {
 		comp = &rec.Component
 	}
-	exists := rec != nil || s.mcp.GetTool(name) != nil
-	msg := s.refusal(ctx, comp, rec, exists, name)
-	ctx = context.WithValue(ctx, verdictKey{}, &verdict{kind: KindTool, target: name})
+	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: comp}
+	if rec.guard().NeedsArguments() || s.policy.HasMiddleware() {
+		ac.Arguments = t.arguments()
+	}
+	if s.hooks != nil {
+		return s.auditedDecide(ctx, ac, rec, exists, t.Name)
+	}
+	if !s.policy.HasMiddleware() {
+		if rec == nil {
+			return "", false // the filter decides
+		}
+		if !rec.Permits(ctx, ac) {
+			return "", true
+		}
+	} else if msg := s.policy.RefusalFor(ctx, ac, rec.guard(), exists, t.Name); msg != "" {
+		return msg, false
+	}
+	return rec.guard().CallRefusal(ctx, ac, t.Name), false
+}
+
+func (s *Server) enterToolCall(ctx context.Context, t target) context.Context {
+	rec := s.reg.Load().tools[t.Name]
+	exists := rec != nil || s.mcp.GetTool(t.Name) != nil
+	msg, hidden := s.decide(ctx, KindTool, t, rec, exists)
+	ctx = context.WithValue(ctx, verdictKey{}, &verdict{kind: KindTool, target: t.Name, hidden: hidden})
+	if hidden && rec.headerBound {
+		// mcp-go checks header bindings before the tool filter runs: the
+		// stand-in answers as a missing tool (see enterHeaderBoundCall).
+		return s.withMissingTool(ctx, t.Name)
+	}
 	if msg == "" {
 		return ctx
 	}
-	return s.withDeniedTool(ctx, name, msg)
+	return s.withDeniedTool(ctx, t.Name, msg)
 }
 
-func (s *Server) enterPromptGet(ctx context.Context, name string) context.Context {
-	rec := s.reg.Load().prompts[name]
-	comp := &Component{Kind: KindPrompt, Name: name}
+func (s *Server) enterPromptGet(ctx context.Context, t target) context.Context {
+	rec := s.reg.Load().prompts[t.Name]
 	exists := rec != nil
-	if rec != nil {
-		comp = &rec.Component
-	} else {
-		_, exists = s.mcp.ListPrompts()[name]
+	if rec == nil {
+		_, exists = s.mcp.ListPrompts()[t.Name]
 	}
-	msg := s.refusal(ctx, comp, rec, exists, name)
-	return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindPrompt, target: name, refusal: msg})
+	msg, hidden := s.decide(ctx, KindPrompt, t, rec, exists)
+	return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindPrompt, target: t.Name, hidden: hidden, refusal: msg})
 }
 
 func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Context {
 	rec, exists, audit := s.findResource(ctx, uri)
+	if audit != nil {
+		return s.enterAuditedRead(ctx, audit, uri, rec, exists)
+	}
 	if !s.policy.HasMiddleware() {
-		if audit != nil {
-			s.resourceDecided(ctx, audit, rec, uri)
-		}
-		if rec == nil {
+		if rec == nil || s.callDenied(ctx, rec, uri) {
 			// Nothing is installed: mcp-go finds no such resource and
 			// answers as it does for any unknown URI.
 			return ctx
@@ -213,11 +261,11 @@ func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Cont
 	}
 	// The messages name the URI that was asked for, not the template it
 	// matched.
-	var msg string
-	if audit != nil {
-		msg = s.auditedResourceRefusal(ctx, audit, uri, rec, exists)
-	} else {
-		msg = s.resourceRefusal(ctx, uri, rec, exists)
+	msg := s.resourceRefusal(ctx, uri, rec, exists)
+	if msg == "" && rec != nil && s.callDenied(ctx, rec, uri) {
+		// A read its call checks deny is answered as for a URI that
+		// nothing serves.
+		msg = s.policy.Refusal(ctx, AccessTokenFromContext(ctx), &Component{Kind: KindResource, Name: uri, URI: uri}, nil, false, uri)
 	}
 	if msg != "" {
 		return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindResource, target: uri, refusal: msg})
@@ -228,33 +276,63 @@ func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Cont
 	return s.withRecordView(ctx, rec)
 }
 
+// callDenied reports whether the call checks of rec, the component serving
+// uri, deny the read.
+func (s *Server) callDenied(ctx context.Context, rec *record, uri string) bool {
+	if skipChecks(ctx) || !rec.HasCallChecks() {
+		return false
+	}
+	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: &rec.Component, Arguments: rec.templateArguments(uri)}
+	return rec.CallRefusal(ctx, ac, uri) != ""
+}
+
+// templateArguments returns the template variables uri binds when rec is a
+// resource template whose decision may depend on them (see
+// AuthContext.Arguments), else nil.
+func (rec *record) templateArguments(uri string) map[string]any {
+	if rec.Component.Kind != KindResourceTemplate || !rec.NeedsArguments() {
+		return nil
+	}
+	values := rec.template.Template.URITemplate.Match(uri)
+	if values == nil {
+		return nil
+	}
+	args := make(map[string]any, len(values))
+	for name, v := range values {
+		args[name] = strings.Join(v.V, ",")
+	}
+	return args
+}
+
 // resourceRefusal is refusal for the component resourceFor found serving
 // uri (rec; nil when there is none the caller may use, though one exists).
 func (s *Server) resourceRefusal(ctx context.Context, uri string, rec *record, exists bool) string {
 	if skipChecks(ctx) {
 		return ""
 	}
-	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
+	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: &Component{Kind: KindResource, Name: uri, URI: uri}}
 	usable := rec != nil
 	if rec != nil {
-		comp = &rec.Component
+		ac.Component = &rec.Component
+		ac.Arguments = rec.templateArguments(uri)
 	} else if !exists {
 		// Added on MCP() directly: only middleware applies.
 		_, usable = s.mcp.ListResources()[uri]
 	}
 	// The component's own checks already ran (resourceFor): no guard.
-	return s.policy.Refusal(ctx, AccessTokenFromContext(ctx), comp, nil, usable, uri)
+	return s.policy.RefusalFor(ctx, ac, nil, usable, uri)
 }
 
 // resourceFor finds the component that serves uri to the caller: the
 // resource with exactly that URI, else the first template (in template
 // order) that matches it, skipping those whose own checks fail, so that a
 // component the caller may not see never shadows one it may. exists
-// reports whether any runtime component matches uri at all.
+// reports whether any runtime component matches uri at all. Call checks
+// do not take part: they decide the read once the component is found.
 func (s *Server) resourceFor(ctx context.Context, uri string) (rec *record, exists bool) {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
 	return reg.matchUsable(uri, func(rec *record) bool {
-		return skip || rec.Permits(ctx, AuthContext{Token: tok, Component: &rec.Component})
+		return skip || rec.Permits(ctx, AuthContext{Token: tok, Component: &rec.Component, Arguments: rec.templateArguments(uri)})
 	})
 }
 

@@ -56,6 +56,11 @@ const (
 // WithAuth are named by what they are (see authz.Rule).
 func WithRule(rule string, check AuthCheck) ComponentOption { return authz.WithRule(rule, check) }
 
+// WithCallRules names the component's call checks (WithCallChecks), in
+// order, in decisions: the terms as the annotation wrote them. Generated
+// code names them so.
+func WithCallRules(rules ...string) ComponentOption { return authz.WithCallRules(rules...) }
+
 // WithDecisionHook delivers every authorization decision of the server to
 // hooks, in the order given, on the request's goroutine. A hook that
 // panics is logged and changes nothing else. Without a hook,
@@ -120,37 +125,7 @@ func (s *Server) decided(ctx context.Context, start time.Time, comp *Component, 
 	})
 }
 
-// enterHidden decides, for the decision hooks, a tools/call or prompts/get
-// that no middleware applies to, which the tool or prompt filter would
-// otherwise decide: the verdict it installs tells the filter the outcome.
-// A name without a record is left to the filter (no check decides it).
-func (s *Server) enterHidden(ctx context.Context, kind Kind, name string) context.Context {
-	reg := s.reg.Load()
-	rec := reg.tools[name]
-	if kind == KindPrompt {
-		rec = reg.prompts[name]
-	}
-	if rec == nil || skipChecks(ctx) {
-		return ctx
-	}
-	start := time.Now()
-	ok, rule := s.policy.Evaluate(ctx, AccessTokenFromContext(ctx), &rec.Component, rec.Guard)
-	s.decided(ctx, start, &rec.Component, name, ok, rule)
-	return context.WithValue(ctx, verdictKey{}, &verdict{kind: kind, target: name, hidden: !ok})
-}
 
-// enterHiddenTool is enterHidden for a tools/call, which also answers a
-// hidden tool with parameters bound to headers as a missing one (see
-// enterHeaderBoundCall).
-func (s *Server) enterHiddenTool(ctx context.Context, name string) context.Context {
-	ctx = s.enterHidden(ctx, KindTool, name)
-	if d := verdictFrom(ctx); d != nil && d.kind == KindTool && d.target == name && d.hidden {
-		if rec := s.reg.Load().tools[name]; rec.headerBound && !(rec.ScopeOnly() && stepUpFrom(ctx)) {
-			return s.withStandIn(ctx, name)
-		}
-	}
-	return ctx
-}
 
 // resourceAudit is what the decision hooks need of finding the component
 // that serves a resources/read: when it began, and the first component
@@ -171,7 +146,7 @@ func (s *Server) findResource(ctx context.Context, uri string) (rec *record, exi
 	audit = &resourceAudit{start: time.Now()}
 	tok := AccessTokenFromContext(ctx)
 	rec, exists = s.reg.Load().matchUsable(uri, func(rec *record) bool {
-		ok, rule := rec.Guard.Evaluate(ctx, AuthContext{Token: tok, Component: &rec.Component})
+		ok, rule := rec.Guard.Evaluate(ctx, AuthContext{Token: tok, Component: &rec.Component, Arguments: rec.templateArguments(uri)})
 		if !ok && audit.denied == nil {
 			audit.denied, audit.rule = rec, rule
 		}
@@ -202,19 +177,175 @@ func (s *Server) auditedResourceRefusal(ctx context.Context, a *resourceAudit, u
 		s.decided(ctx, a.start, &a.denied.Component, uri, false, a.rule)
 		return msg
 	}
-	comp := &Component{Kind: KindResource, Name: uri, URI: uri}
+	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: &Component{Kind: KindResource, Name: uri, URI: uri}}
 	usable := rec != nil
 	if rec != nil {
-		comp = &rec.Component
+		ac.Component = &rec.Component
+		ac.Arguments = rec.templateArguments(uri)
 	} else if !exists {
 		// Added on MCP() directly: only middleware applies.
 		_, usable = s.mcp.ListResources()[uri]
 	}
-	msg, rule := s.policy.Decide(ctx, AccessTokenFromContext(ctx), comp, nil, usable, uri)
+	msg, rule := s.policy.DecideFor(ctx, ac, nil, usable, uri)
 	if usable {
-		s.decided(ctx, a.start, comp, uri, msg == "", rule)
+		s.decided(ctx, a.start, ac.Component, uri, msg == "", rule)
 	}
 	return msg
+}
+
+// enterAuditedRead is enterResourceRead with the decision reported: the
+// rule of the first matching component whose own checks denied, else the
+// middleware's, else the call checks' of the component found.
+func (s *Server) enterAuditedRead(ctx context.Context, a *resourceAudit, uri string, rec *record, exists bool) context.Context {
+	mw := s.policy.HasMiddleware()
+	var msg string
+	switch {
+	case rec == nil && a.denied != nil:
+		// The components' own checks hid every match.
+		s.decided(ctx, a.start, &a.denied.Component, uri, false, a.rule)
+		if !mw {
+			return ctx // nothing is installed: answered as an unknown URI
+		}
+		msg = s.resourceRefusal(ctx, uri, rec, exists) // runs no check: the not-found message
+	case rec == nil:
+		// No runtime component serves uri: one added on MCP() directly, or none.
+		if !mw {
+			return ctx
+		}
+		msg = s.auditedResourceRefusal(ctx, a, uri, rec, exists)
+	default:
+		ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: &rec.Component, Arguments: rec.templateArguments(uri)}
+		var rule Rule
+		if mw {
+			msg, rule = s.policy.DecideFor(ctx, ac, nil, true, uri)
+		}
+		if msg == "" {
+			var denied string
+			if denied, rule = rec.CallDecide(ctx, ac, uri); denied != "" {
+				// A read its call checks deny is answered as for a URI that
+				// nothing serves.
+				if !mw {
+					s.decided(ctx, a.start, &rec.Component, uri, false, rule)
+					return ctx
+				}
+				msg = s.policy.Refusal(ctx, ac.Token, &Component{Kind: KindResource, Name: uri, URI: uri}, nil, false, uri)
+			}
+		}
+		s.decided(ctx, a.start, &rec.Component, uri, msg == "", rule)
+	}
+	if msg != "" {
+		return context.WithValue(ctx, verdictKey{}, &verdict{kind: KindResource, target: uri, refusal: msg})
+	}
+	if rec == nil {
+		return ctx
+	}
+	return s.withRecordView(ctx, rec)
+}
+
+// auditedDecide is decide (the request entry of tools/call and
+// prompts/get) with the decision reported. The allowed decision of a
+// tools/call waits for the call to end (see pending), since call checks in
+// its handler may still deny it.
+func (s *Server) auditedDecide(ctx context.Context, ac AuthContext, rec *record, exists bool, label string) (refusal string, hidden bool) {
+	start := time.Now()
+	if !s.policy.HasMiddleware() {
+		if rec == nil {
+			return "", false // no check of the runtime applies: the filter lets it through
+		}
+		if ok, rule := rec.Guard.Evaluate(ctx, ac); !ok {
+			s.decided(ctx, start, ac.Component, label, false, rule)
+			return "", true
+		}
+	} else if msg, rule := s.policy.DecideFor(ctx, ac, rec.guard(), exists, label); msg != "" {
+		if exists {
+			s.decided(ctx, start, ac.Component, label, false, rule)
+		}
+		return msg, false
+	}
+	msg, rule := rec.guard().CallDecide(ctx, ac, label)
+	if p := pendingFrom(ctx); p != nil && msg == "" {
+		p.arm(ctx, start, ac.Component, label)
+		return "", false
+	}
+	s.decided(ctx, start, ac.Component, label, msg == "", rule)
+	return msg, false
+}
+
+type pendingKey struct{}
+
+// pending holds the allowed decision of a tools/call until the call ends:
+// a call check its handler runs (ToolCallCheck) may still deny it, and
+// then that denial is the request's one decision.
+type pending struct {
+	s     *Server
+	d     Decision
+	armed bool // an allowed decision waits
+	done  bool // the request's decision was reported
+	calls int  // call checks the handler ran
+}
+
+// withPending prepares ctx, the context of a tools/call, to hold its
+// allowed decision.
+func withPending(ctx context.Context, s *Server) context.Context {
+	return context.WithValue(ctx, pendingKey{}, &pending{s: s})
+}
+
+func pendingFrom(ctx context.Context) *pending {
+	p, _ := ctx.Value(pendingKey{}).(*pending)
+	return p
+}
+
+// arm keeps the allowed decision about target, which comp serves.
+func (p *pending) arm(ctx context.Context, start time.Time, comp *Component, target string) {
+	p.d = Decision{
+		Time: start, Duration: time.Since(start),
+		Method: string(mcp.MethodToolsCall),
+		Kind:   comp.Kind, Name: comp.Name, URI: comp.URI, Target: target,
+		Allowed: true,
+	}
+	p.armed = true
+}
+
+// callChecked is told by ToolCallCheck the outcome of a call check named
+// rule: a denial is reported as the request's decision.
+func (p *pending) callChecked(ctx context.Context, rule string, ok bool) {
+	at := p.calls
+	p.calls++
+	if ok || !p.armed || p.done {
+		return
+	}
+	p.done = true
+	d := p.d
+	d.Allowed = false
+	d.Duration = time.Since(d.Time)
+	d.Rule = Rule{Layer: LayerCall, Text: rule, Check: at}
+	p.s.report(ctx, &d)
+}
+
+// flush reports the allowed decision, if it still waits: the call ended
+// without a call check denying it.
+func (p *pending) flush(ctx context.Context) {
+	if !p.armed || p.done {
+		return
+	}
+	p.done = true
+	p.s.report(ctx, &p.d)
+}
+
+// installPendingFlush adds the mcp-go hooks that report a tools/call's
+// waiting allowed decision when the call ends, with a result or an error.
+func (s *Server) installPendingFlush() {
+	hooks := s.mcp.GetHooks()
+	hooks.AddOnSuccess(func(ctx context.Context, _ any, _ mcp.MCPMethod, _ any, _ any) {
+		if p := pendingFrom(ctx); p != nil {
+			p.flush(ctx)
+		}
+	})
+	hooks.AddOnError(func(ctx context.Context, _ any, _ mcp.MCPMethod, _ any, _ error) {
+		if p := pendingFrom(ctx); p != nil {
+			p.flush(ctx)
+		}
+	})
 }
 
 // guardPermits reports whether rec's own checks let the request use it

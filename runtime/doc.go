@@ -20,6 +20,13 @@
 // panics, denies; the failure is logged with log/slog and its text never
 // reaches a client.
 //
+// A request that targets one component (tools/call, prompts/get,
+// resources/read) shows its arguments to the checks in
+// AuthContext.Arguments; lists show none. Call checks (WithCallChecks, and
+// ToolCallCheck in handlers registered with AddToolCall) decide such a
+// request on its arguments after every other check has let it through, and
+// never hide a component from a list.
+//
 // # Adapting handlers
 //
 // mcp-go handlers take a request and return an MCP result; plain Go

@@ -126,12 +126,12 @@ func (s *Server) enterHeaderBoundCall(ctx context.Context, name string) context.
 	if s.policy.Listed(ctx, AccessTokenFromContext(ctx), &rec.Component, rec.Guard) {
 		return ctx
 	}
-	return s.withStandIn(ctx, name)
+	return s.withMissingTool(ctx, name)
 }
 
-// withStandIn routes a tools/call of name to a stand-in without header
-// bindings, which the tool filter refuses as missing.
-func (s *Server) withStandIn(ctx context.Context, name string) context.Context {
+// withMissingTool routes a tools/call of name to a stand-in without header
+// bindings, which the tool filter then refuses as missing.
+func (s *Server) withMissingTool(ctx context.Context, name string) context.Context {
 	standIn := server.ServerTool{
 		Tool: mcp.Tool{Name: name, InputSchema: mcp.ToolInputSchema{Type: "object"}},
 		Handler: func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {

@@ -188,7 +188,7 @@ func skipValue(raw []byte, i int) int {
 	return -1
 }
 
-// targetIn reads the name or URI a JSON-RPC message targets, for the
+// targetIn reads the name or URI, and the arguments, a JSON-RPC message targets, for the
 // methods that need it. A message that does not parse yields nothing, and
 // mcp-go reports the parse error itself.
 func targetIn(raw []byte) target {

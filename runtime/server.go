@@ -35,6 +35,11 @@ type Server struct {
 	mu  sync.Mutex               // serialises registration
 	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
 
+	// argsAtEntry is set once a registered component's decision may depend
+	// on a request's arguments (authz.Guard.NeedsArguments): from then on
+	// the request entry reads the arguments of targeted requests.
+	argsAtEntry atomic.Bool
+
 	maskErrors bool // WithMaskErrorDetails
 
 	transportMu sync.Mutex
@@ -129,6 +134,9 @@ func NewServer(name, version string, opts ...Option) *Server {
 	if s.requestHooks != nil {
 		s.installOutcomes()
 	}
+	if s.hooks != nil {
+		s.installPendingFlush()
+	}
 	return s
 }
 
@@ -140,7 +148,11 @@ func NewServer(name, version string, opts ...Option) *Server {
 func (s *Server) MCP() *server.MCPServer { return s.mcp }
 
 func (s *Server) newRecord(comp Component, opts []ComponentOption, site string) *record {
-	return &record{Guard: s.policy.Guard(comp, opts...), site: site}
+	rec := &record{Guard: s.policy.Guard(comp, opts...), site: site}
+	if rec.NeedsArguments() {
+		s.argsAtEntry.Store(true)
+	}
+	return rec
 }
 
 // AuthorizationMetaKey is the key of a tool's _meta under which the runtime

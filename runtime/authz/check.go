@@ -66,10 +66,18 @@ func (c *Component) label() string {
 }
 
 // AuthContext is what a check decides on: the caller's token (nil when the
-// request carries none) and the component being listed or accessed.
+// request carries none), the component being listed or accessed and, for a
+// request that targets one component, its arguments.
 type AuthContext struct {
 	Token     *AccessToken
 	Component *Component
+	// Arguments are the arguments of a request that targets the component:
+	// a tools/call's or a prompts/get's arguments as JSON decodes them
+	// into a map[string]any (numbers are float64), or the template
+	// variables of a resources/read (string values; a list variable's
+	// values joined with commas). It is nil when listing, and for a read of
+	// a resource that is not a template. Checks must not modify it.
+	Arguments map[string]any
 }
 
 // AuthCheck decides whether a request may see and use a component. It

@@ -267,10 +267,16 @@ func (p *Policy) Evaluate(ctx context.Context, tok *AccessToken, comp *Component
 // Decide is Refusal that also names the rule that denied (the zero Rule
 // when the request is allowed, or when the target does not exist).
 func (p *Policy) Decide(ctx context.Context, tok *AccessToken, comp *Component, g *Guard, exists bool, label string) (string, Rule) {
+	return p.DecideFor(ctx, AuthContext{Token: tok, Component: comp}, g, exists, label)
+}
+
+// DecideFor is RefusalFor that also names the rule that denied (the zero
+// Rule when the request is allowed, or when the target does not exist).
+func (p *Policy) DecideFor(ctx context.Context, ac AuthContext, g *Guard, exists bool, label string) (string, Rule) {
+	comp := ac.Component
 	if !exists {
 		return denialMessage(comp.Kind, label, reasonNotFound), Rule{}
 	}
-	ac := AuthContext{Token: tok, Component: comp}
 	if ok, rule := g.Evaluate(ctx, ac); !ok {
 		return denialMessage(comp.Kind, label, reasonNotFound), rule
 	}
@@ -326,4 +332,32 @@ func (d Decision) String() string {
 		fmt.Fprintf(&b, " (HTTP %d)", d.Status)
 	}
 	return b.String()
+}
+
+// WithCallRules names the component's call checks (WithCallChecks), in
+// order, in decisions: the terms as the annotation wrote them, such as
+// "check(ownsID)". Generated code names them so; an unnamed call check is
+// named as other checks are.
+func WithCallRules(rules ...string) ComponentOption {
+	return func(g *Guard) { g.callRules = append(g.callRules, rules...) }
+}
+
+// CallDecide is CallRefusal that also names the call check that denied,
+// in LayerCall (the zero Rule when every call check passes).
+func (g *Guard) CallDecide(ctx context.Context, ac AuthContext, label string) (string, Rule) {
+	if g == nil || len(g.calls) == 0 {
+		return "", Rule{}
+	}
+	ok, at, failed, authErr := runChain(ctx, ac, g.calls)
+	if ok {
+		return "", Rule{}
+	}
+	text := ""
+	if at < len(g.callRules) {
+		text = g.callRules[at]
+	}
+	if text == "" {
+		text = ruleText(g.calls[at], at)
+	}
+	return CallDenial(ac.Component.Kind, label, authErr), Rule{Layer: LayerCall, Text: text, Check: at, Failed: failed}
 }

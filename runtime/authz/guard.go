@@ -18,6 +18,10 @@ type Guard struct {
 
 	checks []AuthCheck // the component's own, in order
 	rules  []string    // the text of each check, as decisions name it
+	calls  []AuthCheck // its call checks (WithCallChecks), in order
+	// callRules name the call checks in decisions (WithCallRules); may be
+	// shorter than calls.
+	callRules []string
 
 	// required is every scope the component's checks and the middleware
 	// require of a token for this component; scopeOnly is true when they
@@ -178,7 +182,14 @@ const (
 // "insufficient permissions" instead, or the message of the
 // *AuthorizationError a middleware check returned.
 func (p *Policy) Refusal(ctx context.Context, tok *AccessToken, comp *Component, g *Guard, exists bool, label string) string {
-	msg, _ := p.Decide(ctx, tok, comp, g, exists, label)
+	return p.RefusalFor(ctx, AuthContext{Token: tok, Component: comp}, g, exists, label)
+}
+
+// RefusalFor is Refusal for the request ac describes, which may carry the
+// request's arguments (ac.Component is the target). It does not run g's
+// call checks: see Guard.CallRefusal.
+func (p *Policy) RefusalFor(ctx context.Context, ac AuthContext, g *Guard, exists bool, label string) string {
+	msg, _ := p.DecideFor(ctx, ac, g, exists, label)
 	return msg
 }
 

@@ -161,6 +161,44 @@ func Register(srv *runtime.Server) {
 		Description:    "Ping shares ping's wrapper name but for case.",
 		RawInputSchema: mcpauthjson.RawMessage(`{"type":"object","properties":{}}`),
 	}, mcpauthTool_Ping)
+	// transfer: calls.go:35
+	srv.AddToolCall(mcp.Tool{
+		Name:        "transfer",
+		Description: "Transfer moves an amount between accounts.",
+		RawInputSchema: mcpauthjson.RawMessage(`{
+			"type": "object",
+			"properties": {
+				"from": {
+					"type": "string"
+				},
+				"to": {
+					"type": "string"
+				},
+				"amount": {
+					"type": "integer"
+				}
+			},
+			"required": [
+				"from",
+				"to",
+				"amount"
+			]
+		}`),
+	}, mcpauthToolTransfer())
+	// brief: calls.go:52
+	srv.AddPrompt(mcp.NewPrompt(
+		"brief",
+		mcp.WithPromptDescription("Brief asks for a briefing."),
+		mcp.WithArgument("topic", mcp.RequiredArgument()),
+		mcp.WithArgument("audience"),
+	), mcpauthPromptBrief, runtime.WithCallChecks(mcpauthPromptBriefCalls()...))
+	// reply: calls.go:59
+	srv.AddPrompt(mcp.NewPrompt(
+		"reply",
+		mcp.WithPromptDescription("Reply asks for a reply in a tone."),
+		mcp.WithArgument("text", mcp.RequiredArgument()),
+		mcp.WithArgument("tone"),
+	), mcpauthPromptReply, runtime.WithCallChecks(mcpauthPromptReplyCalls()...))
 	// audit: elsewhere.go:6
 	srv.AddTool(mcp.Tool{
 		Name:           "audit",
@@ -300,6 +338,93 @@ func mcpauthToolPing(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToo
 // mcpauthTool_Ping serves the tool ping with Ping.
 func mcpauthTool_Ping(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	return runtime.TextResult(Ping())
+}
+
+// mcpauthToolTransfer returns the handler of the tool transfer: it serves it with Transfer
+// once the call checks pass. The checks are evaluated once, when Register runs.
+func mcpauthToolTransfer() runtime.ToolCallHandler {
+	check_ := fromSelf
+	var site runtime.CheckSite
+	defer site.Recover()
+	site = runtime.CheckSite{
+		Expr: "maxAmount(100)",
+		Pos:  "calls.go:35:39",
+	}
+	check2 := maxAmount(100)
+	check3 := check
+	return func(ctx context.Context, ac runtime.AuthContext, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		var args struct {
+			From   string `json:"from"`
+			To     string `json:"to"`
+			Amount int    `json:"amount"`
+		}
+		if res := runtime.BindArguments(req, &args, "from", "to", "amount"); res != nil {
+			return res, nil
+		}
+		if res := runtime.ToolCallCheck(ctx, ac, "check(fromSelf)", func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+			return check_(ctx, ac, args.Amount, args.From)
+		}); res != nil {
+			return res, nil
+		}
+		if res := runtime.ToolCallCheck(ctx, ac, "check(maxAmount(100))", func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+			return check2(ac, args.Amount), nil
+		}); res != nil {
+			return res, nil
+		}
+		if res := runtime.ToolCallCheck(ctx, ac, "check(check)", func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+			return check3(ac, args.To), nil
+		}); res != nil {
+			return res, nil
+		}
+		return runtime.TextResult(Transfer(ctx, args.From, args.To, args.Amount))
+	}
+}
+
+// mcpauthPromptBrief serves the prompt brief with Brief.
+func mcpauthPromptBrief(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+	var in BriefInput
+	if err := runtime.BindPromptArguments(req, &in, "topic"); err != nil {
+		return nil, err
+	}
+	return runtime.PromptText(Brief(&in))
+}
+
+// mcpauthPromptBriefCalls returns the call checks of the prompt brief, bound to its prompt arguments.
+// The checks are evaluated once, when Register runs.
+func mcpauthPromptBriefCalls() []runtime.AuthCheck {
+	check := briefAllowed
+	return []runtime.AuthCheck{
+		func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+			var in BriefInput
+			if err := runtime.ArgumentsInto(ac, &in); err != nil {
+				return false, err
+			}
+			return check(ac, in), nil
+		},
+	}
+}
+
+// mcpauthPromptReply serves the prompt reply with Reply.
+func mcpauthPromptReply(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+	var args struct {
+		Text string  `json:"text"`
+		Tone *string `json:"tone"`
+	}
+	if err := runtime.BindPromptArguments(req, &args, "text"); err != nil {
+		return nil, err
+	}
+	return runtime.PromptText(Reply(args.Text, args.Tone))
+}
+
+// mcpauthPromptReplyCalls returns the call checks of the prompt reply, bound to its prompt arguments.
+// The checks are evaluated once, when Register runs.
+func mcpauthPromptReplyCalls() []runtime.AuthCheck {
+	check := toneAllowed
+	return []runtime.AuthCheck{
+		func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+			return check(ac, runtime.OptionalStringArgument(ac, "tone")), nil
+		},
+	}
 }
 
 // mcpauthToolAudit serves the tool audit with Audit.

@@ -1,0 +1,74 @@
+package authz_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
+)
+
+// TestCallChecks: call checks never decide a list, run in order on the
+// request's arguments, and their denials carry the documented messages.
+func TestCallChecks(t *testing.T) {
+	ctx := context.Background()
+	var order []string
+	owns := func(ac authz.AuthContext) (bool, error) {
+		order = append(order, "owns")
+		return ac.Arguments["id"] == ac.Token.ClientID+"-note", nil
+	}
+	unlocked := func(ac authz.AuthContext) (bool, error) {
+		order = append(order, "unlocked")
+		if ac.Arguments["id"] == "locked" {
+			return false, &authz.AuthorizationError{Message: "note locked"}
+		}
+		return true, nil
+	}
+	p := authz.NewPolicy()
+	g := p.Guard(authz.Component{Kind: authz.KindTool, Name: "delete_note"}, authz.WithScopes("notes"),
+		authz.WithCallChecks(authz.Check(unlocked), authz.Check(owns)))
+	tok := &authz.AccessToken{ClientID: "alice", Scopes: []string{"notes"}}
+
+	if !p.Listed(ctx, tok, &g.Component, g) || len(order) != 0 {
+		t.Errorf("listing: listed %v, call checks ran %v", p.Listed(ctx, tok, &g.Component, g), order)
+	}
+	if !g.HasCallChecks() || !g.NeedsArguments() || !g.ScopeOnly() {
+		t.Errorf("HasCallChecks %v, NeedsArguments %v, ScopeOnly %v; want true, true, true (call checks never decide step-up)",
+			g.HasCallChecks(), g.NeedsArguments(), g.ScopeOnly())
+	}
+	call := func(id string) string {
+		order = nil
+		ac := authz.AuthContext{Token: tok, Component: &g.Component, Arguments: map[string]any{"id": id}}
+		return g.CallRefusal(ctx, ac, "delete_note")
+	}
+	if got := call("alice-note"); got != "" || len(order) != 2 || order[0] != "unlocked" {
+		t.Errorf("own note: %q, ran %v", got, order)
+	}
+	if got := call("bob-note"); got != "Authorization failed for tool 'delete_note': insufficient permissions" {
+		t.Errorf("another's note: %q", got)
+	}
+	if got := call("locked"); got != "note locked" || len(order) != 1 {
+		t.Errorf("locked note: %q, ran %v (the chain stops at the AuthorizationError)", got, order)
+	}
+	if got := authz.CallDenial(authz.KindResourceTemplate, "notes://1", nil); got != "Authorization failed for resource 'notes://1': insufficient permissions" {
+		t.Errorf("template denial: %q", got)
+	}
+
+	// RunCallCheck: errors and panics deny, only AuthorizationError speaks.
+	ac := authz.AuthContext{Token: tok, Component: &g.Component}
+	for name, check := range map[string]func(context.Context, authz.AuthContext) (bool, error){
+		"error": func(context.Context, authz.AuthContext) (bool, error) { return true, errors.New("db down") },
+		"panic": func(context.Context, authz.AuthContext) (bool, error) { panic("boom") },
+		"false": func(context.Context, authz.AuthContext) (bool, error) { return false, nil },
+	} {
+		if ok, authErr := authz.RunCallCheck(ctx, ac, "check("+name+")", check); ok || authErr != nil {
+			t.Errorf("%s: ok %v, %v", name, ok, authErr)
+		}
+	}
+	ok, authErr := authz.RunCallCheck(ctx, ac, "check(msg)", func(context.Context, authz.AuthContext) (bool, error) {
+		return false, &authz.AuthorizationError{Message: "no"}
+	})
+	if ok || authErr == nil || authErr.Message != "no" {
+		t.Errorf("AuthorizationError: ok %v, %v", ok, authErr)
+	}
+}
