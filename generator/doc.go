@@ -143,7 +143,9 @@
 // and a handler that runs them with runtime.ToolCallCheck on the decoded
 // arguments, before calling the function; a prompt's or template's call
 // checks are bound to runtime.StringArgument (or ArgumentsInto for an input
-// struct) and registered with runtime.WithCallChecks. The expressions are
+// struct) and registered with runtime.WithCallChecks, named as written with
+// runtime.WithCallRules (ToolCallCheck is given the name too), so that
+// decisions name the call check that denied. The expressions are
 // evaluated once, when Register runs.
 //
 // EXPR is type-checked in the scope of the annotated file (its imports

@@ -125,8 +125,6 @@ func (s *Server) decided(ctx context.Context, start time.Time, comp *Component, 
 	})
 }
 
-
-
 // resourceAudit is what the decision hooks need of finding the component
 // that serves a resources/read: when it began, and the first component
 // matching the URI whose own checks denied, with the rule.

@@ -191,14 +191,14 @@ func Register(srv *runtime.Server) {
 		mcp.WithPromptDescription("Brief asks for a briefing."),
 		mcp.WithArgument("topic", mcp.RequiredArgument()),
 		mcp.WithArgument("audience"),
-	), mcpauthPromptBrief, runtime.WithCallChecks(mcpauthPromptBriefCalls()...))
+	), mcpauthPromptBrief, runtime.WithCallChecks(mcpauthPromptBriefCalls()...), runtime.WithCallRules("check(briefAllowed)"))
 	// reply: calls.go:59
 	srv.AddPrompt(mcp.NewPrompt(
 		"reply",
 		mcp.WithPromptDescription("Reply asks for a reply in a tone."),
 		mcp.WithArgument("text", mcp.RequiredArgument()),
 		mcp.WithArgument("tone"),
-	), mcpauthPromptReply, runtime.WithCallChecks(mcpauthPromptReplyCalls()...))
+	), mcpauthPromptReply, runtime.WithCallChecks(mcpauthPromptReplyCalls()...), runtime.WithCallRules("check(toneAllowed)"))
 	// audit: elsewhere.go:6
 	srv.AddTool(mcp.Tool{
 		Name:           "audit",
