@@ -63,6 +63,9 @@ func decisionServer(rec *recorder, mw bool) *runtime.Server {
 	failing := func(runtime.AuthContext) (bool, error) { return false, errors.New("policy store down") }
 	tool, h = textTool("failing_tool")
 	srv.AddTool(tool, h, runtime.WithRule("check(store.Allows)", runtime.Check(failing)))
+	isMine := func(ac runtime.AuthContext) bool { return ac.Arguments["owner"] == runtime.Subject(ac.Token) }
+	tool, h = textTool("call_checked_tool")
+	srv.AddTool(tool, h, runtime.WithScopes("read"), runtime.WithCallChecks(runtime.Check(isMine)), runtime.WithCallRules("check(isMine)"))
 	return srv
 }
 
@@ -98,6 +101,10 @@ func TestDecisionPerRequest(t *testing.T) {
 			runtime.Decision{Method: "tools/call", Kind: runtime.KindTool, Name: "read_tool", Target: "read_tool", Rule: component("scopes(read)", 0)}},
 		{"component prompt", false, writer, request{"prompts/get", "admin_prompt"},
 			runtime.Decision{Method: "prompts/get", Kind: runtime.KindPrompt, Name: "admin_prompt", Target: "admin_prompt", Rule: component("scopes(admin)", 0)}},
+		{"call check", false, reader, request{"tools/call", "call_checked_tool"},
+			runtime.Decision{Method: "tools/call", Kind: runtime.KindTool, Name: "call_checked_tool", Target: "call_checked_tool", Rule: runtime.Rule{Layer: runtime.LayerCall, Text: "check(isMine)"}}},
+		{"call check under middleware", true, writer, request{"tools/call", "call_checked_tool"},
+			runtime.Decision{Method: "tools/call", Kind: runtime.KindTool, Name: "call_checked_tool", Target: "call_checked_tool", Rule: runtime.Rule{Layer: runtime.LayerCall, Text: "check(isMine)"}}},
 		{"component resource", false, nil, request{"resources/read", "secret://data"},
 			runtime.Decision{Method: "resources/read", Kind: runtime.KindResource, Name: "secret://data", URI: "secret://data", Target: "secret://data", Rule: component("scopes(read)", 0)}},
 		{"component template", false, nil, request{"resources/read", "users://7/profile"},
@@ -125,9 +132,9 @@ func TestDecisionPerRequest(t *testing.T) {
 		{"subscription under middleware", true, writer, request{"resources/subscribe", "admin://config"},
 			runtime.Decision{Method: "resources/subscribe", Kind: runtime.KindResource, Name: "admin://config", URI: "admin://config", Target: "admin://config", Rule: component("scopes(admin)", 0)}},
 		{"tools/list", false, reader, request{"tools/list", ""},
-			runtime.Decision{Method: "tools/list", Kind: runtime.KindTool, Allowed: true, Visible: 5, Hidden: 4}},
+			runtime.Decision{Method: "tools/list", Kind: runtime.KindTool, Allowed: true, Visible: 6, Hidden: 4}},
 		{"tools/list under middleware", true, writer, request{"tools/list", ""},
-			runtime.Decision{Method: "tools/list", Kind: runtime.KindTool, Allowed: true, Visible: 4, Hidden: 5}},
+			runtime.Decision{Method: "tools/list", Kind: runtime.KindTool, Allowed: true, Visible: 5, Hidden: 5}},
 		{"prompts/list", false, reader, request{"prompts/list", ""},
 			runtime.Decision{Method: "prompts/list", Kind: runtime.KindPrompt, Allowed: true, Visible: 1, Hidden: 1}},
 		{"resources/list", false, nil, request{"resources/list", ""},
