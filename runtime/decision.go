@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -268,6 +269,10 @@ func (s *Server) auditedDecide(ctx context.Context, ac AuthContext, rec *record,
 	s.decided(ctx, start, ac.Component, label, msg == "", rule)
 	return msg, false
 }
+
+// hookedServers counts the servers built with decision hooks: while there
+// are none, ToolCallCheck does not look for a pending decision.
+var hookedServers atomic.Int32
 
 type pendingKey struct{}
 

@@ -136,6 +136,7 @@ func NewServer(name, version string, opts ...Option) *Server {
 	}
 	if s.hooks != nil {
 		s.installPendingFlush()
+		hookedServers.Add(1)
 	}
 	return s
 }
