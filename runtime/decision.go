@@ -15,11 +15,14 @@ import (
 
 // Decisions: see authz.Decision. The runtime reports one decision per
 // request that targets a registered component (tools/call, prompts/get,
-// resources/read), one per list (tools/list, prompts/list,
-// resources/list, resources/templates/list) with the counts of what it
-// showed and hid, and one per HTTP request refused for its bearer token
-// (401, 403) or answered with a scope challenge (WithStepUp). Requests
-// that no check decides report nothing: stdio (which runs no check), and
+// resources/read, and completion/complete and resources/subscribe or
+// unsubscribe, which reach one sideways), decided by the component's
+// checks, the middleware or a call check; one per list (tools/list,
+// prompts/list, resources/list, resources/templates/list) with the counts
+// of what it showed and hid; and one per HTTP request refused for its
+// bearer token (401, 403, 503), answered with a scope challenge
+// (WithStepUp) or naming another principal's session (404). Requests that
+// no check decides report nothing: stdio (which runs no check), and
 // targets the server does not have, unless middleware decides them.
 
 type (
