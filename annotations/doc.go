@@ -53,6 +53,7 @@
 //	schemaline = "//mcp:schema" blank convention { blank schemaopt } [ blank comment ] [ blank ] .
 //	convention = "invopop" | "gosdk" .
 //	schemaopt  = "required=" ( "shape" | "json" | "tags" ) | "additionalProperties=" ( "false" | "true" ) .
+//	policiesline = "//mcp:policies" blank file [ blank file ] [ blank comment ] [ blank ] .
 //
 // Keys and flags are lower case; terms may come in any order but each at
 // most once. A trailing comment starts with "//" where a term could start:
@@ -126,6 +127,12 @@
 // generator rejects other scopes, suggesting the closest with [Suggest].
 // //mcp:tags does the same for tags, which follow the rules of scopes: a
 // tag has no blanks, so tags="admin write" is an error.
+//
+// //mcp:policies names one Cedar policy file, a clean slash-separated path
+// relative to the package directory ending in .cedar, and optionally a
+// Cedar schema file (.cedarschema) declaring the server's own entity
+// types; the generator validates the policies against the package's
+// components (see runtime/cedarauth).
 //
 // Values are quoted with straight double quotes or backquotes, as Go
 // string literals; a value that starts with a single or typographic quote

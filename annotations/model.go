@@ -31,7 +31,8 @@ func (k Kind) String() string {
 
 // Line is the result of parsing one directive line: a *Directive for
 // //mcp:tool, //mcp:resource and //mcp:prompt, a *Scopes for //mcp:scopes,
-// a *Tags for //mcp:tags or a *Schema for //mcp:schema.
+// a *Tags for //mcp:tags, a *Schema for //mcp:schema or a *Policies for
+// //mcp:policies.
 // Callers tell them apart with a type switch.
 type Line interface {
 	// String returns the line in canonical form; parsing it gives back

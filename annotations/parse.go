@@ -10,7 +10,7 @@ import (
 const prefix = "//mcp:"
 
 var (
-	kindWords = []string{"prompt", "resource", "schema", "scopes", "tags", "tool"}
+	kindWords = []string{"policies", "prompt", "resource", "schema", "scopes", "tags", "tool"}
 	keyWords  = []string{"auth", "description", "mime", "name", "tags", "title", "uri"}
 	flagWords = []string{"destructive", "idempotent", "openworld", "readonly"}
 	termWords = []string{"scopes", "check", "public"}
@@ -51,6 +51,8 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 		s := &Scopes{Pos: p.at(0)}
 		s.Words = p.vocabulary("scope", checkScope, end)
 		l = s
+	case "policies":
+		l = p.policies(end)
 	case "tags":
 		t := &Tags{Pos: p.at(0)}
 		t.Words = p.vocabulary("tag", checkTag, end)
@@ -58,7 +60,7 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 	case "schema":
 		l = p.schema(end)
 	case "":
-		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags or schema)")
+		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags, schema or policies)")
 	default:
 		p.unknown(i, "directive kind", kind, kindWords)
 	}

@@ -171,6 +171,20 @@
 // vocabulary. Without one, any scope goes. Tags and //mcp:tags lines, and
 // the tag passed to runtime.RestrictTag, follow the same rules.
 //
+// A package's //mcp:policies FILE.cedar lines name Cedar policy files,
+// which are validated against the Cedar schema of its components
+// (CedarSchema; the entity model is runtime/cedarauth's) and of the schema
+// files of its own entity types the lines name (a file may declare entity
+// types other than those derived, not actions; the principal may be a
+// member of any of them): cedar-go's
+// validator in strict mode, after checks that every tool, prompt, resource
+// and action a policy names, and every tag it tests with
+// resource.tags.contains (or containsAll, containsAny), exists. Each
+// mistake is an error at its position in the policy file; one the
+// validator reports without saying where (a type mismatch) is at the start
+// of its policy. Policies are checked only when the package's annotations
+// have no mistakes.
+//
 // With Config.RequireAuth (mcpauthgen -require-auth), a component without
 // auth= is an error at its directive; auth=public passes, since it says
 // that the component needs no check.

@@ -47,6 +47,9 @@ type Config struct {
 	// reverse processes each package's files in reverse order, for the
 	// determinism tests.
 	reverse bool
+	// skipPolicies leaves the //mcp:policies files unchecked (CedarSchema
+	// prints the schema to fix them by).
+	skipPolicies bool
 }
 
 // File is the outcome for one package: the generated file's content, or,
@@ -132,7 +135,8 @@ func Generate(cfg Config, patterns ...string) ([]File, error) {
 // analyzed is a loaded package with the model of its generated file.
 type analyzed struct {
 	Pkg  *packages.Package
-	File *pkgFile // nil when the package has no components
+	File *pkgFile     // nil when the package has no components
+	Dirs []*directive // the package's //mcp: lines
 }
 
 // analyzeAll completes cfg's defaults, loads the packages matching
@@ -180,12 +184,21 @@ func analyzeAll(cfg *Config, patterns []string) ([]analyzed, ErrorList, error) {
 	}
 	for i, pkg := range pkgs {
 		e.fset = pkg.Fset
+		n := len(e.list)
 		pf, invalid := analyze(*cfg, pkg, found[i], vocabs[moduleOf(pkg)], e)
 		if invalid {
 			loadErrs = append(loadErrs, typeErrors(pkg)...)
 			continue
 		}
-		out = append(out, analyzed{Pkg: pkg, File: pf})
+		if !cfg.skipPolicies && len(e.list) == n {
+			// Policies are checked against components without mistakes.
+			var comps []*component
+			if pf != nil {
+				comps = pf.Components
+			}
+			checkPolicies(pkg.Dir, pkg.PkgPath, comps, found[i], vocabs[moduleOf(pkg)], e)
+		}
+		out = append(out, analyzed{Pkg: pkg, File: pf, Dirs: found[i]})
 	}
 	if len(loadErrs) > 0 {
 		return nil, nil, &LoadError{Errs: loadErrs}

@@ -40,6 +40,11 @@ var (
 		// Malformed schema tags, invopop and go-sdk conventions.
 		{"schematags", Config{}, 18},
 		{"schemasdk", Config{}, 2},
+		// Cedar policy files with one class of mistake each, and one
+		// without (//mcp:policies).
+		{"cedar", Config{}, 15},
+		// Schema files of the server's own entity types that are wrong.
+		{"cedarown", Config{}, 4},
 	}
 )
 

@@ -22,7 +22,8 @@ func TestDependencies(t *testing.T) {
 	}{
 		{"github.com/mcpauthgen/mcpauthgen/runtime/authz", []string{"github.com/mark3labs/"}},
 		{"github.com/mcpauthgen/mcpauthgen/runtime/jwtauth", []string{"github.com/mark3labs/"}},
-		{"github.com/mcpauthgen/mcpauthgen/examples/scoped", []string{"github.com/go-jose/", "github.com/mark3labs/mcp-go/client", "go.opentelemetry.io/"}},
+		{"github.com/mcpauthgen/mcpauthgen/runtime/cedarauth", []string{"github.com/mark3labs/"}},
+		{"github.com/mcpauthgen/mcpauthgen/examples/scoped", []string{"github.com/go-jose/", "github.com/mark3labs/mcp-go/client", "github.com/cedar-policy/", "go.opentelemetry.io/"}},
 		{"github.com/mcpauthgen/mcpauthgen/runtime/otelmcp", []string{"go.opentelemetry.io/otel/sdk"}},
 	} {
 		pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedImports | packages.NeedDeps}, tc.pkg)

@@ -5,6 +5,7 @@
 //
 //	mcpauthgen [flags] [packages]
 //	mcpauthgen -report [-json] [-scopes list] [packages]
+//	mcpauthgen -cedar-schema [packages]
 //
 // It loads the packages (default ".") and writes, in each one that has
 // annotated functions, a file mcpauth_gen.go declaring
@@ -46,6 +47,11 @@
 //		standard output: per package, every component with its kind, name,
 //		URI, tags, required scopes, checks, public flag and source position
 //		(relative to the module root), as Markdown tables
+//	-cedar-schema
+//		write nothing; print the Cedar schema of the packages' components
+//		(entity types, one action per component, each action's context
+//		typed from the component's arguments), against which
+//		//mcp:policies files are validated; see runtime/cedarauth
 //	-json
 //		with -report: print the matrix as JSON (see generator.AuthReport)
 //	-scopes list
@@ -61,6 +67,15 @@
 // A package's //mcp:schema line chooses the struct tag conventions of its
 // input schemas (invopop or gosdk); malformed schema tags are errors at the
 // tag.
+//
+// A package may name Cedar policy files, relative to its directory, with
+//
+//	//mcp:policies FILE.cedar
+//
+// Generation (and so -check) then validates them against the package's
+// Cedar schema: an unknown tool, prompt, resource, action or tag, an
+// unknown context attribute or a type mismatch is reported as
+// FILE.cedar:line:col: message, exit status 1, and nothing is written.
 //
 // The report cannot see middleware (runtime.WithMiddleware), which is
 // configured at run time: it may deny more than the report shows. -report
@@ -106,6 +121,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	requireAuth := fs.Bool("require-auth", false, "fail for any component without auth= (auth=public states that none is needed)")
 	report := fs.Bool("report", false, "write nothing; print the authorization matrix (Markdown) on standard output")
 	asJSON := fs.Bool("json", false, "with -report: print JSON instead of Markdown")
+	cedarSchema := fs.Bool("cedar-schema", false, "write nothing; print the Cedar schema of the packages' components on standard output")
 	var token []string
 	tokenSet := false
 	fs.Func("scopes", "with -report: say what a token with exactly these comma-separated `scopes` can see (-scopes= for none)", func(v string) error {
@@ -133,6 +149,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return usageError(fs, "-json and -scopes need -report")
 	case *report && *check:
 		return usageError(fs, "-report and -check cannot be used together")
+	case *cedarSchema && (*report || *check):
+		return usageError(fs, "-cedar-schema cannot be used with -report or -check")
 	}
 	cfg := generator.Config{Output: *output, Register: *register, RequireAuth: *requireAuth}
 
@@ -155,6 +173,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "mcpauthgen: %v\n", err)
 		return exitFailure
+	}
+
+	if *cedarSchema {
+		out, err := generator.CedarSchema(cfg, fs.Args()...)
+		if err != nil {
+			return failed(err)
+		}
+		if _, err := stdout.Write(out); err != nil {
+			fmt.Fprintf(stderr, "mcpauthgen: %v\n", err)
+			return exitFailure
+		}
+		return exitOK
 	}
 
 	if *report {

@@ -201,6 +201,7 @@ func TestUsageAndLoadErrors(t *testing.T) {
 		{"scopes without report", []string{"-scopes", "read", good}, 2, "-json and -scopes need -report"},
 		{"report and check", []string{"-report", "-check", good}, 2, "-report and -check cannot be used together"},
 		{"report of no package", []string{"-report", "../../testdata/..."}, 2, "no packages match ../../testdata/..."},
+		{"cedar schema and check", []string{"-cedar-schema", "-check", good}, 2, "-cedar-schema cannot be used with -report or -check"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCLI(t, tc.args...)

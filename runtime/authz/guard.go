@@ -158,9 +158,17 @@ func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
 
 // Listed reports whether a list shows comp to a request carrying tok: the
 // component's own checks (g's; nil for a component registered without
-// any) and every middleware check pass.
+// any) and every middleware check pass. The middleware checks see a
+// context for which Listing reports true.
 func (p *Policy) Listed(ctx context.Context, tok *AccessToken, comp *Component, g *Guard) bool {
-	ok, _ := p.Evaluate(ctx, tok, comp, g)
+	ac := AuthContext{Token: tok, Component: comp}
+	if !g.Permits(ctx, ac) {
+		return false
+	}
+	if len(p.middleware) == 0 {
+		return true
+	}
+	ok, _, _ := p.decideMiddleware(context.WithValue(ctx, listingKey{}, true), ac)
 	return ok
 }
 
