@@ -121,6 +121,7 @@ func (s *Server) decided(ctx context.Context, start time.Time, comp *Component, 
 	if method == "" {
 		method = targetMethod(comp.Kind)
 	}
+	rule.Policies = notedPolicies(ctx, allowed, rule)
 	s.report(ctx, &Decision{
 		Time: start, Duration: time.Since(start),
 		Method: method,
@@ -308,6 +309,7 @@ func (p *pending) arm(ctx context.Context, start time.Time, comp *Component, tar
 		Method: string(mcp.MethodToolsCall),
 		Kind:   comp.Kind, Name: comp.Name, URI: comp.URI, Target: target,
 		Allowed: true,
+		Rule:    Rule{Policies: notedPolicies(ctx, true, Rule{})},
 	}
 	p.armed = true
 }
@@ -387,7 +389,19 @@ type methodKey struct{}
 // withMethod records the request's method for the decision hooks (set by
 // the request entry only when there are hooks).
 func withMethod(ctx context.Context, method string) context.Context {
+	ctx, _ = authz.WithPolicyNotes(ctx)
 	return context.WithValue(ctx, methodKey{}, method)
+}
+
+// notedPolicies returns the policy ids checks noted for the decision just
+// made, when they belong to its rule: a middleware's denial (a policy
+// engine is middleware), or an allowed request.
+func notedPolicies(ctx context.Context, allowed bool, rule Rule) []string {
+	ids := authz.PolicyNotesFrom(ctx).Take()
+	if allowed || rule.Layer == LayerMiddleware || rule.Layer == LayerPolicy {
+		return ids
+	}
+	return nil
 }
 
 func methodFrom(ctx context.Context) string {
@@ -413,6 +427,7 @@ func (s *Server) listing(ctx context.Context, kind Kind) bool {
 
 // listDecided reports the decision of a list of kind, begun at start.
 func (s *Server) listDecided(ctx context.Context, start time.Time, method mcp.MCPMethod, kind Kind, visible, hidden int) {
+	authz.PolicyNotesFrom(ctx).Take() // a list asks about every item: no one item's policies name it
 	s.report(ctx, &Decision{
 		Time: start, Duration: time.Since(start),
 		Method: string(method), Kind: kind,

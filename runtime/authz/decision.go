@@ -112,7 +112,10 @@ type Rule struct {
 	// Check is the index of the check in its chain, from 0: the
 	// component's own checks, or the middleware's.
 	Check int
-	// Policies are the ids of the policies that decided (LayerPolicy).
+	// Policies are the ids of the policies that decided, when the rule is
+	// a policy engine's (package cedarauth notes them, PolicyNotes): the
+	// forbid policies that denied; for an allowed request, whose Rule is
+	// otherwise zero, the policies that permitted it.
 	Policies []string
 	// Failed is set when the check returned an error (other than an
 	// *AuthorizationError) or panicked: it denied, and the failure was
@@ -136,7 +139,7 @@ func (r Rule) String() string {
 		b.WriteString(r.Text)
 	}
 	if len(r.Policies) > 0 {
-		b.WriteString(" ")
+		b.WriteString(" policies=")
 		b.WriteString(strings.Join(r.Policies, ","))
 	}
 	if r.Failed {
@@ -322,6 +325,9 @@ func (d Decision) String() string {
 	}
 	if d.Allowed {
 		b.WriteString(": allowed")
+		if len(d.Rule.Policies) > 0 {
+			b.WriteString(" by policies=" + strings.Join(d.Rule.Policies, ","))
+		}
 	} else {
 		b.WriteString(": denied by " + d.Rule.String())
 	}
@@ -360,4 +366,46 @@ func (g *Guard) CallDecide(ctx context.Context, ac AuthContext, label string) (s
 		text = ruleText(g.calls[at], at)
 	}
 	return CallDenial(ac.Component.Kind, label, authErr), Rule{Layer: LayerCall, Text: text, Check: at, Failed: failed}
+}
+
+// PolicyNotes collects, for the decision being made, the ids of the
+// policies a check decided by (package cedarauth notes them), so that the
+// decision names them (Rule.Policies). A server collects them only when
+// it reports decisions; otherwise PolicyNotesFrom returns nil and a check
+// need not build the ids.
+type PolicyNotes struct {
+	ids []string
+}
+
+type policyNotesKey struct{}
+
+// WithPolicyNotes returns a copy of ctx in which checks can note policy
+// ids, and the notes.
+func WithPolicyNotes(ctx context.Context) (context.Context, *PolicyNotes) {
+	n := &PolicyNotes{}
+	return context.WithValue(ctx, policyNotesKey{}, n), n
+}
+
+// PolicyNotesFrom returns the notes of ctx; nil when nobody collects them.
+func PolicyNotesFrom(ctx context.Context) *PolicyNotes {
+	n, _ := ctx.Value(policyNotesKey{}).(*PolicyNotes)
+	return n
+}
+
+// Note records the ids of the policies that decided a check, replacing
+// what an earlier check noted: the decision names the last check's.
+func (n *PolicyNotes) Note(ids ...string) {
+	if n != nil {
+		n.ids = slices.Clone(ids)
+	}
+}
+
+// Take returns the ids noted since the last Take, and forgets them.
+func (n *PolicyNotes) Take() []string {
+	if n == nil {
+		return nil
+	}
+	ids := n.ids
+	n.ids = nil
+	return ids
 }

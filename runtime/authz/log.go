@@ -109,12 +109,12 @@ func LogDecisions(l *slog.Logger) DecisionHook {
 			if d.Rule.Layer == LayerComponent || d.Rule.Layer == LayerMiddleware || d.Rule.Layer == LayerCall {
 				r.AddAttrs(slog.Int(AttrCheck, d.Rule.Check))
 			}
-			if len(d.Rule.Policies) > 0 {
-				r.AddAttrs(slog.Any(AttrPolicies, d.Rule.Policies))
-			}
 			if d.Rule.Failed {
 				r.AddAttrs(slog.Bool(AttrFailed, true))
 			}
+		}
+		if len(d.Rule.Policies) > 0 {
+			r.AddAttrs(slog.Any(AttrPolicies, d.Rule.Policies))
 		}
 		r.AddAttrs(slog.Duration(AttrDuration, d.Duration))
 		_ = h.Handle(ctx, r)

@@ -302,12 +302,12 @@ func decisionAttrs(d runtime.Decision, list bool) []attribute.KeyValue {
 		if r.Layer == authz.LayerComponent || r.Layer == authz.LayerMiddleware || r.Layer == authz.LayerCall {
 			attrs = append(attrs, attribute.Int(authz.AttrCheck, r.Check))
 		}
-		if len(r.Policies) > 0 {
-			attrs = append(attrs, attribute.StringSlice(authz.AttrPolicies, r.Policies))
-		}
 		if r.Failed {
 			attrs = append(attrs, attribute.Bool(authz.AttrFailed, true))
 		}
+	}
+	if len(d.Rule.Policies) > 0 {
+		attrs = append(attrs, attribute.StringSlice(authz.AttrPolicies, d.Rule.Policies))
 	}
 	attrs = append(attrs, attribute.Float64(authz.AttrDuration, d.Duration.Seconds()))
 	return attrs
