@@ -26,9 +26,11 @@
 //	//mcp:prompt title="Admin help" auth=check(minLevel(5))
 //	func AdminPrompt(ctx context.Context, topic string) (string, error)
 //
-// and, in any file of a package, the scope vocabulary:
+// and, in any file of a package, the scope, role and tag vocabularies:
 //
 //	//mcp:scopes read write admin
+//	//mcp:roles admin editor
+//	//mcp:tags admin destructive
 //
 // # Grammar
 //
@@ -45,10 +47,12 @@
 //	comment    = "//" { byte } .
 //
 //	auth       = "public" | authterm { "," authterm } .
-//	authterm   = "scopes(" scope { "," scope } ")" | "check(" Expression ")" .
+//	authterm   = "scopes(" scope { "," scope } ")" | "roles(" role { "," role } ")" |
+//	             "check(" Expression ")" | "any(" authterm "," authterm { "," authterm } ")" .
 //	tags       = tag { "," tag } .
 //
 //	scopesline = "//mcp:scopes" blank scope { blank scope } [ blank comment ] [ blank ] .
+//	rolesline  = "//mcp:roles" blank role { blank role } [ blank comment ] [ blank ] .
 //	tagsline   = "//mcp:tags" blank tag { blank tag } [ blank comment ] [ blank ] .
 //	schemaline = "//mcp:schema" blank convention { blank schemaopt } [ blank comment ] [ blank ] .
 //	convention = "invopop" | "gosdk" .
@@ -105,18 +109,25 @@
 // order written:
 //
 //	scopes(a,b,...)  the token holds every scope named; at least one scope
+//	roles(a,b,...)   the token grants every role named (read from its
+//	                 claims by the server); at least one role
 //	check(EXPR)      a Go expression naming an auth check, kept verbatim
+//	any(t1,t2,...)   one of the terms passes, tried in order; at least two
+//	                 terms, each scopes, roles, check or any, never public
 //	public           no checks, stated on purpose; alone only
 //
 // A scope is an RFC 6749 scope-token that auth= can hold: one or more
 // printable ASCII characters other than space, quotes (double, single and
-// back), backslash, parentheses and comma. EXPR must be a single Go
+// back), backslash, parentheses, comma and '|' (which reads as OR: the
+// error for scopes(read|write) shows any(scopes(read),scopes(write))). A
+// role follows the same rules. EXPR must be a single Go
 // expression without comments; commas and parentheses inside its own
 // brackets belong to it:
 //
 //	auth=scopes(write),check(ownsRecord)
 //	auth=check(policy.IsOwner),check(minLevel(5))
 //	auth=check(inGroup("a, b)"))
+//	auth=scopes(notes),any(roles(admin),check(isOwner))
 //	auth=public
 //
 // readonly, destructive, idempotent and openworld are tools' annotation
@@ -125,6 +136,7 @@
 // //mcp:scopes lists the scopes of a package's vocabulary, one bare word
 // each, at least one, no duplicates. Once a package declares one, the
 // generator rejects other scopes, suggesting the closest with [Suggest].
+// //mcp:roles does the same for roles.
 // //mcp:tags does the same for tags, which follow the rules of scopes: a
 // tag has no blanks, so tags="admin write" is an error.
 //
@@ -165,7 +177,7 @@
 //	users.go:30:1: resource needs uri=
 //	users.go:30:16: unknown key "nmae"; did you mean "name"?
 //	users.go:30:29: "readonly" is not valid on a resource
-//	users.go:30:56: unknown auth term "role(admin)": want scopes(...), check(...) or public
+//	users.go:30:56: unknown auth term "role(admin)"; did you mean roles(...)?
 //
 // Columns count bytes, like go/token; inside a string literal they point at
 // the character or escape sequence a decoded byte came from.

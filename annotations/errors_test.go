@@ -19,9 +19,9 @@ func TestParseErrors(t *testing.T) {
 		{`// mcp:tool`, `x.go:3:1: not an //mcp: directive`},
 		{`//mcp:tools`, `x.go:3:7: unknown directive kind "tools"; did you mean "tool"?`},
 		{`//mcp:Prompt`, `x.go:3:7: unknown directive kind "Prompt"; did you mean "prompt"?`},
-		{`//mcp:widget name=x`, `x.go:3:7: unknown directive kind "widget" (known: policies, prompt, resource, schema, scopes, tags, tool)`},
-		{`//mcp:`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags, schema or policies)`},
-		{`//mcp: tool`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags, schema or policies)`},
+		{`//mcp:widget name=x`, `x.go:3:7: unknown directive kind "widget" (known: policies, prompt, resource, roles, schema, scopes, tags, tool)`},
+		{`//mcp:`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes, roles, tags, schema or policies)`},
+		{`//mcp: tool`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes, roles, tags, schema or policies)`},
 
 		// Keys and flags.
 		{`//mcp:tool nmae=x`, `x.go:3:12: unknown key "nmae"; did you mean "name"?`},
@@ -77,7 +77,7 @@ func TestParseErrors(t *testing.T) {
 
 		// auth=: structure.
 		{`//mcp:tool auth=scopes(a),`, `x.go:3:26: empty term in auth=`},
-		{`//mcp:tool auth=role(x)`, `x.go:3:17: unknown auth term "role(x)": want scopes(...), check(...) or public`},
+		{`//mcp:tool auth=role(x)`, `x.go:3:17: unknown auth term "role(x)"; did you mean roles(...)?`},
 		{`//mcp:tool auth=scope(a)`, `x.go:3:17: unknown auth term "scope(a)"; did you mean scopes(...)?`},
 		{`//mcp:tool auth=Public`, `x.go:3:17: unknown auth term "Public"; did you mean "public"?`},
 		{`//mcp:tool auth=public,scopes(a)`, `x.go:3:17: "public" cannot be combined with other auth terms`},
@@ -113,6 +113,36 @@ func TestParseErrors(t *testing.T) {
 		{`//mcp:tool auth=check(f(x]))`, `x.go:3:26: unbalanced brackets in check(...): unexpected "]"`},
 		{`//mcp:tool auth="check(f(\"\\q\"))"`, `x.go:3:30: invalid check expression: unknown escape sequence`},
 
+		// auth=: "|" is not OR.
+		{`//mcp:tool auth=scopes(read|write)`, `x.go:3:24: invalid scope "read|write": character '|' not allowed; scopes(...) needs every scope it names; for one of several, write any(scopes(read),scopes(write))`},
+		{`//mcp:tool auth=roles(admin|ops)`, `x.go:3:23: invalid role "admin|ops": character '|' not allowed; roles(...) needs every role it names; for one of several, write any(roles(admin),roles(ops))`},
+		{`//mcp:scopes a|`, `x.go:3:14: invalid scope "a|": character '|' not allowed; scopes(...) needs every scope it names`},
+
+		// auth=: roles.
+		{`//mcp:tool auth=roles()`, `x.go:3:17: roles() needs at least one role`},
+		{`//mcp:tool auth=roles`, `x.go:3:17: "roles" needs a list of roles: roles(...)`},
+		{`//mcp:tool auth=roles(a,,b)`, `x.go:3:25: empty role in roles(...)`},
+		{`//mcp:tool auth=roles(a b)`, `x.go:3:23: invalid role "a b": character ' ' not allowed`},
+		{`//mcp:tool auth=roles(a,a)`, `x.go:3:25: duplicate role "a"`},
+
+		// auth=: any.
+		{`//mcp:tool auth=any()`, `x.go:3:17: any() needs at least two auth terms: any(t1,t2,...)`},
+		{`//mcp:tool auth=any`, `x.go:3:17: "any" needs a list of auth terms: any(...)`},
+		{`//mcp:tool auth=any(roles(admin))`, `x.go:3:17: any(...) with one term is that term alone: drop any(...) and write roles(admin)`},
+		{`//mcp:tool auth=scopes(a),any(roles(b),public)`, `x.go:3:40: "public" cannot be a term of any(...): it would let everyone in; write auth=public instead`},
+		{`//mcp:tool auth=any(roles(b),,check(f))`, `x.go:3:30: empty term in any(...)`},
+		{`//mcp:tool auth=any(roles(b),scope(a))`, `x.go:3:30: unknown auth term "scope(a)"; did you mean scopes(...)?`},
+		{`//mcp:tool auth=any(roles(b),any(scopes()))`, `x.go:3:34: scopes() needs at least one scope`},
+		{`//mcp:tool auth=any(roles(b),any(check(f)))`, `x.go:3:30: any(...) with one term is that term alone: drop any(...) and write check(f)`},
+		{`//mcp:tool auth=any(roles(b),check(f(x))`, `x.go:3:20: unbalanced parentheses: missing ")"`},
+		{`//mcp:tool auth=any(roles(b),check(a b))`, `x.go:3:38: invalid check expression: unexpected b after the expression`},
+		{`//mcp:tool auth=any(roles(b) x,check(f))`, `x.go:3:29: unexpected " x" after roles(...)`},
+
+		// Role vocabulary lines.
+		{`//mcp:roles`, `x.go:3:1: roles line needs at least one role`},
+		{`//mcp:roles admin admin`, `x.go:3:19: duplicate role "admin"`},
+		{`//mcp:roles admin,user`, `x.go:3:13: invalid role "admin,user": character ',' not allowed`},
+
 		// Scope vocabulary lines.
 		{`//mcp:scopes`, `x.go:3:1: scopes line needs at least one scope`},
 		{`//mcp:scopes // none yet`, `x.go:3:1: scopes line needs at least one scope`},
@@ -147,7 +177,7 @@ func TestParseErrors(t *testing.T) {
 				`x.go:3:1: resource needs uri=`,
 				`x.go:3:16: unknown key "nmae"; did you mean "name"?`,
 				`x.go:3:23: "readonly" is not valid on a resource`,
-				`x.go:3:37: unknown auth term "role(x)": want scopes(...), check(...) or public`,
+				`x.go:3:37: unknown auth term "role(x)"; did you mean roles(...)?`,
 				`x.go:3:52: empty tag in tags=`,
 			}, "\n"),
 		},

@@ -43,7 +43,7 @@ func ExampleParse_errors() {
 	// users.go:30:1: resource needs uri=
 	// users.go:30:16: unknown key "nmae"; did you mean "name"?
 	// users.go:30:29: "readonly" is not valid on a resource
-	// users.go:30:56: unknown auth term "role(admin)": want scopes(...), check(...) or public
+	// users.go:30:56: unknown auth term "role(admin)"; did you mean roles(...)?
 }
 
 func ExampleSnakeCase() {

@@ -128,14 +128,23 @@ func positions(l Line) []Pos {
 		words(l.URIVars)
 		if l.Auth != nil {
 			ps = append(ps, l.Auth.Pos)
-			for _, term := range l.Auth.Terms {
-				ps = append(ps, term.Pos)
-				words(term.Scopes)
-				if term.Kind == TermCheck {
-					ps = append(ps, term.Expr.Pos)
+			var terms func([]AuthTerm)
+			terms = func(ts []AuthTerm) {
+				for _, term := range ts {
+					ps = append(ps, term.Pos)
+					words(term.Scopes)
+					words(term.Roles)
+					if term.Kind == TermCheck {
+						ps = append(ps, term.Expr.Pos)
+					}
+					terms(term.Terms)
 				}
 			}
+			terms(l.Auth.Terms)
 		}
+	case *Roles:
+		ps = append(ps, l.Pos)
+		words(l.Words)
 	}
 	return ps
 }
@@ -148,6 +157,15 @@ func checkInvariants(t *testing.T, text string, l Line) {
 		t.Fatalf("Parse(%q) without errors, but %s: %#v", text, what, l)
 	}
 	switch l := l.(type) {
+	case *Roles:
+		if len(l.Words) == 0 {
+			fail("no roles")
+		}
+		for _, w := range l.Words {
+			if checkRole(w.Text) != "" || w.Text == "" {
+				fail("an invalid role")
+			}
+		}
 	case *Scopes:
 		if len(l.Words) == 0 {
 			fail("no scopes")
@@ -189,25 +207,43 @@ func checkInvariants(t *testing.T, text string, l Line) {
 			if a.Public == (len(a.Terms) > 0) {
 				fail("auth both or neither public and with terms")
 			}
-			for _, term := range a.Terms {
-				switch term.Kind {
-				case TermScopes:
-					if len(term.Scopes) == 0 {
-						fail("scopes() without scopes")
-					}
-					for _, w := range term.Scopes {
-						if checkScope(w.Text) != "" || w.Text == "" {
-							fail("an invalid scope")
+			var terms func(ts []AuthTerm)
+			terms = func(ts []AuthTerm) {
+				for _, term := range ts {
+					switch term.Kind {
+					case TermScopes:
+						if len(term.Scopes) == 0 {
+							fail("scopes() without scopes")
 						}
+						for _, w := range term.Scopes {
+							if checkScope(w.Text) != "" || w.Text == "" {
+								fail("an invalid scope")
+							}
+						}
+					case TermRoles:
+						if len(term.Roles) == 0 {
+							fail("roles() without roles")
+						}
+						for _, w := range term.Roles {
+							if checkRole(w.Text) != "" || w.Text == "" {
+								fail("an invalid role")
+							}
+						}
+					case TermCheck:
+						if term.Expr.Text == "" || checkExpr(term.Expr.Text) != nil {
+							fail("an invalid check expression")
+						}
+					case TermAny:
+						if len(term.Terms) < 2 {
+							fail("any() with fewer than two terms")
+						}
+						terms(term.Terms)
+					default:
+						fail("an auth term of no kind")
 					}
-				case TermCheck:
-					if term.Expr.Text == "" || checkExpr(term.Expr.Text) != nil {
-						fail("an invalid check expression")
-					}
-				default:
-					fail("an auth term of no kind")
 				}
 			}
+			terms(a.Terms)
 		}
 	default:
 		fail("an unknown line type")

@@ -31,8 +31,8 @@ func (k Kind) String() string {
 
 // Line is the result of parsing one directive line: a *Directive for
 // //mcp:tool, //mcp:resource and //mcp:prompt, a *Scopes for //mcp:scopes,
-// a *Tags for //mcp:tags, a *Schema for //mcp:schema or a *Policies for
-// //mcp:policies.
+// a *Roles for //mcp:roles, a *Tags for //mcp:tags, a *Schema for
+// //mcp:schema or a *Policies for //mcp:policies.
 // Callers tell them apart with a type switch.
 type Line interface {
 	// String returns the line in canonical form; parsing it gives back
@@ -107,15 +107,21 @@ type TermKind int
 const (
 	TermScopes TermKind = iota + 1 // scopes(a,b,…)
 	TermCheck                      // check(EXPR)
+	TermRoles                      // roles(a,b,…)
+	TermAny                        // any(t1,t2,…)
 )
 
-// String returns "scopes" or "check".
+// String returns "scopes", "check", "roles" or "any".
 func (k TermKind) String() string {
 	switch k {
 	case TermScopes:
 		return "scopes"
 	case TermCheck:
 		return "check"
+	case TermRoles:
+		return "roles"
+	case TermAny:
+		return "any"
 	}
 	return "TermKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -128,6 +134,13 @@ type AuthTerm struct {
 	// Scopes are the scopes of scopes(…), each positioned at its first
 	// byte; at least one, no duplicates.
 	Scopes []Word
+
+	// Roles are the roles of roles(…), as Scopes.
+	Roles []Word
+
+	// Terms are the terms of any(…), in the order written; at least two,
+	// none of them public.
+	Terms []AuthTerm
 
 	// Expr is the expression of check(…), verbatim but trimmed of
 	// blanks, positioned at its first byte. It is syntactically a Go
@@ -144,6 +157,22 @@ type Scopes struct {
 }
 
 func (*Scopes) line() {}
+
+// Roles is a parsed //mcp:roles line: a package's role vocabulary.
+type Roles struct {
+	Pos   Pos    // of the "//" that starts the line
+	Words []Word // at least one, no duplicates, in the order written
+}
+
+func (*Roles) line() {}
+
+// String returns the line in canonical form: "//mcp:roles a b c".
+func (r *Roles) String() string {
+	if len(r.Words) == 0 {
+		return prefix + "roles"
+	}
+	return prefix + "roles " + joinWords(r.Words, " ")
+}
 
 // Tags is a parsed //mcp:tags line: a tag vocabulary.
 type Tags struct {
@@ -220,13 +249,21 @@ func (a *Auth) String() string {
 }
 
 // String returns the term as written in canonical form:
-// "scopes(a,b)" or "check(EXPR)".
+// "scopes(a,b)", "roles(a,b)", "check(EXPR)" or "any(t1,t2)".
 func (t AuthTerm) String() string {
 	switch t.Kind {
 	case TermScopes:
 		return "scopes(" + joinWords(t.Scopes, ",") + ")"
+	case TermRoles:
+		return "roles(" + joinWords(t.Roles, ",") + ")"
 	case TermCheck:
 		return "check(" + t.Expr.Text + ")"
+	case TermAny:
+		terms := make([]string, len(t.Terms))
+		for i, u := range t.Terms {
+			terms[i] = u.String()
+		}
+		return "any(" + strings.Join(terms, ",") + ")"
 	}
 	return t.Kind.String()
 }

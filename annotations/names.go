@@ -76,11 +76,28 @@ func SnakeCase(goName string) string {
 // checkScope returns why s is not a valid scope, or "". A scope is an
 // RFC 6749 scope-token (printable ASCII but space, double quote and
 // backslash) without the bytes that mean something in auth=: parentheses,
-// comma, single quote and backquote.
+// comma, single quote and backquote; and without '|', which reads as OR.
 func checkScope(s string) string {
+	if strings.Contains(s, "|") {
+		return notOr("scope", "scopes", s)
+	}
 	for _, r := range s {
 		if r <= ' ' || r >= 0x7f || strings.ContainsRune("\"\\(),'`", r) {
 			return fmt.Sprintf("invalid scope %q: character %q not allowed", s, r)
+		}
+	}
+	return ""
+}
+
+// checkRole returns why s is not a valid role, or "". A role follows the
+// rules of a scope.
+func checkRole(s string) string {
+	if strings.Contains(s, "|") {
+		return notOr("role", "roles", s)
+	}
+	for _, r := range s {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune("\"\\(),'`", r) {
+			return fmt.Sprintf("invalid role %q: character %q not allowed", s, r)
 		}
 	}
 	return ""
@@ -100,4 +117,21 @@ func checkTag(s string) string {
 		}
 	}
 	return ""
+}
+
+// notOr is the error for a scope or role written with "|", which reads as
+// OR but would be one word that no token holds: it shows the any(…) that
+// says OR.
+func notOr(what, term, s string) string {
+	var alts []string
+	for _, a := range strings.Split(s, "|") {
+		if a = strings.TrimSpace(a); a != "" {
+			alts = append(alts, term+"("+a+")")
+		}
+	}
+	msg := fmt.Sprintf("invalid %s %q: character '|' not allowed; %s(...) needs every %s it names", what, s, term, what)
+	if len(alts) > 1 {
+		msg += "; for one of several, write any(" + strings.Join(alts, ",") + ")"
+	}
+	return msg
 }

@@ -10,10 +10,10 @@ import (
 const prefix = "//mcp:"
 
 var (
-	kindWords = []string{"policies", "prompt", "resource", "schema", "scopes", "tags", "tool"}
+	kindWords = []string{"policies", "prompt", "resource", "roles", "schema", "scopes", "tags", "tool"}
 	keyWords  = []string{"auth", "description", "mime", "name", "tags", "title", "uri"}
 	flagWords = []string{"destructive", "idempotent", "openworld", "readonly"}
-	termWords = []string{"scopes", "check", "public"}
+	termWords = []string{"scopes", "roles", "check", "any", "public"}
 )
 
 // IsDirective reports whether the comment text is a directive line, that
@@ -26,11 +26,11 @@ func IsDirective(text string) bool { return strings.HasPrefix(text, prefix) }
 // first byte. The position of a byte of text is pos with the byte's offset
 // added to the column.
 //
-// The result is a *Directive, a *Scopes or a *Schema, and nil only when
-// the line is not a directive or its kind is unknown. Parse goes on after a
-// mistake and returns every error of the line, sorted by position; when
-// there are errors, the result is a best effort and must not be used to
-// generate code.
+// The result is a *Directive, *Scopes, *Roles, *Tags or *Schema, and nil
+// only when the line is not a directive or its kind is unknown. Parse goes
+// on after a mistake and returns every error of the line, sorted by
+// position; when there are errors, the result is a best effort and must
+// not be used to generate code.
 func Parse(text string, pos Pos) (Line, ErrorList) {
 	p := &parser{text: text, pos: pos}
 	var l Line
@@ -51,6 +51,10 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 		s := &Scopes{Pos: p.at(0)}
 		s.Words = p.vocabulary("scope", checkScope, end)
 		l = s
+	case "roles":
+		r := &Roles{Pos: p.at(0)}
+		r.Words = p.vocabulary("role", checkRole, end)
+		l = r
 	case "policies":
 		l = p.policies(end)
 	case "tags":
@@ -60,7 +64,7 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 	case "schema":
 		l = p.schema(end)
 	case "":
-		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, tags, schema or policies)")
+		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, roles, tags, schema or policies)")
 	default:
 		p.unknown(i, "directive kind", kind, kindWords)
 	}
@@ -229,7 +233,7 @@ func (p *parser) term(d *Directive, seen map[string]bool, start int) int {
 	}
 	end := p.termEnd(start)
 	word := t[start:end]
-	if strings.HasPrefix(word, "scopes(") || strings.HasPrefix(word, "check(") {
+	if strings.HasPrefix(word, "scopes(") || strings.HasPrefix(word, "roles(") || strings.HasPrefix(word, "check(") || strings.HasPrefix(word, "any(") {
 		p.errorf(start, "invalid term %q; did you mean auth=%s?", word, word)
 	} else {
 		p.errorf(start, "invalid term %q: want key=value or a flag", word)
@@ -461,18 +465,11 @@ func (p *parser) tags(v seg) []Word {
 // auth parses the value of auth=.
 func (p *parser) auth(keyOff int, v seg) *Auth {
 	a := &Auth{Pos: p.at(keyOff)}
-	var commas []int
-	_, e := walk(v.s, func(i int) bool {
-		if v.s[i] == ',' {
-			commas = append(commas, i)
-		}
-		return false
-	})
+	parts, seps, e := splitTerms(v)
 	if e != nil { // only in a quoted value: a bare one was checked by value
 		p.err(v.at(e.off), e.msg)
 		return a
 	}
-	parts, seps := splitAt(v, commas)
 	publicAt, terms := -1, 0
 	for i, t := range parts {
 		if t.s == "" {
@@ -480,57 +477,14 @@ func (p *parser) auth(keyOff int, v seg) *Auth {
 			continue
 		}
 		terms++
-		j := 0
-		for j < len(t.s) && isKeyByte(t.s[j]) {
-			j++
-		}
-		name, rest := t.s[:j], t.from(j)
-		switch {
-		case name == "public" && rest.s == "":
+		if t.s == "public" {
 			if publicAt < 0 {
 				publicAt = t.at(0)
 			}
-		case name == "public" && rest.s[0] == '(':
-			p.err(t.at(0), `"public" takes no arguments`)
-		case (name == "scopes" || name == "check") && rest.s == "":
-			what := "a list of scopes"
-			if name == "check" {
-				what = "an expression"
-			}
-			p.errorf(t.at(0), "%q needs %s: %s(...)", name, what, name)
-		case (name == "scopes" || name == "check") && rest.s[0] == '(':
-			inner := rest.from(1)
-			n, e := walk(inner.s, func(i int) bool { return inner.s[i] == ')' })
-			if e != nil {
-				p.err(inner.at(e.off), e.msg)
-				continue
-			}
-			if n == len(inner.s) {
-				p.err(rest.at(0), msgMissingParen)
-				continue
-			}
-			if after := inner.from(n + 1); after.s != "" {
-				p.errorf(after.at(0), "unexpected %q after %s(...)", after.s, name)
-			}
-			var term AuthTerm
-			var ok bool
-			if name == "scopes" {
-				term, ok = p.scopesTerm(t, inner.sub(0, n))
-			} else {
-				term, ok = p.checkTerm(t, inner.sub(0, n))
-			}
-			if ok {
-				a.Terms = append(a.Terms, term)
-			}
-		default:
-			switch s := Suggest(name, termWords); s {
-			case "public":
-				p.errorf(t.at(0), "unknown auth term %q; did you mean %q?", t.s, s)
-			case "":
-				p.errorf(t.at(0), "unknown auth term %q: want scopes(...), check(...) or public", t.s)
-			default:
-				p.errorf(t.at(0), "unknown auth term %q; did you mean %s(...)?", t.s, s)
-			}
+			continue
+		}
+		if term, ok := p.authTerm(t); ok {
+			a.Terms = append(a.Terms, term)
 		}
 	}
 	if publicAt >= 0 {
@@ -543,31 +497,153 @@ func (p *parser) auth(keyOff int, v seg) *Auth {
 	return a
 }
 
-// scopesTerm parses scopes(args); t is the whole term.
-func (p *parser) scopesTerm(t, args seg) (AuthTerm, bool) {
-	term := AuthTerm{Kind: TermScopes, Pos: p.at(t.at(0))}
-	items, seps := splitList(args, ',')
-	if len(items) == 1 && items[0].s == "" {
-		p.err(t.at(0), "scopes() needs at least one scope")
+// splitTerms splits g at its commas outside parentheses and string
+// literals within them, and trims the items.
+func splitTerms(g seg) (items []seg, seps []int, e *lexErr) {
+	var commas []int
+	_, e = walk(g.s, func(i int) bool {
+		if g.s[i] == ',' {
+			commas = append(commas, i)
+		}
+		return false
+	})
+	if e != nil {
+		return nil, nil, e
+	}
+	items, seps = splitAt(g, commas)
+	return items, seps, nil
+}
+
+// termNeeds says what each auth term with arguments takes, for the error
+// about a term written without them.
+var termNeeds = map[string]string{
+	"scopes": "a list of scopes",
+	"roles":  "a list of roles",
+	"check":  "an expression",
+	"any":    "a list of auth terms",
+}
+
+// authTerm parses one term of auth= or of any(...), t, which is not empty
+// and not "public" (the callers judge that one).
+func (p *parser) authTerm(t seg) (AuthTerm, bool) {
+	j := 0
+	for j < len(t.s) && isKeyByte(t.s[j]) {
+		j++
+	}
+	name, rest := t.s[:j], t.from(j)
+	needs, known := termNeeds[name]
+	switch {
+	case name == "public" && rest.s != "" && rest.s[0] == '(':
+		p.err(t.at(0), `"public" takes no arguments`)
+	case known && rest.s == "":
+		p.errorf(t.at(0), "%q needs %s: %s(...)", name, needs, name)
+	case known && rest.s[0] == '(':
+		inner := rest.from(1)
+		n, e := walk(inner.s, func(i int) bool { return inner.s[i] == ')' })
+		if e != nil {
+			p.err(inner.at(e.off), e.msg)
+			return AuthTerm{}, false
+		}
+		if n == len(inner.s) {
+			p.err(rest.at(0), msgMissingParen)
+			return AuthTerm{}, false
+		}
+		if after := inner.from(n + 1); after.s != "" {
+			p.errorf(after.at(0), "unexpected %q after %s(...)", after.s, name)
+		}
+		args := inner.sub(0, n)
+		switch name {
+		case "scopes":
+			return p.wordsTerm(TermScopes, "scope", checkScope, t, args)
+		case "roles":
+			return p.wordsTerm(TermRoles, "role", checkRole, t, args)
+		case "check":
+			return p.checkTerm(t, args)
+		default:
+			return p.anyTerm(t, args)
+		}
+	default:
+		switch s := Suggest(name, termWords); s {
+		case "public":
+			p.errorf(t.at(0), "unknown auth term %q; did you mean %q?", t.s, s)
+		case "":
+			p.errorf(t.at(0), "unknown auth term %q: want scopes(...), roles(...), check(...), any(...) or public", t.s)
+		default:
+			p.errorf(t.at(0), "unknown auth term %q; did you mean %s(...)?", t.s, s)
+		}
+	}
+	return AuthTerm{}, false
+}
+
+// anyTerm parses any(args); t is the whole term.
+func (p *parser) anyTerm(t, args seg) (AuthTerm, bool) {
+	term := AuthTerm{Kind: TermAny, Pos: p.at(t.at(0))}
+	items, seps, e := splitTerms(args)
+	if e != nil {
+		p.err(args.at(e.off), e.msg)
 		return term, false
 	}
-	seen := make(map[string]bool)
+	if len(items) == 1 && items[0].s == "" {
+		p.err(t.at(0), "any() needs at least two auth terms: any(t1,t2,...)")
+		return term, false
+	}
 	ok := true
 	for i, it := range items {
 		switch {
 		case it.s == "":
-			p.err(emptyAt(items, seps, i), "empty scope in scopes(...)")
+			p.err(emptyAt(items, seps, i), "empty term in any(...)")
 			ok = false
-		case checkScope(it.s) != "":
-			p.err(it.at(0), checkScope(it.s))
+		case it.s == "public":
+			p.err(it.at(0), `"public" cannot be a term of any(...): it would let everyone in; write auth=public instead`)
+			ok = false
+		default:
+			sub, good := p.authTerm(it)
+			if !good {
+				ok = false
+				continue
+			}
+			term.Terms = append(term.Terms, sub)
+		}
+	}
+	if ok && len(term.Terms) == 1 {
+		p.errorf(t.at(0), "any(...) with one term is that term alone: drop any(...) and write %s", term.Terms[0])
+		return term, false
+	}
+	return term, ok
+}
+
+// wordsTerm parses scopes(args) or roles(args), whose items are each a
+// what checked by check; t is the whole term.
+func (p *parser) wordsTerm(kind TermKind, what string, check func(string) string, t, args seg) (AuthTerm, bool) {
+	term := AuthTerm{Kind: kind, Pos: p.at(t.at(0))}
+	items, seps := splitList(args, ',')
+	if len(items) == 1 && items[0].s == "" {
+		p.errorf(t.at(0), "%s() needs at least one %s", kind, what)
+		return term, false
+	}
+	seen := make(map[string]bool)
+	ok := true
+	var words []Word
+	for i, it := range items {
+		switch {
+		case it.s == "":
+			p.errorf(emptyAt(items, seps, i), "empty %s in %s(...)", what, kind)
+			ok = false
+		case check(it.s) != "":
+			p.err(it.at(0), check(it.s))
 			ok = false
 		case seen[it.s]:
-			p.errorf(it.at(0), "duplicate scope %q", it.s)
+			p.errorf(it.at(0), "duplicate %s %q", what, it.s)
 			ok = false
 		default:
 			seen[it.s] = true
-			term.Scopes = append(term.Scopes, Word{Text: it.s, Pos: p.at(it.at(0))})
+			words = append(words, Word{Text: it.s, Pos: p.at(it.at(0))})
 		}
+	}
+	if kind == TermRoles {
+		term.Roles = words
+	} else {
+		term.Scopes = words
 	}
 	return term, ok
 }

@@ -45,6 +45,14 @@ func checkTerm(line, sub string, expr Word) AuthTerm {
 	return AuthTerm{Kind: TermCheck, Pos: at(line, sub), Expr: expr}
 }
 
+func rolesTerm(line, sub string, roles ...Word) AuthTerm {
+	return AuthTerm{Kind: TermRoles, Pos: at(line, sub), Roles: roles}
+}
+
+func anyTerm(line, sub string, terms ...AuthTerm) AuthTerm {
+	return AuthTerm{Kind: TermAny, Pos: at(line, sub), Terms: terms}
+}
+
 func TestParse(t *testing.T) {
 	type test struct {
 		name string
@@ -79,6 +87,33 @@ func TestParse(t *testing.T) {
 					}},
 					Tags: []Word{word(l, "write", "=|write")},
 				}
+			},
+		},
+		{
+			name: "roles and a nested any",
+			line: `//mcp:tool auth=roles(admin,ops),any(roles(owner),check(isOwner),any(scopes(a),scopes(b)))`,
+			want: func(l string) Line {
+				return &Directive{
+					Kind: KindTool, Pos: base,
+					Auth: &Auth{Pos: at(l, "auth="), Terms: []AuthTerm{
+						rolesTerm(l, "roles(admin", word(l, "admin", "(|admin"), word(l, "ops", "ops")),
+						anyTerm(l, "any(roles",
+							rolesTerm(l, "roles(owner", word(l, "owner", "owner")),
+							checkTerm(l, "check(", word(l, "isOwner", "isOwner")),
+							anyTerm(l, "any(scopes",
+								scopesTerm(l, "scopes(a", word(l, "a", "(|a)")),
+								scopesTerm(l, "scopes(b", word(l, "b", "(|b)")),
+							),
+						),
+					}},
+				}
+			},
+		},
+		{
+			name: "role vocabulary",
+			line: `//mcp:roles admin user // comment`,
+			want: func(l string) Line {
+				return &Roles{Pos: base, Words: []Word{word(l, "admin", "admin"), word(l, "user", "user")}}
 			},
 		},
 		{
@@ -477,6 +512,9 @@ func TestString(t *testing.T) {
 		{`//mcp:tool auth="scopes(a, b), check( f(\"x\") )" tags=" a ,c"`, `//mcp:tool auth=scopes(a,b),check(f("x")) tags=a,c`},
 		{`//mcp:tool auth=check(f("a b")),check(g)`, `//mcp:tool auth=check(f("a b")),check(g)`},
 		{"//mcp:scopes\ta  b // c", `//mcp:scopes a b`},
+		{"//mcp:roles admin  user", `//mcp:roles admin user`},
+		{`//mcp:tool auth=scopes(a),any(roles(x,y),check(f("a,b")),any(scopes(b),roles(z)))`, `//mcp:tool auth=scopes(a),any(roles(x,y),check(f("a,b")),any(scopes(b),roles(z)))`},
+		{`//mcp:tool auth="any( roles(x) , scopes(a, b) )"`, `//mcp:tool auth=any(roles(x),scopes(a,b))`},
 	}
 	for _, tt := range tests {
 		l, errs := Parse(tt.in, base)

@@ -130,7 +130,11 @@
 // written: scopes(a,b) is runtime.WithScopes("a", "b"); check(EXPR) is
 // runtime.WithRule("check(EXPR)", EXPR) when EXPR is a runtime.AuthCheck,
 // else runtime.WithRule("check(EXPR)", runtime.Check(EXPR)), which also
-// takes named function types of the accepted shapes; public adds nothing.
+// takes named function types of the accepted shapes; roles(a,b) is
+// runtime.WithRule("roles(a,b)", runtime.RequireRoles("a", "b")); any(t1,t2)
+// is runtime.WithRule("any(t1,t2)", runtime.AnyOf(T1, T2)), where each term
+// is the check it stands for (runtime.RequireScopes, runtime.RequireRoles,
+// the check expression, a nested runtime.AnyOf); public adds nothing.
 // tags= is runtime.WithTags. The rule text is the term as written, so that
 // authorization decisions (runtime.Decision) name the rule that decided as
 // the annotation states it; the runtime names scopes(a,b) itself.
@@ -146,7 +150,12 @@
 // struct) and registered with runtime.WithCallChecks, named as written with
 // runtime.WithCallRules (ToolCallCheck is given the name too), so that
 // decisions name the call check that denied. The expressions are
-// evaluated once, when Register runs.
+// evaluated once, when Register runs. A call check cannot be a term of
+// any(…), at any depth: an alternative is judged for lists too, where
+// there are no arguments, and a call check runs only on a call, after the
+// other checks. It is an error at EXPR that says to write the call check
+// outside any(…), or to fold the alternatives into one call check (roles
+// with AuthContext.HasRole, scopes with AccessToken.HasScope).
 //
 // EXPR is type-checked in the scope of the annotated file (its imports
 // included) and rejected unless it is a value of type runtime.AuthCheck or
@@ -169,7 +178,9 @@
 // of its module in the run (a scope may be listed on several lines). A scope outside it is an error at the scope,
 // suggesting the closest one (annotations.Suggest) or listing the
 // vocabulary. Without one, any scope goes. Tags and //mcp:tags lines, and
-// the tag passed to runtime.RestrictTag, follow the same rules.
+// the tag passed to runtime.RestrictTag, follow the same rules, and so do
+// roles: //mcp:roles lines, the roles of roles(…) terms (inside any(…)
+// too) and string literals passed to runtime.RequireRoles in check(…).
 //
 // A package's //mcp:policies FILE.cedar lines name Cedar policy files,
 // which are validated against the Cedar schema of its components
@@ -236,16 +247,19 @@
 // Report loads and validates exactly as Generate does, so the same
 // mistakes make it fail, and returns an AuthReport instead of files: per
 // package (with components, in import path order), every component with
-// its kind, MCP name, URI, tags, the scopes of its scopes(…) terms (in the
-// order written, each once), the text of its check(…) expressions, whether
+// its kind, MCP name, URI, tags, the scopes of its scopes(…) terms and the
+// roles of its roles(…) terms (in the order written, each once), the text
+// of its check(…) expressions, its any(…) terms in canonical form (what
+// is inside one is in no other column), whether
 // it says auth=public, its auth= in canonical form and its directive's
 // file (relative to the module root, slash-separated) and line.
 // Components are sorted by kind (tool, resource, resource template,
 // prompt) and then name, so the report changes only when authorization
 // does, not when code moves. AuthReport.ForToken adds, per component,
 // whether a token with exactly the given scopes sees it, judging from
-// scopes(…) terms only: hidden when a required scope is missing, visible
-// when none is and there is no check(…), "depends on check" when one
+// scopes only: hidden when a required scope is missing (for an any(…),
+// when each of its terms lacks one), visible when none is and nothing
+// else has a say, "depends on check" when a check(…) or roles(…)
 // decides, "depends on arguments" when only call checks do (they are
 // listed apart, as call_checks).
 // Middleware is configured at run time and invisible here; the report's

@@ -68,11 +68,9 @@ func emit(pf *pkgFile) ([]byte, error) {
 	used := map[string]bool{"mcp": true, "runtime": true, "json": true}
 	for _, c := range pf.Components {
 		used[e.wrappers[c]] = true
-		for _, t := range c.Auth {
-			if t.Check != nil {
-				for _, p := range t.Check.Parts {
-					used[p.Pkg] = true
-				}
+		for _, ce := range checkExprs(c.Auth) {
+			for _, p := range ce.Parts {
+				used[p.Pkg] = true
 			}
 		}
 	}
@@ -347,12 +345,12 @@ func (e *emitter) register(g *jen.Group, srv string, c *component) {
 		if t.Check != nil && t.Check.Call != nil {
 			continue // see callOptions
 		}
-		if t.Check == nil {
+		if t.Scopes != nil {
 			args = append(args, rt("WithScopes").Call(lits(t.Scopes)...))
 			continue
 		}
-		// The check's term as written names it in decisions.
-		args = append(args, rt("WithRule").Call(jen.Lit("check("+t.Check.Text+")"), e.check(t.Check)))
+		// The term as written names the check in decisions.
+		args = append(args, rt("WithRule").Call(jen.Lit(t.String()), e.authCheck(t)))
 	}
 	args = append(args, e.callOptions(c)...)
 	if len(c.Tags) > 0 {

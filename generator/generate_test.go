@@ -40,6 +40,8 @@ var (
 		// Malformed schema tags, invopop and go-sdk conventions.
 		{"schematags", Config{}, 18},
 		{"schemasdk", Config{}, 2},
+		// roles(…), any(…) and the role vocabulary.
+		{"roles", Config{}, 13},
 		// Cedar policy files with one class of mistake each, and one
 		// without (//mcp:policies).
 		{"cedar", Config{}, 15},

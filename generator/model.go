@@ -16,6 +16,7 @@ type pkgFile struct {
 	Path       string         // absolute path of the generated file
 	Register   string         // name of the registration function
 	Vocabulary []string       // the //mcp:scopes vocabulary, in source order
+	Roles      []string       // the //mcp:roles vocabulary, in source order
 	Components []*component   // in source order
 }
 
@@ -125,10 +126,13 @@ const (
 	resultContents                              // resources: []mcp.ResourceContents, as is
 )
 
-// authTerm is one term of auth=: a scope set or a check expression.
+// authTerm is one term of auth=: a scope set, a role set, a check
+// expression, or any(…) of terms. Exactly one field is set.
 type authTerm struct {
-	Scopes []string // scopes(…); nil for a check
+	Scopes []string // scopes(…)
+	Roles  []string // roles(…)
 	Check  *checkExpr
+	Any    []authTerm // any(…): at least two terms
 }
 
 // checkExpr is the expression of check(…), split so that references to

@@ -50,8 +50,10 @@ type PackageReport struct {
 	// Vocabulary is the //mcp:scopes vocabulary the package is checked
 	// against (that of its module in the run), in source order; absent
 	// when there is none (any scope goes).
-	Vocabulary []string          `json:"vocabulary,omitempty"`
-	Components []ComponentReport `json:"components"`
+	Vocabulary []string `json:"vocabulary,omitempty"`
+	// RoleVocabulary is the //mcp:roles vocabulary, likewise.
+	RoleVocabulary []string          `json:"roleVocabulary,omitempty"`
+	Components     []ComponentReport `json:"components"`
 }
 
 // The kinds of ComponentReport.Kind.
@@ -66,9 +68,9 @@ const (
 const (
 	AccessVisible = "visible"          // the token has every required scope and there is no check
 	AccessHidden  = "hidden"           // the token lacks a required scope
-	AccessCheck   = "depends on check" // the token has every required scope; a check decides
-	// AccessArguments: the token has every required scope and there is no
-	// check but call checks: the component is visible, and each call is
+	AccessCheck   = "depends on check" // the token has every required scope; a check, roles or an any(…) decides
+	// AccessArguments: the token has every required scope and nothing but
+	// call checks has a say: the component is visible, and each call is
 	// decided on its arguments.
 	AccessArguments = "depends on arguments"
 )
@@ -86,14 +88,19 @@ type ComponentReport struct {
 	// Scopes are the scopes a token needs: those of every scopes(…)
 	// term, in the order written, each once.
 	Scopes []string `json:"scopes"`
-	// Checks are the expressions of the check(…) terms, as written, but
-	// for call checks.
+	// Roles are the roles a token needs: those of every roles(…) term
+	// (not inside any(…)), in the order written, each once.
+	Roles []string `json:"roles"`
+	// Checks are the expressions of the check(…) terms (not inside
+	// any(…)), as written, but for call checks.
 	Checks []string `json:"checks"`
 	// CallChecks are the expressions of the check(…) terms that are call
 	// checks (they take the handler's arguments), as written: they decide
 	// each call on its arguments and never hide the component. Absent when
 	// there are none.
 	CallChecks []string `json:"call_checks,omitempty"`
+	// Any are the any(…) terms, each in canonical form, as written.
+	Any []string `json:"any"`
 	// Public is set by auth=public.
 	Public bool `json:"public"`
 	// Auth is the value of auth= in canonical form, its terms in the
@@ -103,15 +110,15 @@ type ComponentReport struct {
 	// of its module; Line is the line of the directive.
 	File string `json:"file"`
 	Line int    `json:"line"`
-	// Access is set by ForToken: AccessVisible, AccessHidden or
-	// AccessCheck.
+	// Access is set by ForToken: AccessVisible, AccessHidden,
+	// AccessCheck or AccessArguments.
 	Access string `json:"access,omitempty"`
 }
 
 // Notes of every report.
 var reportNotes = []string{
 	"Middleware (runtime.AuthMiddleware, with runtime.RestrictTag or any other check, added by runtime.WithMiddleware) is configured in Go code at run time and is not visible to the generator: it can deny what this report shows as allowed, never allow what it denies.",
-	"Scopes are those of a component's scopes(...) terms: a token needs every one, matched exactly. Checks are check(...) expressions as written; what they allow is known only at run time.",
+	"Scopes are those of a component's scopes(...) terms: a token needs every one, matched exactly. Roles are those of its roles(...) terms, read from the token's claims as the server maps them (runtime.WithRoleClaims): a token needs every one. Checks are check(...) expressions as written; what they allow is known only at run time. Any lists the any(...) terms as written: one of the terms inside must pass. Scopes, roles and checks inside any(...) are not in the other columns.",
 	"A component without auth= has no check of its own (-require-auth rejects it); auth=public says so on purpose.",
 	"Over stdio there is no token and no check runs.",
 }
@@ -147,7 +154,7 @@ func Report(cfg Config, patterns ...string) (*AuthReport, error) {
 }
 
 func packageReport(pkg *packages.Package, pf *pkgFile) PackageReport {
-	p := PackageReport{Path: pkg.PkgPath, Name: pkg.Name, Vocabulary: pf.Vocabulary, Components: []ComponentReport{}}
+	p := PackageReport{Path: pkg.PkgPath, Name: pkg.Name, Vocabulary: pf.Vocabulary, RoleVocabulary: pf.Roles, Components: []ComponentReport{}}
 	root := pkg.Dir
 	if pkg.Module != nil && pkg.Module.Dir != "" {
 		root = pkg.Module.Dir
@@ -159,7 +166,9 @@ func packageReport(pkg *packages.Package, pf *pkgFile) PackageReport {
 			URI:    c.URI,
 			Tags:   append([]string{}, c.Tags...),
 			Scopes: []string{},
+			Roles:  []string{},
 			Checks: []string{},
+			Any:    []string{},
 			Public: c.Public,
 			Auth:   c.AuthText,
 			File:   filepath.Base(c.Pos.Filename),
@@ -169,19 +178,16 @@ func packageReport(pkg *packages.Package, pf *pkgFile) PackageReport {
 			cr.File = filepath.ToSlash(rel)
 		}
 		for _, t := range c.Auth {
-			if t.Check != nil && t.Check.Call != nil {
+			switch {
+			case t.Check != nil && t.Check.Call != nil:
 				cr.CallChecks = append(cr.CallChecks, t.Check.Text)
-				continue
-			}
-			if t.Check != nil {
+			case t.Check != nil:
 				cr.Checks = append(cr.Checks, t.Check.Text)
-				continue
+			case t.Any != nil:
+				cr.Any = append(cr.Any, t.String())
 			}
-			for _, s := range t.Scopes {
-				if !slices.Contains(cr.Scopes, s) {
-					cr.Scopes = append(cr.Scopes, s)
-				}
-			}
+			cr.Scopes = addNew(cr.Scopes, t.Scopes)
+			cr.Roles = addNew(cr.Roles, t.Roles)
 		}
 		p.Components = append(p.Components, cr)
 	}
@@ -196,20 +202,23 @@ func packageReport(pkg *packages.Package, pf *pkgFile) PackageReport {
 }
 
 // ForToken returns a copy of r that says, for every component, whether a
-// token holding exactly scopes can see it, judging only from the
-// component's scopes(…) terms: AccessHidden when a required scope is
-// missing (whatever its checks say, since every term must pass),
-// AccessVisible when none is and the component has no check(…), and
-// AccessCheck when checks decide. Middleware is not taken into account.
+// token holding exactly scopes can see it, judging only from scopes:
+// AccessHidden when scopes alone deny it (a required scope is missing, or
+// every branch of an any(…) lacks one; whatever the other terms say,
+// since every term must pass), AccessVisible when scopes alone admit it
+// (no check(…) or roles(…) has a say), AccessCheck when checks or roles
+// decide, and AccessArguments when scopes alone admit it but call checks
+// decide each call. Middleware is not taken into account. It reads only
+// the report's columns, so a report decoded from JSON is judged alike.
 func (r *AuthReport) ForToken(scopes []string) *AuthReport {
 	out := *r
 	out.Token = &ReportToken{Scopes: append([]string{}, scopes...)}
-	rule := "depends on check otherwise."
+	rule := "depends on check when a check(...) or roles(...) decides."
 	if slices.Contains(r.Notes, callNote) {
-		rule = "depends on check when a check decides, depends on arguments when only call-time checks do (the component is visible; each call is decided on its arguments)."
+		rule = "depends on check when a check(...) or roles(...) decides, depends on arguments when only call-time checks do (the component is visible; each call is decided on its arguments)."
 	}
 	out.Notes = append(slices.Clone(r.Notes), "Access is judged for a token with "+tokenPhrase(scopes, func(s string) string { return s })+
-		", from scopes(...) terms only: hidden when the token lacks a required scope, visible when it has them all and there is no check(...), "+rule)
+		", from scopes only: hidden when the token lacks a required scope (for an any(...), one in each of its terms), visible when it has them all and nothing else has a say, "+rule)
 	out.Packages = make([]PackageReport, len(r.Packages))
 	for i, p := range r.Packages {
 		p.Components = slices.Clone(p.Components)
@@ -218,12 +227,11 @@ func (r *AuthReport) ForToken(scopes []string) *AuthReport {
 			switch {
 			case slices.ContainsFunc(c.Scopes, func(s string) bool { return !slices.Contains(scopes, s) }):
 				c.Access = AccessHidden
-			case len(c.Checks) > 0:
-				c.Access = AccessCheck
-			case len(c.CallChecks) > 0:
-				c.Access = AccessArguments
 			default:
-				c.Access = AccessVisible
+				c.Access = [...]string{AccessHidden, AccessCheck, AccessVisible}[judgeReport(c, scopes)+1]
+				if c.Access == AccessVisible && len(c.CallChecks) > 0 {
+					c.Access = AccessArguments
+				}
 			}
 		}
 		out.Packages[i] = p
@@ -256,7 +264,10 @@ func (r *AuthReport) Markdown() []byte {
 		if len(p.Vocabulary) > 0 {
 			fmt.Fprintf(&b, "Scope vocabulary: %s.\n\n", codeList(p.Vocabulary))
 		}
-		header := []string{"Kind", "Name", "URI", "Tags", "Scopes", "Checks", "Public", "Source"}
+		if len(p.RoleVocabulary) > 0 {
+			fmt.Fprintf(&b, "Role vocabulary: %s.\n\n", codeList(p.RoleVocabulary))
+		}
+		header := []string{"Kind", "Name", "URI", "Tags", "Scopes", "Roles", "Checks", "Any", "Public", "Source"}
 		if r.Token != nil {
 			header = append(header, "Access")
 		}
@@ -280,7 +291,9 @@ func (r *AuthReport) Markdown() []byte {
 				code(c.URI),
 				codeList(c.Tags),
 				codeList(c.Scopes),
+				codeList(c.Roles),
 				checksCell(c),
+				codeList(c.Any),
 				public,
 				c.File + ":" + strconv.Itoa(c.Line),
 			}

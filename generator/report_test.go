@@ -139,8 +139,45 @@ func TestMarkdownCells(t *testing.T) {
 	r := &AuthReport{Packages: []PackageReport{{Path: "p", Components: []ComponentReport{
 		{Kind: ReportTool, Name: "t", Checks: []string{"any(a|b)"}, Auth: "check(any(a|b))", File: "p.go", Line: 3},
 	}}}}
-	if md := string(r.Markdown()); !strings.Contains(md, "| tool | t | | | | `any(a\\|b)` | | p.go:3 |\n") {
+	if md := string(r.Markdown()); !strings.Contains(md, "| tool | t | | | | | `any(a\\|b)` | | | p.go:3 |\n") {
 		t.Errorf("pipes in cells are not escaped:\n%s", md)
+	}
+}
+
+// TestForTokenRolesAndAny: roles(…) leave access to run time; any(…) is
+// judged from the scopes of its branches: hidden when every branch lacks
+// a scope, visible when one branch has them all and nothing else has a
+// say; call checks then make it depend on arguments, never visible.
+func TestForTokenRolesAndAny(t *testing.T) {
+	comps := []ComponentReport{
+		{Name: "roles", Roles: []string{"admin"}},
+		{Name: "read_roles", Scopes: []string{"read"}, Roles: []string{"admin"}},
+		{Name: "any_scopes", Any: []string{"any(scopes(a),scopes(b,c))"}},
+		{Name: "any_roles", Any: []string{"any(scopes(a),roles(admin))"}},
+		{Name: "nested", Any: []string{"any(check(f(1,2)),any(scopes(a),scopes(b)))", "any(scopes(b),scopes(c))"}},
+		{Name: "unreadable", Any: []string{"any(bogus)"}},
+		{Name: "roles_call", Roles: []string{"admin"}, CallChecks: []string{"ownsID"}},
+		{Name: "any_call", Any: []string{"any(scopes(a),scopes(b))"}, CallChecks: []string{"ownsID"}},
+	}
+	r := &AuthReport{Packages: []PackageReport{{Components: comps}}}
+	for _, tc := range []struct {
+		token []string
+		want  []string // Access per component
+	}{
+		{nil, []string{AccessCheck, AccessHidden, AccessHidden, AccessCheck, AccessHidden, AccessCheck, AccessCheck, AccessHidden}},
+		{[]string{"a"}, []string{AccessCheck, AccessHidden, AccessVisible, AccessVisible, AccessHidden, AccessCheck, AccessCheck, AccessArguments}},
+		{[]string{"b"}, []string{AccessCheck, AccessHidden, AccessHidden, AccessCheck, AccessVisible, AccessCheck, AccessCheck, AccessArguments}},
+		{[]string{"read", "b", "c"}, []string{AccessCheck, AccessCheck, AccessVisible, AccessCheck, AccessVisible, AccessCheck, AccessCheck, AccessArguments}},
+		{[]string{"c"}, []string{AccessCheck, AccessHidden, AccessHidden, AccessCheck, AccessCheck, AccessCheck, AccessCheck, AccessHidden}},
+	} {
+		got := r.ForToken(tc.token)
+		var access []string
+		for _, c := range got.Packages[0].Components {
+			access = append(access, c.Access)
+		}
+		if d := cmp.Diff(tc.want, access); d != "" {
+			t.Errorf("token %q (-want +got):\n%s", tc.token, d)
+		}
 	}
 }
 

@@ -106,6 +106,7 @@ func analyze(cfg Config, pkg *packages.Package, dirs []*directive, vocab *vocabu
 		Path:       filepath.Join(pkg.Dir, cfg.Output),
 		Register:   cfg.Register,
 		Vocabulary: vocab.scopes,
+		Roles:      vocab.roles,
 		Components: comps,
 	}, v.invalid
 }
@@ -176,21 +177,7 @@ func (v *validator) component(d *directive, dir *annotations.Directive) *compone
 	if dir.Auth != nil {
 		c.Public = dir.Auth.Public
 		c.AuthText = dir.Auth.String()
-		for _, t := range dir.Auth.Terms {
-			switch t.Kind {
-			case annotations.TermScopes:
-				var scopes []string
-				for _, s := range t.Scopes {
-					scopes = append(scopes, s.Text)
-					v.vocab.checkScope(v.e, s)
-				}
-				c.Auth = append(c.Auth, authTerm{Scopes: scopes})
-			case annotations.TermCheck:
-				if ce := v.check(t.Expr, d.pos); ce != nil {
-					c.Auth = append(c.Auth, authTerm{Check: ce})
-				}
-			}
-		}
+		c.Auth = v.authTerms(dir.Auth.Terms, d.pos, false)
 	}
 
 	if sig.TypeParams().Len() > 0 {

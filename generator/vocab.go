@@ -17,6 +17,7 @@ import (
 // that a "mcpauthgen ./..." run at the module root generates.
 type vocabularies struct {
 	scopes []string // in the order found; nil when none is declared
+	roles  []string
 	tags   []string
 }
 
@@ -28,6 +29,8 @@ func (v *vocabularies) add(dirs []*directive) {
 		switch l := d.line.(type) {
 		case *annotations.Scopes:
 			v.scopes = addWords(v.scopes, l.Words)
+		case *annotations.Roles:
+			v.roles = addWords(v.roles, l.Words)
 		case *annotations.Tags:
 			v.tags = addWords(v.tags, l.Words)
 		}
@@ -48,6 +51,11 @@ func (v *vocabularies) checkScope(e *errs, w annotations.Word) {
 	check(e, "scope", "//mcp:scopes", v.scopes, w)
 }
 
+// checkRole reports a role outside a declared role vocabulary.
+func (v *vocabularies) checkRole(e *errs, w annotations.Word) {
+	check(e, "role", "//mcp:roles", v.roles, w)
+}
+
 // checkTag reports a tag outside a declared tag vocabulary.
 func (v *vocabularies) checkTag(e *errs, w annotations.Word) {
 	check(e, "tag", "//mcp:tags", v.tags, w)
@@ -64,10 +72,11 @@ func check(e *errs, what, line string, vocab []string, w annotations.Word) {
 	e.at(w.Pos, "%s %q is not in the %s vocabulary (%s)", what, w.Text, line, strings.Join(vocab, " "))
 }
 
-// checkLiterals checks the string literals passed to runtime.RequireScopes
-// and runtime.RestrictTag within a check(…) expression against the
-// vocabularies: RequireScopes takes scopes; RestrictTag a tag, then
-// scopes. at converts a position of expr to one in the directive.
+// checkLiterals checks the string literals passed to runtime.RequireScopes,
+// runtime.RequireRoles and runtime.RestrictTag within a check(…)
+// expression against the vocabularies: RequireScopes takes scopes;
+// RequireRoles roles; RestrictTag a tag, then scopes. at converts a
+// position of expr to one in the directive.
 func (v *vocabularies) checkLiterals(e *errs, expr ast.Expr, info *types.Info, at func(token.Pos) token.Position) {
 	ast.Inspect(expr, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
@@ -86,8 +95,11 @@ func (v *vocabularies) checkLiterals(e *errs, expr ast.Expr, info *types.Info, a
 			return true
 		}
 		var tags int // leading arguments that are tags
+		roles := false
 		switch fn.Name() {
 		case "RequireScopes":
+		case "RequireRoles":
+			roles = true
 		case "RestrictTag":
 			tags = 1
 		default:
@@ -103,9 +115,12 @@ func (v *vocabularies) checkLiterals(e *errs, expr ast.Expr, info *types.Info, a
 				continue
 			}
 			w := annotations.Word{Text: s, Pos: at(lit.Pos())}
-			if i < tags {
+			switch {
+			case i < tags:
 				v.checkTag(e, w)
-			} else {
+			case roles:
+				v.checkRole(e, w)
+			default:
 				v.checkScope(e, w)
 			}
 		}

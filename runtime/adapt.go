@@ -113,14 +113,16 @@ func TextResult[S ~string](out S, err error) (*mcp.CallToolResult, error) {
 // (and the error, as TextResult).
 // Structured content is an object: a value whose JSON is not one (a list,
 // a number, null) is wrapped as {"result": value}, as FastMCP does. A value
-// encoding/json cannot encode gives an isError result.
+// encoding/json cannot encode is a handler error like any other: an
+// isError result and the error (masked by WithMaskErrorDetails).
 func StructuredResult(out any, err error) (*mcp.CallToolResult, error) {
 	if err != nil {
 		return mcp.NewToolResultError(err.Error()), err
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
-		return mcp.NewToolResultError("cannot encode the result: " + err.Error()), nil
+		err = fmt.Errorf("cannot encode the result: %w", err)
+		return mcp.NewToolResultError(err.Error()), err
 	}
 	if b[0] == '{' {
 		return mcp.NewToolResultStructured(out, string(b)), nil

@@ -156,7 +156,13 @@ func TestToolResults(t *testing.T) {
 		{name: "structured error", wantText: "disk on fire", wantError: true,
 			res: withError(t, failed)(runtime.StructuredResult(record{}, failed))},
 		{name: "unencodable", wantText: "cannot encode the result: json: unsupported type: chan int", wantError: true,
-			res: first(runtime.StructuredResult(make(chan int), nil))},
+			res: func(res *mcp.CallToolResult, err error) *mcp.CallToolResult {
+				// The encoding error comes along, for a masking Server to mask.
+				if ute := (*json.UnsupportedTypeError)(nil); !errors.As(err, &ute) {
+					t.Errorf("unencodable: error %v, want the *json.UnsupportedTypeError", err)
+				}
+				return res
+			}(runtime.StructuredResult(make(chan int), nil))},
 		{name: "own result", wantText: "own",
 			res: first(runtime.ToolResult(own, nil))},
 		{name: "own result error", wantText: "disk on fire", wantError: true,

@@ -149,7 +149,7 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 		return s.enterCompletion(ctx, targetOf().Ref)
 	case mcp.MethodResourcesSubscribe, mcp.MethodResourcesUnsubscribe:
 		t := targetOf()
-		if mcp.IsModernProtocol(t.Meta.ProtocolVersion) {
+		if mcp.IsModernProtocol(t.protocol) {
 			return ctx // removed in 2026-07-28: mcp-go answers so for any URI
 		}
 		return s.enterSubscription(ctx, t.URI)
@@ -160,17 +160,33 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 // target is the name (tools/call, prompts/get), URI (resources/read,
 // resources/subscribe) or reference (completion/complete) a request
 // targets, as its params carry it, its arguments (tools/call,
-// prompts/get), and the protocol version its _meta declares (2026-07-28
-// and later).
+// prompts/get), and the protocol version its _meta declares (protocolIn).
 type target struct {
 	Name string        `json:"name"`
 	URI  string        `json:"uri"`
 	Ref  completionRef `json:"ref"`
 	// Arguments are kept undecoded until a check needs them.
 	Arguments json.RawMessage `json:"arguments"`
-	Meta      struct {
-		ProtocolVersion string `json:"io.modelcontextprotocol/protocolVersion"`
-	} `json:"_meta"`
+	protocol  string
+}
+
+// protocolIn returns the protocol version the _meta of the JSON-RPC
+// message raw declares, read exactly as mcp-go reads it to decide a
+// request's protocol era: the whole message decoded into the same wrapper,
+// _meta as an mcp.Meta (a map, whose keys match exactly, where a struct
+// field would match a key in any case), and "" when that decoding fails.
+// The runtime must never take for modern a request mcp-go serves as a
+// legacy one, or the reverse.
+func protocolIn(raw []byte) string {
+	var wrapper struct {
+		Params struct {
+			Meta *mcp.Meta `json:"_meta"`
+		} `json:"params"`
+	}
+	if json.Unmarshal(raw, &wrapper) != nil {
+		return ""
+	}
+	return wrapper.Params.Meta.ProtocolVersion()
 }
 
 // arguments decodes the target's arguments as mcp-go does: nil when there

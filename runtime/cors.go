@@ -5,7 +5,8 @@ package runtime
 // from a browser. For a request from an allowed origin, MCP answers, 401
 // and 403 challenges and the protected resource metadata carry
 // Access-Control-Allow-Origin (the request's origin) and expose
-// WWW-Authenticate, Mcp-Session-Id and Mcp-Protocol-Version to the page;
+// WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version and Retry-After
+// (of a 503 when the token verifier is unavailable) to the page;
 // preflight requests are answered 204 with the methods and the MCP request
 // headers allowed. Credentials are bearer tokens, never cookies, so
 // Access-Control-Allow-Credentials is not sent. Requests from other origins

@@ -14,11 +14,19 @@
 // An AuthCheck decides on an AuthContext: the request's token and the
 // Component asked about. A component's checks, and the checks of every
 // middleware, run in the order written and must all pass (RunAuthChecks).
-// RequireScopes and RestrictTag are built in; Check adapts functions of the
-// four accepted shapes, synchronous or context-aware, and of named types of
+// RequireScopes, RequireRoles and RestrictTag are built in; AnyOf passes
+// when one of its checks passes (in order, stopping at the first; an error
+// or panic denies that check only); Check adapts functions of the four
+// accepted shapes, synchronous or context-aware, and of named types of
 // them. A check that returns an error other than *AuthorizationError, or
 // panics, denies; the failure is logged with log/slog and its text never
 // reaches a client.
+//
+// RequireRoles reads roles from the token's claims through the server's
+// role claims: the "roles" claim unless WithRoleClaims names others, with
+// presets for Keycloak, Microsoft Entra ID, Amazon Cognito, Okta and Auth0
+// (KeycloakRoleClaims and the others). Checks of your own read them with
+// AuthContext.HasRole and AuthContext.Roles.
 //
 // A request that targets one component (tools/call, prompts/get,
 // resources/read) shows its arguments to the checks in

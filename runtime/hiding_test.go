@@ -228,3 +228,42 @@ func TestNothingHiddenSidewaysInProcess(t *testing.T) {
 		t.Errorf("completion of a visible prompt: %s", got)
 	}
 }
+
+// TestSubscribeReadsProtocolAsMCPGo: a _meta key that names protocol
+// 2026-07-28 in another case is no protocol version to mcp-go, which
+// serves the subscription; the runtime must not take it for a modern
+// request and let the subscription of a hidden URI through.
+func TestSubscribeReadsProtocolAsMCPGo(t *testing.T) {
+	srv := sidewaysServer()
+	c := connect(t, srv)
+	ctx := as(tokRead)
+	meta := map[string]any{"IO.MODELCONTEXTPROTOCOL/PROTOCOLVERSION": "2026-07-28"}
+	hidden := rawCall(t, c, ctx, "resources/subscribe", map[string]any{"uri": "admin://config", "_meta": meta})
+	missing := strings.ReplaceAll(rawCall(t, c, ctx, "resources/subscribe", map[string]any{"uri": "absent://config", "_meta": meta}), "absent://config", "admin://config")
+	if hidden != missing {
+		t.Errorf("subscribe with a case-changed protocol key:\n hidden  %s\n missing %s", hidden, missing)
+	}
+	if _, ok := subscribed.Load("admin://config"); ok {
+		t.Error("a subscription hook saw admin://config, which the caller may not read")
+	}
+}
+
+// TestTargetReadDespiteBadMeta: a _meta that mcp-go's decoding of the
+// message ignores or refuses does not keep the runtime from reading what
+// the request targets: a completion of a hidden prompt whose _meta is not
+// an object answers as for a missing prompt.
+func TestTargetReadDespiteBadMeta(t *testing.T) {
+	srv := sidewaysServer()
+	c := connect(t, srv)
+	ctx := as(tokRead)
+	for _, meta := range []any{"x", 5, []any{1}} {
+		params := func(name string) map[string]any {
+			return map[string]any{"_meta": meta, "ref": map[string]any{"type": "ref/prompt", "name": name}, "argument": map[string]any{"name": "x", "value": ""}}
+		}
+		hidden := rawCall(t, c, ctx, "completion/complete", params("admin_prompt"))
+		missing := strings.ReplaceAll(rawCall(t, c, ctx, "completion/complete", params("absent_prompt")), "absent_prompt", "admin_prompt")
+		if hidden != missing || strings.Contains(hidden, "secret") {
+			t.Errorf("completion with _meta %v:\n hidden  %s\n missing %s", meta, hidden, missing)
+		}
+	}
+}

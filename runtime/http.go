@@ -43,7 +43,8 @@ type httpConfig struct {
 // *InsufficientScopeError. The verifier's error text is logged, never sent.
 // The protected resource metadata and CORS preflight requests need no
 // token. The verified token is in the context of every check and handler
-// of the request.
+// of the request, with the raw bearer token in its Token when the verifier
+// left that empty.
 func WithTokenVerifier(v TokenVerifier) HTTPOption {
 	return func(c *httpConfig) { c.verifier = v }
 }
@@ -195,6 +196,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		_ = json.Unmarshal(body, &msg) // mcp-go answers a bad message itself
+		msg.Params.protocol = protocolIn(body)
 		if h.cfg.stepUp && msg.Method == string(mcp.MethodToolsCall) {
 			if scopes, ok := h.srv.stepUpScopes(AccessTokenFromContext(ctx), msg.Params.Name); ok {
 				authz.Challenge(w, http.StatusForbidden, h.metadataURL(r), `error="insufficient_scope"`, `scope="`+authz.ScopeParam(scopes)+`"`)

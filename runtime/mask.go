@@ -26,8 +26,9 @@ func (e *ToolError) Error() string { return e.Message }
 // isError result "Error calling tool 'X'", a prompt the JSON-RPC error
 // "Error rendering prompt 'X'", a resource "Error reading resource 'URI'";
 // the error itself is logged (log/slog, level ERROR). A *ToolError passes
-// through unmasked. Without this option a handler's error text reaches the
-// client as it is.
+// through unmasked: its Message alone, also when another error wraps it
+// (fmt.Errorf("…: %w", toolErr)). Without this option a handler's error
+// text reaches the client as it is.
 //
 // Whatever the option, a handler that panics never takes the connection
 // down: its request is answered as a masked error, and the panic is logged
@@ -36,14 +37,21 @@ func WithMaskErrorDetails() Option {
 	return func(c *serverConfig) { c.maskErrors = true }
 }
 
-// passesThrough reports whether a handler error goes to the client as it
-// is even when errors are masked: a *ToolError, and the errors mcp-go
-// itself turns into protocol answers (URL elicitation).
-func passesThrough(err error) bool {
+// forClient returns what of a handler error reaches the client when errors
+// are masked, or nil for nothing: the *ToolError it is or wraps (that
+// alone, without the text of the errors wrapping it), or the error itself
+// when it is one mcp-go turns into a protocol answer (URL elicitation).
+func forClient(err error) error {
 	var te *ToolError
+	if errors.As(err, &te) {
+		return te
+	}
 	var eq mcp.URLElicitationRequiredError
 	var ep *mcp.URLElicitationRequiredError
-	return errors.As(err, &te) || errors.As(err, &eq) || errors.As(err, &ep)
+	if errors.As(err, &eq) || errors.As(err, &ep) {
+		return err
+	}
+	return nil
 }
 
 // logHandlerFailure logs a handler's masked error or panic.
@@ -70,13 +78,21 @@ func (s *Server) guardTool(name string, h server.ToolHandlerFunc) server.ToolHan
 			}
 		}()
 		res, err = h(ctx, req)
-		switch {
-		case err == nil:
+		if err == nil {
 			return res, nil
-		case s.maskErrors && !passesThrough(err):
-			logHandlerFailure(ctx, "tool", name, err, nil)
-			return mcp.NewToolResultError(masked), nil
-		case res != nil:
+		}
+		if s.maskErrors {
+			shown := forClient(err)
+			if shown == nil {
+				logHandlerFailure(ctx, "tool", name, err, nil)
+				return mcp.NewToolResultError(masked), nil
+			}
+			if shown != err && res != nil {
+				res = mcp.NewToolResultError(shown.Error())
+			}
+			err = shown
+		}
+		if res != nil {
 			return res, nil // an adapter's isError result
 		}
 		return nil, err // mcp-go answers it
@@ -95,9 +111,13 @@ func (s *Server) guardPrompt(name string, h server.PromptHandlerFunc) server.Pro
 			}
 		}()
 		res, err = h(ctx, req)
-		if err != nil && s.maskErrors && !passesThrough(err) {
-			logHandlerFailure(ctx, "prompt", name, err, nil)
-			return nil, errors.New(masked)
+		if err != nil && s.maskErrors {
+			shown := forClient(err)
+			if shown == nil {
+				logHandlerFailure(ctx, "prompt", name, err, nil)
+				return nil, errors.New(masked)
+			}
+			err = shown
 		}
 		return res, err
 	}
@@ -115,9 +135,13 @@ func (s *Server) guardResource(h server.ResourceHandlerFunc) server.ResourceHand
 			}
 		}()
 		res, err = h(ctx, req)
-		if err != nil && s.maskErrors && !passesThrough(err) {
-			logHandlerFailure(ctx, "resource", req.Params.URI, err, nil)
-			return nil, fmt.Errorf("Error reading resource '%s'", req.Params.URI)
+		if err != nil && s.maskErrors {
+			shown := forClient(err)
+			if shown == nil {
+				logHandlerFailure(ctx, "resource", req.Params.URI, err, nil)
+				return nil, fmt.Errorf("Error reading resource '%s'", req.Params.URI)
+			}
+			err = shown
 		}
 		return res, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -132,3 +133,69 @@ func TestMaskErrorDetails(t *testing.T) {
 		})
 	}
 }
+
+// TestMaskErrorDetailsWrapped: with masking, only what a *ToolError says
+// reaches the client, even when the error that carries it wraps it in
+// text of its own.
+func TestMaskErrorDetailsWrapped(t *testing.T) {
+	captureLog(t)
+	srv := runtime.NewServer("mask", "1.0.0", runtime.WithMaskErrorDetails())
+	wrapped := fmt.Errorf("%s: %w", secret, &runtime.ToolError{Message: "quota exceeded"})
+	srv.AddTool(mcp.NewTool("wrapped_tool_error"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return runtime.TextResult("", wrapped)
+	})
+	srv.AddTool(mcp.NewTool("raw_wrapped_tool_error"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return nil, wrapped
+	})
+	srv.AddPrompt(mcp.NewPrompt("wrapped_prompt"), func(context.Context, mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		return nil, wrapped
+	})
+	srv.AddResource(mcp.NewResource("wrapped://resource", "wrapped"), func(context.Context, mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		return nil, wrapped
+	})
+	ts := httptest.NewServer(srv.HTTPHandler())
+	defer ts.Close()
+	s := newHTTPSession(t, ts.URL, "", false)
+	for _, c := range []struct {
+		method string
+		params map[string]any
+		want   string
+	}{
+		{"tools/call", map[string]any{"name": "wrapped_tool_error"}, `"text":"quota exceeded"`},
+		{"tools/call", map[string]any{"name": "raw_wrapped_tool_error"}, `"message":"quota exceeded"`},
+		{"prompts/get", map[string]any{"name": "wrapped_prompt"}, `"message":"quota exceeded"`},
+		{"resources/read", map[string]any{"uri": "wrapped://resource"}, `"message":"quota exceeded"`},
+	} {
+		got := s.post(c.method, c.params)
+		if !strings.Contains(got.Body, c.want) || strings.Contains(got.Body, "10.0.0.5") {
+			t.Errorf("%s %v: %+v, want %s and no internal text", c.method, c.params, got, c.want)
+		}
+	}
+}
+
+// TestMaskErrorDetailsEncodingError: with masking, a tool result that
+// cannot be encoded is a handler error like any other: the encoder's text
+// (which names the type and carries a MarshalJSON's error) is logged, not
+// sent.
+func TestMaskErrorDetailsEncodingError(t *testing.T) {
+	logs := captureLog(t)
+	srv := runtime.NewServer("mask", "1.0.0", runtime.WithMaskErrorDetails())
+	srv.AddTool(mcp.NewTool("unencodable"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return runtime.StructuredResult(secretMarshaler{}, nil)
+	})
+	ts := httptest.NewServer(srv.HTTPHandler())
+	defer ts.Close()
+	s := newHTTPSession(t, ts.URL, "", false)
+	got := s.post("tools/call", map[string]any{"name": "unencodable"})
+	if !strings.Contains(got.Body, `"text":"Error calling tool 'unencodable'"`) || !strings.Contains(got.Body, `"isError":true`) || strings.Contains(got.Body, "10.0.0.5") {
+		t.Errorf("tools/call unencodable: %+v, want the masked isError result", got)
+	}
+	if !strings.Contains(logs.String(), "10.0.0.5") {
+		t.Errorf("the encoding error is not logged:\n%s", logs)
+	}
+}
+
+// secretMarshaler fails to encode with internal text in its error.
+type secretMarshaler struct{}
+
+func (secretMarshaler) MarshalJSON() ([]byte, error) { return nil, errors.New(secret) }

@@ -196,5 +196,6 @@ func targetIn(raw []byte) target {
 		Params target `json:"params"`
 	}
 	_ = json.Unmarshal(raw, &msg)
+	msg.Params.protocol = protocolIn(raw)
 	return msg.Params
 }

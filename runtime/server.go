@@ -96,6 +96,7 @@ type serverConfig struct {
 	middleware   []Middleware
 	mcpOptions   []server.ServerOption
 	maskErrors   bool
+	roleClaims   []string // WithRoleClaims
 	hooks        []DecisionHook
 	requestHooks []RequestHook
 
@@ -123,6 +124,9 @@ func NewServer(name, version string, opts ...Option) *Server {
 	}
 	s := &Server{policy: authz.NewPolicy(cfg.middleware...), maskErrors: cfg.maskErrors, tags: tagSwitch{include: cfg.includeTags, exclude: cfg.excludeTags},
 		hooks: cfg.hooks, requestHooks: cfg.requestHooks}
+	if len(cfg.roleClaims) > 0 {
+		s.policy.SetRoleClaims(authz.NewRoleClaims(cfg.roleClaims...))
+	}
 	s.reg.Store(&registry{
 		tools:     map[string]*record{},
 		prompts:   map[string]*record{},

@@ -154,7 +154,7 @@ func (h *httpHandler) admitSession(w http.ResponseWriter, r *http.Request, ctx c
 	if r.Method != http.MethodPost && r.Method != http.MethodGet && r.Method != http.MethodDelete {
 		return true
 	}
-	if mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) || mcp.IsModernProtocol(msg.Params.Meta.ProtocolVersion) {
+	if mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) || mcp.IsModernProtocol(msg.Params.protocol) {
 		return true
 	}
 	if h.sessions == nil {

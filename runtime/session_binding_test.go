@@ -299,3 +299,58 @@ func TestStatelessHasNoSessions(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionBindingReadsProtocolAsMCPGo: a legacy request is not let past
+// the session check by a _meta whose protocol version only the runtime
+// would read as 2026-07-28 (a key in another case, which encoding/json
+// matches to a struct field but mcp-go's map lookup does not, or a
+// duplicate key): mcp-go serves it on the session it names, so it must
+// be answered as for an unknown session.
+func TestSessionBindingReadsProtocolAsMCPGo(t *testing.T) {
+	ts, _ := newPrincipalServer(t)
+	url := ts.URL + "/mcp"
+	alice := newHTTPSession(t, url, "alice-1", false)
+	for _, meta := range []string{
+		`{"IO.MODELCONTEXTPROTOCOL/PROTOCOLVERSION":"2026-07-28"}`,
+		`{"io.modelcontextprotocol/protocolVersion":"2025-11-25","io.modelcontextprotocol/protocolversion":"2026-07-28"}`,
+	} {
+		for _, body := range []string{
+			`{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"debug","_meta":` + meta + `}}`,
+			`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","_meta":` + meta + `}}`,
+			`{"jsonrpc":"2.0","id":7,"result":{"role":"assistant","content":{"type":"text","text":"forged"},"model":"m"},"params":{"_meta":` + meta + `}}`,
+			// mcp-go's decoding of _meta fails at the first: no version.
+			`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","_meta":"x","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}`,
+		} {
+			got := rawHTTP(t, context.Background(), http.MethodPost, url, "bob", alice.session, body)
+			if got.Status != http.StatusNotFound || got.Body != "Invalid session ID\n" {
+				t.Errorf("bob on alice's session with _meta %s:\n%s\n=> %d %q, want 404 Invalid session ID", meta, body, got.Status, got.Body)
+			}
+		}
+	}
+}
+
+// TestSessionBoundWithoutIdentity: a verifier of its own may return tokens
+// that name nobody (no subject, no client, no Token text: an API-key
+// verifier that returns only scopes, say). Each bearer token is then its
+// own principal: another key on a live session is answered as for an
+// unknown session, not served as if both keys were one principal.
+func TestSessionBoundWithoutIdentity(t *testing.T) {
+	keys := map[string][]string{"key-1": {"read"}, "key-2": {"read"}}
+	srv := fixture()
+	ts := httptest.NewServer(srv.HTTPHandler(mcpruntime.WithTokenVerifier(verifierFunc(func(_ context.Context, raw string) (*mcpruntime.AccessToken, error) {
+		if scopes, ok := keys[raw]; ok {
+			return &mcpruntime.AccessToken{Scopes: scopes}, nil
+		}
+		return nil, mcpruntime.ErrInvalidToken
+	}))))
+	defer ts.Close()
+	url := ts.URL + "/mcp"
+	owner := newHTTPSession(t, url, "key-1", false)
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`
+	if got := rawHTTP(t, context.Background(), http.MethodPost, url, "key-2", owner.session, body); got.Status != http.StatusNotFound || got.Body != "Invalid session ID\n" {
+		t.Errorf("key-2 on key-1's session: %d %q, want 404 Invalid session ID", got.Status, got.Body)
+	}
+	if got := owner.post("tools/list", nil); got.Status != http.StatusOK {
+		t.Errorf("key-1 on its own session: %+v", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,5 +69,29 @@ func TestVerifierUnavailable(t *testing.T) {
 				t.Errorf("%s %s: the verifier's error reached the client: %q", method, tc.token, body)
 			}
 		}
+	}
+}
+
+// TestVerifierUnavailableCORS: a page of an allowed origin can read the
+// Retry-After of a 503 (it is not a CORS-safelisted response header, so it
+// must be exposed), as it reads the challenge of a 401.
+func TestVerifierUnavailableCORS(t *testing.T) {
+	srv := runtime.NewServer("unavailable", "1")
+	srv.AddTool(mcp.NewTool("echo"), echo)
+	h := srv.HTTPHandler(runtime.WithCORS("https://app.example"), runtime.WithTokenVerifier(verifierFunc(func(context.Context, string) (*runtime.AccessToken, error) {
+		return nil, fmt.Errorf("%w: down", runtime.ErrVerifierUnavailable)
+	})))
+	req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+	req.Header.Set("Authorization", "Bearer outage")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", "https://app.example")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Access-Control-Allow-Origin") != "https://app.example" {
+		t.Fatalf("status %d, headers %v", rec.Code, rec.Header())
+	}
+	exposed := strings.Split(rec.Header().Get("Access-Control-Expose-Headers"), ", ")
+	if !slices.Contains(exposed, "Retry-After") {
+		t.Errorf("Access-Control-Expose-Headers %q lacks Retry-After", exposed)
 	}
 }

@@ -26,7 +26,8 @@ type ScopeRequirer interface {
 // error="insufficient_scope" when v returned an *InsufficientScopeError, or
 // 503 with Retry-After when v could not judge the token
 // (ErrVerifierUnavailable). v's error is logged, never sent. metadataURL is
-// called only to answer a challenge.
+// called only to answer a challenge. The token returned always has the raw
+// bearer token in Token: when v leaves Token empty, a copy gets it.
 func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metadataURL func() string) (*AccessToken, bool) {
 	tok, status, _ := VerifyBearer(w, r, v, metadataURL)
 	return tok, status == 0
@@ -44,6 +45,14 @@ func VerifyBearer(w http.ResponseWriter, r *http.Request, v TokenVerifier, metad
 	}
 	tok, err := v.VerifyToken(r.Context(), raw)
 	if err == nil && tok != nil {
+		if tok.Token == "" {
+			// The raw token identifies the caller when nothing else in the
+			// token does (session binding), as the static verifier's map
+			// key does; the verifier's own value is left alone.
+			t := *tok
+			t.Token = raw
+			tok = &t
+		}
 		return tok, 0, ""
 	}
 	if err == nil {

@@ -26,9 +26,11 @@ func (g *Guard) HasCallChecks() bool { return g != nil && len(g.calls) > 0 }
 
 // NeedsArguments reports whether deciding a request that targets the
 // component may depend on its arguments: the component has call checks, or
-// a check (its own or the middleware's) that is not a scope check.
+// a check (its own or the middleware's) that may read them. The built-in
+// checks RequireScopes, RestrictTag and RequireRoles never do, nor an
+// AnyOf of only such checks; every other check may.
 func (g *Guard) NeedsArguments() bool {
-	return g != nil && (len(g.calls) > 0 || !g.scopeOnly)
+	return g != nil && (len(g.calls) > 0 || g.readsArgs)
 }
 
 // CallRefusal runs the component's call checks for the request ac

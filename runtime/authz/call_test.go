@@ -72,3 +72,46 @@ func TestCallChecks(t *testing.T) {
 		t.Errorf("AuthorizationError: ok %v, %v", ok, authErr)
 	}
 }
+
+// TestNeedsArguments: a request's arguments are read for a component only
+// when a check may read them: call checks, or a check that is none of the
+// built-ins that never do (scopes, tags, roles, and AnyOf of them, nested
+// included), its own or the middleware's.
+func TestNeedsArguments(t *testing.T) {
+	own := authz.Check(func(ac authz.AuthContext) bool { return ac.Arguments != nil })
+	builtins := authz.AnyOf(authz.RequireRoles("admin"), authz.AnyOf(authz.RequireScopes("a"), authz.RestrictTag("x", "b")))
+	for _, tc := range []struct {
+		name       string
+		middleware []authz.AuthCheck
+		opts       []authz.ComponentOption
+		want       bool
+	}{
+		{"no checks", nil, nil, false},
+		{"scopes", nil, []authz.ComponentOption{authz.WithScopes("read")}, false},
+		{"roles", nil, []authz.ComponentOption{authz.WithAuth(authz.RequireRoles("admin"))}, false},
+		{"any of built-ins, nested", nil, []authz.ComponentOption{authz.WithScopes("read"), authz.WithAuth(builtins)}, false},
+		{"tag middleware", []authz.AuthCheck{authz.RestrictTag("x", "admin")}, []authz.ComponentOption{authz.WithAuth(authz.RequireRoles("admin"))}, false},
+		{"roles middleware", []authz.AuthCheck{authz.AnyOf(authz.RequireRoles("staff"), authz.RequireScopes("root"))}, nil, false},
+		{"own check", nil, []authz.ComponentOption{authz.WithAuth(own)}, true},
+		{"own check in any", nil, []authz.ComponentOption{authz.WithAuth(authz.AnyOf(authz.RequireRoles("admin"), own))}, true},
+		{"own check nested in any", nil, []authz.ComponentOption{authz.WithAuth(authz.AnyOf(authz.RequireRoles("admin"), authz.AnyOf(authz.RequireScopes("a"), own)))}, true},
+		{"middleware check", []authz.AuthCheck{own}, []authz.ComponentOption{authz.WithScopes("read")}, true},
+		{"call checks", nil, []authz.ComponentOption{authz.WithAuth(authz.RequireRoles("admin")), authz.WithCallChecks(authz.RequireScopes("read"))}, true},
+	} {
+		var mw []authz.Middleware
+		if tc.middleware != nil {
+			mw = append(mw, authz.AuthMiddleware(tc.middleware...))
+		}
+		g := authz.NewPolicy(mw...).Guard(authz.Component{Kind: authz.KindTool, Name: "t", Tags: []string{"x"}}, tc.opts...)
+		if got := g.NeedsArguments(); got != tc.want {
+			t.Errorf("%s: NeedsArguments %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	// Asking an AnyOf runs none of its checks.
+	ran := false
+	spy := authz.Check(func(authz.AuthContext) bool { ran = true; return true })
+	authz.NewPolicy().Guard(authz.Component{Kind: authz.KindTool, Name: "t"}, authz.WithAuth(authz.AnyOf(spy, authz.RequireRoles("admin"))))
+	if ran {
+		t.Error("building the guard ran a check of the AnyOf")
+	}
+}

@@ -49,6 +49,11 @@ type Component struct {
 	// published to clients and in reports. Checks do not read them: the
 	// component's RequireScopes check enforces them.
 	Scopes []string
+
+	// roles is where the server that registered the component reads
+	// roles (set by Policy.Guard), so that every check shown the
+	// component reads them alike, whoever builds the AuthContext.
+	roles *RoleClaims
 }
 
 // HasTag reports whether c carries tag.
@@ -75,9 +80,14 @@ type AuthContext struct {
 	// a tools/call's or a prompts/get's arguments as JSON decodes them
 	// into a map[string]any (numbers are float64), or the template
 	// variables of a resources/read (string values; a list variable's
-	// values joined with commas). It is nil when listing, and for a read of
-	// a resource that is not a template. Checks must not modify it.
+	// values joined with commas). It is nil when listing, for a read of a
+	// resource that is not a template, and when no check of the request may
+	// read it (Guard.NeedsArguments). Checks must not modify it.
 	Arguments map[string]any
+
+	// roles is where the serving server reads roles (HasRole); nil for
+	// the default mapping.
+	roles *RoleClaims
 }
 
 // AuthCheck decides whether a request may see and use a component. It
@@ -219,6 +229,12 @@ func RunAuthChecks(ctx context.Context, ac AuthContext, checks ...AuthCheck) (bo
 		return false, authErr
 	}
 	return ok, nil
+}
+
+// runCheck calls one check, turning a panic into a logged denial.
+func runCheck(ctx context.Context, ac AuthContext, check AuthCheck) (bool, error) {
+	ok, _, err := runCheckRecover(ctx, ac, check)
+	return ok, err
 }
 
 // runCheckRecover calls one check, turning a panic into a logged denial

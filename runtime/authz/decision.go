@@ -234,6 +234,9 @@ func (g *Guard) Evaluate(ctx context.Context, ac AuthContext) (bool, Rule) {
 	if g == nil || len(g.checks) == 0 {
 		return true, Rule{}
 	}
+	if ac.roles == nil {
+		ac.roles = g.roles
+	}
 	ok, at, failed, _ := runChain(ctx, ac, g.checks)
 	if ok {
 		return true, Rule{}
@@ -247,6 +250,7 @@ func (p *Policy) decideMiddleware(ctx context.Context, ac AuthContext) (bool, Ru
 	if len(p.middleware) == 0 {
 		return true, Rule{}, nil
 	}
+	ac.roles = p.roles
 	ok, at, failed, authErr := runChain(ctx, ac, p.middleware)
 	if ok {
 		return true, Rule{}, nil

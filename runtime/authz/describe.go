@@ -32,6 +32,39 @@ var (
 	restrictTagCode   = reflect.ValueOf(RestrictTag("")).Pointer()
 )
 
+// The code of the closures RequireRoles and AnyOf return (go:noinline as
+// well), set by init: AnyOf's refers to argumentFree, which reads them.
+var requireRolesCode, anyOfCode uintptr
+
+func init() {
+	requireRolesCode = reflect.ValueOf(RequireRoles()).Pointer()
+	anyOfCode = reflect.ValueOf(AnyOf()).Pointer()
+}
+
+// probingArguments is the Component an AnyOf is shown when it is asked
+// whether it may read a request's arguments rather than decide: it answers
+// (true, nil) when none of its checks may. Only a check known to be an
+// AnyOf (by its code) is ever called so.
+var probingArguments = &Component{Name: "\x00arguments"}
+
+// argumentFree reports whether check is known never to read a request's
+// arguments: a check made by RequireScopes, RestrictTag or RequireRoles,
+// or by AnyOf of such checks. Any other check may (AuthContext.Arguments),
+// so a component with one has its arguments read for it.
+func argumentFree(check AuthCheck) bool {
+	if check == nil {
+		return false
+	}
+	switch reflect.ValueOf(check).Pointer() {
+	case requireScopesCode, restrictTagCode, requireRolesCode:
+		return true
+	case anyOfCode:
+		free, _ := check(context.Background(), AuthContext{Component: probingArguments})
+		return free
+	}
+	return false
+}
+
 // describe returns the requirement of a check made by RequireScopes or
 // RestrictTag; ok is false for any other check, which describe does not
 // call.

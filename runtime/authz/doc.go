@@ -8,8 +8,10 @@
 //
 //   - AccessToken, TokenVerifier and NewStaticTokenVerifier: who is
 //     calling, and how a raw bearer token becomes an AccessToken.
-//   - AuthCheck, RequireScopes, RestrictTag, Check and RunAuthChecks: the
-//     checks and how a chain of them runs.
+//   - AuthCheck, RequireScopes, RequireRoles, RestrictTag, AnyOf, Check
+//     and RunAuthChecks: the checks and how a chain of them runs.
+//     RoleClaims says where a token's claims hold its roles; a Policy
+//     hands its mapping to every check it runs (AuthContext.HasRole).
 //   - Middleware (AuthMiddleware), Policy and Guard: a server's
 //     authorization as a backend applies it. A Policy holds the middleware;
 //     a Guard holds one component with its own checks. Policy.Listed

@@ -28,6 +28,12 @@ type Guard struct {
 	// require nothing else (every check is RequireScopes or RestrictTag).
 	required  []string
 	scopeOnly bool
+	// readsArgs is set when one of those checks may read a request's
+	// arguments: it is none of the built-ins that never do (see
+	// argumentFree).
+	readsArgs bool
+
+	roles *RoleClaims // the Policy's role claim mapping
 }
 
 // ComponentOption configures one component at registration.
@@ -68,6 +74,9 @@ func (g *Guard) Permits(ctx context.Context, ac AuthContext) bool {
 	if g == nil || len(g.checks) == 0 {
 		return true
 	}
+	if ac.roles == nil {
+		ac.roles = g.roles
+	}
 	ok, _ := RunAuthChecks(ctx, ac, g.checks...)
 	return ok
 }
@@ -102,6 +111,20 @@ type Policy struct {
 	// index there, and its text.
 	mwIndex, mwCheck []int
 	mwRules          []string
+	roles *RoleClaims // where checks read roles; nil: the default
+}
+
+// SetRoleClaims makes the checks of p, and of the guards it builds
+// afterwards, read roles through rc (RequireRoles, AuthContext.HasRole).
+// It is meant for configuration, before p serves requests.
+func (p *Policy) SetRoleClaims(rc RoleClaims) { p.roles = &rc }
+
+// RoleClaims returns where p's checks read roles.
+func (p *Policy) RoleClaims() RoleClaims {
+	if p.roles == nil {
+		return RoleClaims{}
+	}
+	return *p.roles
 }
 
 // NewPolicy returns the policy of a server with the given middleware,
@@ -130,7 +153,8 @@ func (p *Policy) HasMiddleware() bool { return len(p.middleware) > 0 }
 
 // Guard builds the guard of comp, configured by opts.
 func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
-	g := &Guard{Component: comp, scopeOnly: true}
+	comp.roles = p.roles
+	g := &Guard{Component: comp, scopeOnly: true, roles: p.roles}
 	for _, opt := range opts {
 		opt(g)
 	}
@@ -140,6 +164,9 @@ func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
 		}
 	}
 	for _, c := range slices.Concat(g.checks, p.middleware) {
+		if !argumentFree(c) {
+			g.readsArgs = true
+		}
 		req, ok := describe(c)
 		if !ok {
 			g.scopeOnly = false

@@ -24,7 +24,7 @@ type CORS struct {
 
 const (
 	corsAllowHeaders  = "Authorization, Content-Type, Accept, Last-Event-ID, Mcp-Session-Id, Mcp-Protocol-Version, Mcp-Method, Mcp-Name"
-	corsExposeHeaders = "WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version"
+	corsExposeHeaders = "WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version, Retry-After"
 	corsMaxAge        = "600"
 	paramHeaderPrefix = "Mcp-Param-"
 )
@@ -43,7 +43,8 @@ func IsPreflight(r *http.Request) bool {
 // Decorate adds the CORS headers of an actual (not preflight) request:
 // Vary: Origin always, and for an allowed origin Access-Control-Allow-Origin
 // (that origin) and Access-Control-Expose-Headers (WWW-Authenticate,
-// Mcp-Session-Id, Mcp-Protocol-Version). A nil or empty CORS adds nothing.
+// Mcp-Session-Id, Mcp-Protocol-Version, and Retry-After for the 503 of an
+// unavailable verifier). A nil or empty CORS adds nothing.
 func (c *CORS) Decorate(w http.ResponseWriter, r *http.Request) {
 	if c == nil || len(c.Origins) == 0 {
 		return

@@ -67,10 +67,13 @@ type Config struct {
 	// coalesced (concurrent verifications share one) and rate limited (at
 	// most one per JWKSMinRefreshInterval), so tokens with made-up key IDs
 	// cannot make the verifier hammer the issuer. When a fetch fails the
-	// keys already cached stay in use. Only signature keys (no "use", or
-	// "use":"sig") with a public key of type RSA, EC or OKP (Ed25519) are
-	// used; symmetric ("oct") keys, private keys and keys that do not parse
-	// are skipped.
+	// keys already cached stay in use, and a token none of them verifies
+	// cannot be judged until a fetch succeeds: its error wraps
+	// runtime.ErrVerifierUnavailable (HTTP 503 with Retry-After, so that
+	// the client keeps its token), not ErrInvalidToken. Only signature keys
+	// (no "use", or "use":"sig") with a public key of type RSA, EC or OKP
+	// (Ed25519) are used; symmetric ("oct") keys, private keys and keys
+	// that do not parse are skipped.
 	// A token without "kid" is tried against every key that fits its
 	// algorithm. Use https outside tests.
 	JWKSURL string
@@ -182,9 +185,11 @@ type Config struct {
 //     (numbers are float64).
 //
 // Errors for refused tokens wrap runtime.ErrInvalidToken, or are a
-// *runtime.InsufficientScopeError; their text is meant for logs and may
+// *runtime.InsufficientScopeError; a token that cannot be judged because
+// the JWKS cannot be fetched gets an error wrapping
+// runtime.ErrVerifierUnavailable. Their text is meant for logs and may
 // name claims and keys, so it must not reach clients (runtime.HTTPHandler
-// only ever answers invalid_token or insufficient_scope).
+// answers invalid_token, insufficient_scope or 503, never this text).
 func New(cfg Config) (*Verifier, error) {
 	v := &Verifier{
 		issuer:        cfg.Issuer,
@@ -592,7 +597,8 @@ type jwksSource struct {
 	maxAge      time.Duration
 	now         func() time.Time
 
-	set atomic.Pointer[keySet] // nil until the first successful fetch
+	set     atomic.Pointer[keySet] // nil until the first successful fetch
+	failing atomic.Bool            // the last fetch that ended failed
 
 	mu          sync.Mutex
 	lastAttempt time.Time  // of the last fetch started
@@ -657,17 +663,24 @@ func (s *jwksSource) keysFor(ctx context.Context, h jose.Header) ([]any, error) 
 	if keys := s.set.Load().find(h.KeyID, alg); len(keys) > 0 {
 		return keys, nil
 	}
-	if s.set.Load() == nil {
-		return nil, invalid("no JWKS from %s: %v", s.url, err)
-	}
-	reason := "no key"
-	if err != nil && !errors.Is(err, errRefreshLimited) {
-		reason = fmt.Sprintf("no key (JWKS refresh failed: %v)", err)
+	// Without a fresh look at the set (the fetch failed, now or last time
+	// within the rate limit, or the caller gave up waiting), the token's
+	// key may well be in it: the token cannot be judged.
+	if err != nil && !errors.Is(err, errRefreshLimited) || errors.Is(err, errRefreshLimited) && s.failing.Load() {
+		if !errors.Is(err, errRefreshLimited) {
+			return nil, unavailable("no key with kid %q for alg %s, and the JWKS at %s could not be fetched: %v", h.KeyID, alg, s.url, err)
+		}
+		return nil, unavailable("no key with kid %q for alg %s, and the last fetch of the JWKS at %s failed", h.KeyID, alg, s.url)
 	}
 	if h.KeyID == "" {
-		return nil, invalid("%s for alg %s in the JWKS, and the token names no kid", reason, alg)
+		return nil, invalid("no key for alg %s in the JWKS, and the token names no kid", alg)
 	}
-	return nil, invalid("%s with kid %q for alg %s in the JWKS", reason, h.KeyID, alg)
+	return nil, invalid("no key with kid %q for alg %s in the JWKS", h.KeyID, alg)
+}
+
+// unavailable wraps authz.ErrVerifierUnavailable with a reason for the logs.
+func unavailable(format string, args ...any) error {
+	return fmt.Errorf("jwtauth: %w: %s", authz.ErrVerifierUnavailable, fmt.Sprintf(format, args...))
 }
 
 func (set *keySet) find(kid string, alg jose.SignatureAlgorithm) []any {
@@ -722,6 +735,7 @@ func (s *jwksSource) start() *jwksFetch {
 		} else {
 			s.set.Store(set)
 		}
+		s.failing.Store(err != nil)
 		s.mu.Lock()
 		s.inflight = nil
 		s.mu.Unlock()

@@ -674,8 +674,8 @@ func TestJWTJWKSFetchTimeout(t *testing.T) {
 	v := newJWTTestVerifier(t, Config{JWKSURL: srv.URL, JWKSFetchTimeout: 100 * time.Millisecond, Now: newJWTClock().Now})
 	start := time.Now()
 	_, err := v.VerifyToken(context.Background(), signJWT(t, jose.RS256, k1, "k1", jwtClaims(nil)))
-	if !errors.Is(err, authz.ErrInvalidToken) || !strings.Contains(err.Error(), "no JWKS") {
-		t.Errorf("err = %v, want authz.ErrInvalidToken about the JWKS", err)
+	if !errors.Is(err, authz.ErrVerifierUnavailable) || !strings.Contains(err.Error(), "JWKS") {
+		t.Errorf("err = %v, want authz.ErrVerifierUnavailable about the JWKS", err)
 	}
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("verification took %v despite a 100ms fetch timeout", d)
@@ -690,8 +690,8 @@ func TestJWTJWKSCallerContext(t *testing.T) {
 	tok := signJWT(t, jose.RS256, k1, "k1", jwtClaims(nil))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := v.VerifyToken(ctx, tok); !errors.Is(err, authz.ErrInvalidToken) {
-		t.Fatalf("err = %v, want authz.ErrInvalidToken", err)
+	if _, err := v.VerifyToken(ctx, tok); !errors.Is(err, authz.ErrVerifierUnavailable) {
+		t.Errorf("err = %v, want authz.ErrVerifierUnavailable", err)
 	}
 	// The fetch the cancelled caller started goes on for the others.
 	close(srv.block)
@@ -712,8 +712,8 @@ func TestJWTJWKSFailures(t *testing.T) {
 		clock := newJWTClock()
 		v := newJWTTestVerifier(t, Config{JWKSURL: srv.URL, Now: clock.Now})
 		for range 3 {
-			if _, err := v.VerifyToken(context.Background(), tok); !errors.Is(err, authz.ErrInvalidToken) {
-				t.Fatalf("err = %v, want authz.ErrInvalidToken", err)
+			if _, err := v.VerifyToken(context.Background(), tok); !errors.Is(err, authz.ErrVerifierUnavailable) {
+				t.Fatalf("err = %v, want authz.ErrVerifierUnavailable", err)
 			}
 		}
 		if got := srv.fetches.Load(); got != 1 {
@@ -734,9 +734,11 @@ func TestJWTJWKSFailures(t *testing.T) {
 		}
 		srv.status.Store(http.StatusBadGateway)
 		clock.Advance(2 * time.Hour)
+		// A key the cached set lacks may be a new one the failed fetch
+		// would have brought: the token cannot be judged (nor accepted).
 		forged := signJWT(t, jose.RS256, k1, "other", jwtClaims(map[string]any{"exp": jwtTestBase.Add(24 * time.Hour).Unix()}))
-		if _, err := v.VerifyToken(context.Background(), forged); !errors.Is(err, authz.ErrInvalidToken) {
-			t.Fatalf("err = %v, want authz.ErrInvalidToken", err)
+		if _, err := v.VerifyToken(context.Background(), forged); !errors.Is(err, authz.ErrVerifierUnavailable) {
+			t.Fatalf("err = %v, want authz.ErrVerifierUnavailable", err)
 		}
 		if _, err := v.VerifyToken(context.Background(), tok); err != nil {
 			t.Fatal(err)
@@ -907,5 +909,53 @@ func BenchmarkJWTVerify(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestJWTJWKSOutageIsUnavailable: when the JWKS cannot be fetched, a token
+// no cached key verifies cannot be judged: the error wraps
+// authz.ErrVerifierUnavailable, answered 503 with Retry-After (the client
+// keeps its token), not 401 invalid_token (the client throws it away), for
+// as long as the last fetch failed; once a fetch succeeds, a token whose
+// key is not in the set is invalid again.
+func TestJWTJWKSOutageIsUnavailable(t *testing.T) {
+	k1, k2 := jwtRSAKey(), jwtRSAKey2()
+	srv := newJWTJWKSServer(t, jwtPublicJWK(k1, "k1", "RS256"))
+	srv.status.Store(http.StatusInternalServerError)
+	clock := newJWTClock()
+	v := newJWTTestVerifier(t, Config{JWKSURL: srv.URL, CacheSize: -1, Now: clock.Now})
+	tok1 := signJWT(t, jose.RS256, k1, "k1", jwtClaims(nil))
+	tok2 := signJWT(t, jose.RS256, k2, "k2", jwtClaims(nil))
+	ctx := context.Background()
+	unavailable := func(what, tok string) {
+		t.Helper()
+		if _, err := v.VerifyToken(ctx, tok); !errors.Is(err, authz.ErrVerifierUnavailable) || errors.Is(err, authz.ErrInvalidToken) {
+			t.Errorf("%s: err = %v, want authz.ErrVerifierUnavailable", what, err)
+		}
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodPost, "/mcp", nil)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		if _, ok := authz.Authenticate(w, r, v, func() string { return "http://x/.well-known/oauth-protected-resource/mcp" }); ok || w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+			t.Errorf("%s: HTTP %d %v, want 503 with Retry-After", what, w.Code, w.Header())
+		}
+	}
+	unavailable("JWKS never fetched", tok1)
+	unavailable("JWKS never fetched, within the refresh interval", tok1)
+
+	srv.status.Store(0)
+	clock.Advance(defaultJWKSMinRefreshInterval)
+	if _, err := v.VerifyToken(ctx, tok1); err != nil {
+		t.Fatalf("JWKS back: %v", err)
+	}
+	if _, err := v.VerifyToken(ctx, tok2); !errors.Is(err, authz.ErrInvalidToken) {
+		t.Errorf("a key the JWKS lacks: err = %v, want authz.ErrInvalidToken", err)
+	}
+
+	srv.status.Store(http.StatusBadGateway)
+	clock.Advance(defaultJWKSMinRefreshInterval)
+	unavailable("a new key while the JWKS is down", tok2)
+	unavailable("a new key while the JWKS is down, within the refresh interval", tok2)
+	if _, err := v.VerifyToken(ctx, tok1); err != nil {
+		t.Errorf("a cached key while the JWKS is down: %v", err)
 	}
 }
