@@ -111,7 +111,7 @@ type Policy struct {
 	// index there, and its text.
 	mwIndex, mwCheck []int
 	mwRules          []string
-	roles *RoleClaims // where checks read roles; nil: the default
+	roles            *RoleClaims // where checks read roles; nil: the default
 }
 
 // SetRoleClaims makes the checks of p, and of the guards it builds
