@@ -6,7 +6,7 @@ GO ?= go
 # module in a run, and the golden case basic declares one that the
 # examples, separate servers each, do not share.
 EXAMPLES = ./examples/...
-GOLDENS = ./testdata/basic ./testdata/advanced
+GOLDENS = ./testdata/basic ./testdata/advanced ./testdata/gosdkbasic
 
 .PHONY: test lint vet fmt staticcheck check-generated generate demo bench e2e-deps e2e
 
@@ -18,7 +18,7 @@ test: lint check-generated
 lint: vet fmt staticcheck
 
 vet:
-	$(GO) vet ./... ./testdata/basic ./testdata/advanced
+	$(GO) vet ./... ./testdata/basic ./testdata/advanced ./testdata/gosdkbasic
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>&1); \

@@ -58,6 +58,7 @@
 //	convention = "invopop" | "gosdk" .
 //	schemaopt  = "required=" ( "shape" | "json" | "tags" ) | "additionalProperties=" ( "false" | "true" ) .
 //	policiesline = "//mcp:policies" blank file [ blank file ] [ blank comment ] [ blank ] .
+//	backendline = "//mcp:backend" blank ( "mcpgo" | "gosdk" ) [ blank comment ] [ blank ] .
 //
 // Keys and flags are lower case; terms may come in any order but each at
 // most once. A trailing comment starts with "//" where a term could start:
@@ -159,6 +160,12 @@
 // required, and whether objects refuse additional properties. required=tags
 // needs invopop, the only convention with a "required" tag. The generator
 // documents what each choice means.
+//
+// //mcp:backend, in any file of a package (once), names the MCP SDK the
+// package's generated registration targets: mcpgo
+// (github.com/mark3labs/mcp-go, package runtime) or gosdk (the official
+// github.com/modelcontextprotocol/go-sdk, package runtime/gosdk). Without
+// one, the generator's -backend flag decides.
 //
 // # Errors
 //

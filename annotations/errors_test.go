@@ -19,9 +19,9 @@ func TestParseErrors(t *testing.T) {
 		{`// mcp:tool`, `x.go:3:1: not an //mcp: directive`},
 		{`//mcp:tools`, `x.go:3:7: unknown directive kind "tools"; did you mean "tool"?`},
 		{`//mcp:Prompt`, `x.go:3:7: unknown directive kind "Prompt"; did you mean "prompt"?`},
-		{`//mcp:widget name=x`, `x.go:3:7: unknown directive kind "widget" (known: policies, prompt, resource, roles, schema, scopes, tags, tool)`},
-		{`//mcp:`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes, roles, tags, schema or policies)`},
-		{`//mcp: tool`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes, roles, tags, schema or policies)`},
+		{`//mcp:widget name=x`, `x.go:3:7: unknown directive kind "widget" (known: backend, policies, prompt, resource, roles, schema, scopes, tags, tool)`},
+		{`//mcp:`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes, roles, tags, schema, policies or backend)`},
+		{`//mcp: tool`, `x.go:3:7: missing directive kind after //mcp: (want tool, resource, prompt, scopes, roles, tags, schema, policies or backend)`},
 
 		// Keys and flags.
 		{`//mcp:tool nmae=x`, `x.go:3:12: unknown key "nmae"; did you mean "name"?`},

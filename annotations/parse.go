@@ -10,7 +10,7 @@ import (
 const prefix = "//mcp:"
 
 var (
-	kindWords = []string{"policies", "prompt", "resource", "roles", "schema", "scopes", "tags", "tool"}
+	kindWords = []string{"backend", "policies", "prompt", "resource", "roles", "schema", "scopes", "tags", "tool"}
 	keyWords  = []string{"auth", "description", "mime", "name", "tags", "title", "uri"}
 	flagWords = []string{"destructive", "idempotent", "openworld", "readonly"}
 	termWords = []string{"scopes", "roles", "check", "any", "public"}
@@ -26,11 +26,11 @@ func IsDirective(text string) bool { return strings.HasPrefix(text, prefix) }
 // first byte. The position of a byte of text is pos with the byte's offset
 // added to the column.
 //
-// The result is a *Directive, *Scopes, *Roles, *Tags or *Schema, and nil
-// only when the line is not a directive or its kind is unknown. Parse goes
-// on after a mistake and returns every error of the line, sorted by
-// position; when there are errors, the result is a best effort and must
-// not be used to generate code.
+// The result is a *Directive, *Scopes, *Roles, *Tags, *Schema or
+// *Backend, and nil only when the line is not a directive or its kind is
+// unknown. Parse goes on after a mistake and returns every error of the
+// line, sorted by position; when there are errors, the result is a best
+// effort and must not be used to generate code.
 func Parse(text string, pos Pos) (Line, ErrorList) {
 	p := &parser{text: text, pos: pos}
 	var l Line
@@ -63,8 +63,10 @@ func Parse(text string, pos Pos) (Line, ErrorList) {
 		l = t
 	case "schema":
 		l = p.schema(end)
+	case "backend":
+		l = p.backend(end)
 	case "":
-		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, roles, tags, schema or policies)")
+		p.err(i, "missing directive kind after //mcp: (want tool, resource, prompt, scopes, roles, tags, schema, policies or backend)")
 	default:
 		p.unknown(i, "directive kind", kind, kindWords)
 	}

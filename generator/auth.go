@@ -79,9 +79,9 @@ func checkExprs(terms []authTerm) []*checkExpr {
 func (e *emitter) authCheck(t authTerm) jen.Code {
 	switch {
 	case t.Scopes != nil:
-		return rt("RequireScopes").Call(lits(t.Scopes)...)
+		return e.rt("RequireScopes").Call(lits(t.Scopes)...)
 	case t.Roles != nil:
-		return rt("RequireRoles").Call(lits(t.Roles)...)
+		return e.rt("RequireRoles").Call(lits(t.Roles)...)
 	case t.Check != nil:
 		return e.check(t.Check)
 	}
@@ -89,7 +89,7 @@ func (e *emitter) authCheck(t authTerm) jen.Code {
 	for i, u := range t.Any {
 		terms[i] = e.authCheck(u)
 	}
-	return rt("AnyOf").Call(terms...)
+	return e.rt("AnyOf").Call(terms...)
 }
 
 // String returns the term in canonical form, as annotations prints it.

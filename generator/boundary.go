@@ -31,11 +31,11 @@ func serverSide(t types.Type, path string, at *string, seen map[types.Type]bool)
 	case isNamed(t, "context", "Context"):
 		return "a context is not client input: take ctx context.Context as the first parameter"
 	}
-	if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil && isMCPGo(n.Obj().Pkg().Path()) {
+	if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil && sdkOf(n.Obj().Pkg().Path()) != "" {
 		if strings.HasSuffix(n.Obj().Name(), "Request") {
 			return "the generated wrapper decodes the request: take the arguments as plain parameters or one struct"
 		}
-		return "mcp-go protocol types are not arguments: take plain parameters or a struct of your own"
+		return sdkName(sdkOf(n.Obj().Pkg().Path())) + " protocol types are not arguments: take plain parameters or a struct of your own"
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Pointer:
@@ -90,23 +90,18 @@ func (v *validator) trustBoundary(c *component, p *types.Var) bool {
 // than the result shapes of the component's kind, which would otherwise
 // be encoded as JSON text, and returns whether it did.
 func (v *validator) mcpResult(c *component, fn *ast.FuncDecl, r types.Type, want string) bool {
-	t := types.Unalias(r)
-	for {
-		switch u := t.(type) {
-		case *types.Pointer:
-			t = types.Unalias(u.Elem())
-			continue
-		case *types.Slice:
-			t = types.Unalias(u.Elem())
-			continue
-		}
-		break
+	if v.otherSDKResult(c, fn, r) {
+		return true
 	}
-	n, ok := t.(*types.Named)
-	if !ok || n.Obj().Pkg() == nil || !isMCPGo(n.Obj().Pkg().Path()) {
+	n := sdkNamed(r)
+	if n == nil {
 		return false
 	}
-	v.e.atPos(fn.Type.Results.List[0].Type.Pos(), "%s handler %s returns %s, an mcp-go type that is not a %s result: return %s", c.Kind, fn.Name.Name, types.TypeString(r, v.qual), c.Kind, want)
+	article := "an" // an mcp-go type
+	if v.backend == BackendGoSDK {
+		article = "a"
+	}
+	v.e.atPos(fn.Type.Results.List[0].Type.Pos(), "%s handler %s returns %s, %s %s type that is not a %s result: return %s", c.Kind, fn.Name.Name, types.TypeString(r, v.qual), article, sdkName(v.backend), c.Kind, want)
 	return true
 }
 

@@ -74,6 +74,8 @@ func (v *validator) bindCalls(c *component) {
 			v.e.at(call.at, "check(%s): %s", ce.Text, fmt.Sprintf(format, args...))
 		}
 		switch {
+		case v.backend == BackendGoSDK:
+			fail("call checks are not yet supported on the go-sdk backend (//mcp:backend gosdk); check the arguments in the handler, or use a check of an auth check shape")
 		case c.Kind == kindResource:
 			fail("a call check takes the handler's arguments, but resource %q has none (its URI has no template variables); a check of a static resource is func(runtime.AuthContext) bool or another auth check shape", c.Name)
 		case c.Kind == kindTool && c.Params == paramNone:

@@ -26,6 +26,8 @@ type emitter struct {
 	imports  map[string]string     // import name by path
 	aliased  map[string]bool       // the import name is not the package's name
 	l        locals                // of the wrapper being emitted
+	rtPath   string                // the backend's runtime package
+	err      error                 // a component the backend's emitter cannot emit
 }
 
 // emit renders the generated file of pf.
@@ -36,8 +38,13 @@ func emit(pf *pkgFile) ([]byte, error) {
 		calls:    map[*component]string{},
 		imports:  map[string]string{},
 		aliased:  map[string]bool{},
+		rtPath:   runtimePath,
 	}
-	for _, path := range []string{"context", "encoding/json", mcpPath, runtimePath} {
+	sdk := mcpPath
+	if pf.Backend == BackendGoSDK {
+		sdk, e.rtPath = goSDKPath, gosdkPath
+	}
+	for _, path := range []string{"context", "encoding/json", sdk, e.rtPath} {
 		e.importName(path, path[strings.LastIndex(path, "/")+1:])
 	}
 
@@ -65,7 +72,7 @@ func emit(pf *pkgFile) ([]byte, error) {
 	}
 	// The server parameter must not hide a package-level name or an
 	// imported package that a check expression may use.
-	used := map[string]bool{"mcp": true, "runtime": true, "json": true}
+	used := map[string]bool{"mcp": true, "runtime": true, "gosdk": true, "json": true}
 	for _, c := range pf.Components {
 		used[e.wrappers[c]] = true
 		for _, ce := range checkExprs(c.Auth) {
@@ -91,18 +98,29 @@ func emit(pf *pkgFile) ([]byte, error) {
 	decls := []jen.Code{
 		jen.Commentf("%s registers the package's MCP components on %s, each with", pf.Register, srv).Line().
 			Comment("its authorization checks, which run in the order they are written.").Line().
-			Func().Id(pf.Register).Params(jen.Id(srv).Op("*").Qual(runtimePath, "Server")).BlockFunc(func(g *jen.Group) {
+			Func().Id(pf.Register).Params(jen.Id(srv).Op("*").Qual(e.rtPath, "Server")).BlockFunc(func(g *jen.Group) {
 			for _, c := range pf.Components {
 				g.Commentf("%s: %s", c.Name, c.Source)
-				e.register(g, srv, c)
+				if pf.Backend == BackendGoSDK {
+					e.registerGoSDK(g, srv, c)
+				} else {
+					e.register(g, srv, c)
+				}
 			}
 		}),
 	}
 	for _, c := range pf.Components {
+		if pf.Backend == BackendGoSDK {
+			decls = append(decls, e.wrapperGoSDK(c))
+			continue
+		}
 		decls = append(decls, e.wrapper(c))
 		if d := e.callsDecl(c); d != nil {
 			decls = append(decls, d)
 		}
+	}
+	if e.err != nil {
+		return nil, e.err
 	}
 	return e.render(pf, decls)
 }
@@ -377,11 +395,11 @@ func rawString(s string) jen.Code {
 func (e *emitter) check(ce *checkExpr) jen.Code {
 	x := e.expr(ce)
 	if !ce.Direct {
-		x = rt("Check").Call(x)
+		x = e.rt("Check").Call(x)
 	}
 	if ce.MayPanic {
 		// Evaluated once, when Register runs; a panic names the annotation.
-		return rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(rt("AuthCheck")).Block(jen.Return(x)))
+		return e.rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(e.rt("AuthCheck")).Block(jen.Return(x)))
 	}
 	return x
 }
@@ -564,6 +582,9 @@ func (e *emitter) result(g *jen.Group, c *component, call *jen.Statement) {
 
 // rt refers to a name of the runtime package.
 func rt(name string) *jen.Statement { return jen.Qual(runtimePath, name) }
+
+// rt refers to a name of the backend's runtime package.
+func (e *emitter) rt(name string) *jen.Statement { return jen.Qual(e.rtPath, name) }
 
 // typ emits a Go type.
 func (e *emitter) typ(t types.Type) jen.Code {

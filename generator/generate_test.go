@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata")
 // mcpauth_gen.go, so that it builds with its package (the end-to-end tests
 // import and run it); an error case lists its errors in errors.txt.
 var (
-	goldenCases = []string{"basic", "advanced"}
+	goldenCases = []string{"basic", "advanced", "gosdkbasic"}
 	errorCases  = []struct {
 		dir string
 		cfg Config // Dir is set by the test
@@ -42,6 +42,8 @@ var (
 		{"schemasdk", Config{}, 2},
 		// roles(…), any(…) and the role vocabulary.
 		{"roles", Config{}, 13},
+		// The other SDK's types on the go-sdk backend, two backends.
+		{"backends", Config{}, 6},
 		// Cedar policy files with one class of mistake each, and one
 		// without (//mcp:policies).
 		{"cedar", Config{}, 15},

@@ -21,7 +21,7 @@ type locals struct {
 }
 
 func (e *emitter) localsFor(c *component) locals {
-	used := map[string]bool{c.Func: true, "context": true, "mcp": true, "runtime": true, "json": true}
+	used := map[string]bool{c.Func: true, "context": true, "mcp": true, "runtime": true, "gosdk": true, "json": true}
 	seen := map[types.Type]bool{}
 	for _, a := range c.Args {
 		namesIn(a.Type, used, seen)

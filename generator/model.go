@@ -15,6 +15,7 @@ type pkgFile struct {
 	Types      *types.Package // the annotated package
 	Path       string         // absolute path of the generated file
 	Register   string         // name of the registration function
+	Backend    string         // BackendMCPGo or BackendGoSDK
 	Vocabulary []string       // the //mcp:scopes vocabulary, in source order
 	Roles      []string       // the //mcp:roles vocabulary, in source order
 	Components []*component   // in source order

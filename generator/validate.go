@@ -23,6 +23,10 @@ import (
 const (
 	runtimePath = "github.com/mcpauthgen/mcpauthgen/runtime"
 	mcpPath     = "github.com/mark3labs/mcp-go/mcp"
+	// gosdkPath is the go-sdk backend's runtime and goSDKPath the go-sdk's
+	// protocol package.
+	gosdkPath = "github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
+	goSDKPath = "github.com/modelcontextprotocol/go-sdk/mcp"
 	// authzPath is the authorization core, where the types package
 	// runtime re-exports as aliases (runtime.AuthCheck, runtime.AuthContext)
 	// are defined.
@@ -38,6 +42,7 @@ type validator struct {
 	qual        types.Qualifier
 	requireAuth bool // Config.RequireAuth
 	vocab       *vocabularies
+	backend     string // the package's: BackendMCPGo or BackendGoSDK
 
 	// invalid is set when a component depends on a type the type checker
 	// could not resolve: the package's type errors are then the problem.
@@ -59,6 +64,7 @@ func analyze(cfg Config, pkg *packages.Package, dirs []*directive, vocab *vocabu
 	v := &validator{pkg: pkg, e: e, qual: qual, requireAuth: cfg.RequireAuth, vocab: vocab,
 		gen: &schemaGen{docs: fieldDocs(pkg.Syntax), qual: qual}}
 	v.gen.conv = v.schemaConvention(dirs)
+	v.backend = v.packageBackend(dirs, cfg.Backend)
 	reported := map[string]bool{} // a struct used twice has its mistakes once
 	v.gen.tagError = func(f jsonField, key string, off int, msg string) {
 		pos := v.tagPosition(f, key, off)
@@ -105,6 +111,7 @@ func analyze(cfg Config, pkg *packages.Package, dirs []*directive, vocab *vocabu
 		Types:      pkg.Types,
 		Path:       filepath.Join(pkg.Dir, cfg.Output),
 		Register:   cfg.Register,
+		Backend:    v.backend,
 		Vocabulary: vocab.scopes,
 		Roles:      vocab.roles,
 		Components: comps,
@@ -357,9 +364,9 @@ func (v *validator) toolResult(c *component, fn *ast.FuncDecl, sig *types.Signat
 	r := v.results(c, fn, sig, "R")
 	switch {
 	case r == nil:
-	case isPointerTo(r, mcpPath, "CallToolResult"):
+	case isPointerTo(r, v.sdk(), "CallToolResult"):
 		c.Result = resultToolResult
-	case isNamed(r, mcpPath, "CallToolResult"):
+	case isNamed(r, v.sdk(), "CallToolResult"):
 		c.Result = resultToolResultValue
 	case isString(r):
 		c.Result = resultText
@@ -418,9 +425,10 @@ func (v *validator) resourceResult(c *component, fn *ast.FuncDecl, sig *types.Si
 		c.Result, mime = resultTextPtr, "text/plain"
 	case isBytes(r):
 		c.Result, mime = resultBlob, "application/octet-stream"
-	case isSliceOf(r, mcpPath, "ResourceContents"):
+	case v.backend == BackendMCPGo && isSliceOf(r, mcpPath, "ResourceContents"),
+		v.backend == BackendGoSDK && isPointerTo(r, goSDKPath, "ReadResourceResult"):
 		c.Result = resultContents
-	case v.mcpResult(c, fn, r, "string, *string, []byte, a JSON-encodable type of your own or []mcp.ResourceContents"):
+	case v.mcpResult(c, fn, r, "string, *string, []byte, a JSON-encodable type of your own or "+v.sdkShape("[]mcp.ResourceContents", "*mcp.ReadResourceResult")):
 	default:
 		c.Result, mime = resultJSON, "application/json"
 		v.encodable(fn, r)
@@ -476,15 +484,17 @@ func (v *validator) promptResult(c *component, fn *ast.FuncDecl, sig *types.Sign
 		c.Result = resultText
 	case isStringPtr(r):
 		c.Result = resultTextPtr
-	case isPointerTo(r, mcpPath, "GetPromptResult"):
+	case isPointerTo(r, v.sdk(), "GetPromptResult"):
 		c.Result = resultPrompt
-	case isNamed(r, mcpPath, "GetPromptResult"):
+	case isNamed(r, v.sdk(), "GetPromptResult"):
 		c.Result = resultPromptValue
-	case isSliceOf(r, mcpPath, "PromptMessage"):
+	case v.backend == BackendMCPGo && isSliceOf(r, mcpPath, "PromptMessage"),
+		v.backend == BackendGoSDK && isSliceOfPointers(r, goSDKPath, "PromptMessage"):
 		c.Result = resultMessages
+	case v.otherSDKResult(c, fn, r):
 	default:
 		pos := fn.Type.Results.List[0].Type.Pos()
-		v.e.atPos(pos, "prompt handler %s must return string, *string, []mcp.PromptMessage, *mcp.GetPromptResult or mcp.GetPromptResult, not %s", fn.Name.Name, types.TypeString(r, v.qual))
+		v.e.atPos(pos, "prompt handler %s must return string, *string, %s, *mcp.GetPromptResult or mcp.GetPromptResult, not %s", fn.Name.Name, v.sdkShape("[]mcp.PromptMessage", "[]*mcp.PromptMessage"), types.TypeString(r, v.qual))
 	}
 }
 

@@ -66,7 +66,9 @@
 // the run's packages accepts only the scopes (or tags) they list.
 // A package's //mcp:schema line chooses the struct tag conventions of its
 // input schemas (invopop or gosdk); malformed schema tags are errors at the
-// tag.
+// tag. A package's //mcp:backend line chooses the MCP SDK its generated
+// registration targets (mcpgo, the default, or gosdk); -backend sets the
+// default, so one run serves a module that uses both.
 //
 // A package may name Cedar policy files, relative to its directory, with
 //
@@ -122,6 +124,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	report := fs.Bool("report", false, "write nothing; print the authorization matrix (Markdown) on standard output")
 	asJSON := fs.Bool("json", false, "with -report: print JSON instead of Markdown")
 	cedarSchema := fs.Bool("cedar-schema", false, "write nothing; print the Cedar schema of the packages' components on standard output")
+	backend := fs.String("backend", generator.BackendMCPGo, "MCP SDK of packages without a //mcp:backend line: mcpgo (github.com/mark3labs/mcp-go) or gosdk (github.com/modelcontextprotocol/go-sdk)")
 	var token []string
 	tokenSet := false
 	fs.Func("scopes", "with -report: say what a token with exactly these comma-separated `scopes` can see (-scopes= for none)", func(v string) error {
@@ -152,7 +155,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case *cedarSchema && (*report || *check):
 		return usageError(fs, "-cedar-schema cannot be used with -report or -check")
 	}
-	cfg := generator.Config{Output: *output, Register: *register, RequireAuth: *requireAuth}
+	cfg := generator.Config{Output: *output, Register: *register, RequireAuth: *requireAuth, Backend: *backend}
 
 	cwd, _ := os.Getwd()
 	rel := func(path string) string {

@@ -413,3 +413,7 @@ var wavBase64 = func() string {
 	}
 	return base64.StdEncoding.EncodeToString(b)
 }()
+
+// PNGBase64 and WAVBase64 are the fixture's image and audio, base64, for
+// the go-sdk fixture (package gosdkeverything) to serve the same.
+var PNGBase64, WAVBase64 = pngBase64, wavBase64

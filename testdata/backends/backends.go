@@ -1,0 +1,58 @@
+// Package backends holds the mistakes of a package on the go-sdk backend:
+// the other SDK's result types, and a second //mcp:backend line.
+package backends
+
+import (
+	"context"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
+)
+
+//mcp:backend gosdk
+
+// Fine returns the go-sdk's result.
+//
+//mcp:tool
+func Fine(ctx context.Context) (*sdk.CallToolResult, error) { return nil, nil }
+
+// Wrong returns mcp-go's result.
+//
+//mcp:tool
+func Wrong(ctx context.Context) (*mcp.CallToolResult, error) { return nil, nil }
+
+// WrongPrompt returns mcp-go's messages.
+//
+//mcp:prompt
+func WrongPrompt() ([]mcp.PromptMessage, error) { return nil, nil }
+
+// WrongResource returns mcp-go's contents.
+//
+//mcp:resource uri=x://y
+func WrongResource() ([]mcp.ResourceContents, error) { return nil, nil }
+
+// WrongValue returns a go-sdk type that is no tool result.
+//
+//mcp:tool
+func WrongValue() (*sdk.Tool, error) { return nil, nil }
+
+// WrongArg takes a go-sdk request.
+//
+//mcp:tool
+func WrongArg(req *sdk.CallToolRequest) (string, error) { return "", nil }
+
+//mcp:backend mcpgo
+
+// Target is what Move moves.
+type Target struct {
+	To string `json:"to"`
+}
+
+// Move takes a call check, which the go-sdk backend does not support yet.
+//
+//mcp:tool auth=check(allowedTarget)
+func Move(in Target) (string, error) { return in.To, nil }
+
+func allowedTarget(ac gosdk.AuthContext, in Target) bool { return in.To != "" }
