@@ -161,6 +161,11 @@ type policyChecker struct {
 	// ("Tool", "Prompt", "Resource", "Action").
 	ids  map[types.EntityType][]string
 	tags []string // every tag a component has or a vocabulary declares
+	// compNames are the names of the components (resource.name), uris those of
+	// the resources and templates (resource.uri).
+	compNames, uris []string
+	// scopes is the //mcp:scopes vocabulary; nil when none is declared.
+	scopes []string
 }
 
 func newPolicyChecker(pkgPath string, comps []*component, vocab *vocabularies, own *ownEntities) (*policyChecker, error) {
@@ -177,6 +182,7 @@ func newPolicyChecker(pkgPath string, comps []*component, vocab *vocabularies, o
 		validator: validate.New(r),
 		ids:       map[types.EntityType][]string{"Action": {"call_tool", "read_resource", "get_prompt"}},
 		tags:      slices.Clone(vocab.tags),
+		scopes:    vocab.scopes,
 	}
 	for _, comp := range comps {
 		typ := types.EntityType("Tool")
@@ -188,6 +194,10 @@ func newPolicyChecker(pkgPath string, comps []*component, vocab *vocabularies, o
 		}
 		c.ids[typ] = append(c.ids[typ], cedarComponentID(comp))
 		c.ids["Action"] = append(c.ids["Action"], cedarActionID(comp))
+		c.compNames = append(c.compNames, comp.Name)
+		if typ == "Resource" {
+			c.uris = append(c.uris, cedarComponentID(comp))
+		}
 		for _, t := range comp.Tags {
 			if !slices.Contains(c.tags, t) {
 				c.tags = append(c.tags, t)
@@ -343,31 +353,7 @@ func (c *policyChecker) names(pc *policyCheck, p *ast.Policy) bool {
 		}
 	}
 	tag := func(n ast.IsNode) {
-		var lits []types.String
-		add := func(n ast.IsNode) {
-			v, ok := n.(ast.NodeValue)
-			if !ok {
-				return
-			}
-			switch v := v.Value.(type) {
-			case types.String:
-				lits = append(lits, v)
-			case types.Set:
-				for e := range v.All() {
-					if s, ok := e.(types.String); ok {
-						lits = append(lits, s)
-					}
-				}
-			}
-		}
-		if set, ok := n.(ast.NodeTypeSet); ok {
-			for _, el := range set.Elements {
-				add(el)
-			}
-		} else {
-			add(n)
-		}
-		for _, l := range lits {
+		for _, l := range stringLits(n) {
 			if slices.Contains(c.tags, string(l)) {
 				continue
 			}
@@ -379,6 +365,59 @@ func (c *policyChecker) names(pc *policyCheck, p *ast.Policy) bool {
 				continue
 			}
 			pc.at(off, "unknown tag %s: no annotated component has it", lit)
+		}
+	}
+	// compared checks a string literal a component's name or URI is
+	// compared with (resource.name == "x", resource.uri != "x").
+	compared := func(attr, lit ast.IsNode) {
+		v, ok := lit.(ast.NodeValue)
+		if !ok {
+			return
+		}
+		str, ok := v.Value.(types.String)
+		if !ok {
+			return
+		}
+		var what string
+		var known []string
+		switch {
+		case isResourceAttr(attr, "name"):
+			what, known = "component name", c.compNames
+		case isResourceAttr(attr, "uri"):
+			what, known = "resource URI", c.uris
+		default:
+			return
+		}
+		if slices.Contains(known, string(str)) {
+			return
+		}
+		bad = true
+		q := strconv.Quote(string(str))
+		off := pc.find(q)
+		if sg := annotations.Suggest(string(str), known); sg != "" {
+			pc.at(off, "unknown %s %s; did you mean %q?", what, q, sg)
+			return
+		}
+		pc.at(off, "unknown %s %s: no annotated component has it", what, q)
+	}
+	// scope checks the scopes principal.scopes is tested for against the
+	// vocabulary, when one is declared.
+	scope := func(left, right ast.IsNode) {
+		if c.scopes == nil || !isPrincipalAttr(left, "scopes") {
+			return
+		}
+		for _, l := range stringLits(right) {
+			if slices.Contains(c.scopes, string(l)) {
+				continue
+			}
+			bad = true
+			q := strconv.Quote(string(l))
+			off := pc.find(q)
+			if sg := annotations.Suggest(string(l), c.scopes); sg != "" {
+				pc.at(off, "scope %s is not in the //mcp:scopes vocabulary; did you mean %q?", q, sg)
+				continue
+			}
+			pc.at(off, "scope %s is not in the //mcp:scopes vocabulary (%s)", q, strings.Join(c.scopes, " "))
 		}
 	}
 	for _, cond := range p.Conditions {
@@ -397,18 +436,27 @@ func (c *policyChecker) names(pc *policyCheck, p *ast.Policy) bool {
 						}
 					}
 				}
+			case ast.NodeTypeEquals:
+				compared(n.Left, n.Right)
+				compared(n.Right, n.Left)
+			case ast.NodeTypeNotEquals:
+				compared(n.Left, n.Right)
+				compared(n.Right, n.Left)
 			case ast.NodeTypeContains:
 				if isResourceTags(n.Left) {
 					tag(n.Right)
 				}
+				scope(n.Left, n.Right)
 			case ast.NodeTypeContainsAll:
 				if isResourceTags(n.Left) {
 					tag(n.Right)
 				}
+				scope(n.Left, n.Right)
 			case ast.NodeTypeContainsAny:
 				if isResourceTags(n.Left) {
 					tag(n.Right)
 				}
+				scope(n.Left, n.Right)
 			}
 			return true
 		})
@@ -417,13 +465,51 @@ func (c *policyChecker) names(pc *policyCheck, p *ast.Policy) bool {
 }
 
 // isResourceTags reports whether n is resource.tags.
-func isResourceTags(n ast.IsNode) bool {
+func isResourceTags(n ast.IsNode) bool { return isResourceAttr(n, "tags") }
+
+// isResourceAttr reports whether n is resource.NAME.
+func isResourceAttr(n ast.IsNode, name string) bool { return isVarAttr(n, "resource", name) }
+
+// isPrincipalAttr reports whether n is principal.NAME.
+func isPrincipalAttr(n ast.IsNode, name string) bool { return isVarAttr(n, "principal", name) }
+
+func isVarAttr(n ast.IsNode, variable, name string) bool {
 	a, ok := n.(ast.NodeTypeAccess)
-	if !ok || a.Value != "tags" {
+	if !ok || string(a.Value) != name {
 		return false
 	}
 	v, ok := a.Arg.(ast.NodeTypeVariable)
-	return ok && v.Name == "resource"
+	return ok && string(v.Name) == variable
+}
+
+// stringLits returns the string literals n is: a string, or a set literal
+// (or set value) of them.
+func stringLits(n ast.IsNode) []types.String {
+	var lits []types.String
+	add := func(n ast.IsNode) {
+		v, ok := n.(ast.NodeValue)
+		if !ok {
+			return
+		}
+		switch v := v.Value.(type) {
+		case types.String:
+			lits = append(lits, v)
+		case types.Set:
+			for e := range v.All() {
+				if s, ok := e.(types.String); ok {
+					lits = append(lits, s)
+				}
+			}
+		}
+	}
+	if set, ok := n.(ast.NodeTypeSet); ok {
+		for _, el := range set.Elements {
+			add(el)
+		}
+	} else {
+		add(n)
+	}
+	return lits
 }
 
 // validatorPrefix is how cedar-go's validator starts most messages.

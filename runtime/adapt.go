@@ -31,9 +31,13 @@ import (
 //	invalid argument "page.offset": want integer, got number -1
 //	invalid argument "since": parsing time "yesterday" as ...
 //	invalid arguments: want a JSON object
+//	invalid argument "ID": no such argument (names are case-sensitive: "id")
 //
 // Arguments dst does not know are ignored; only the named arguments are
-// checked for presence.
+// checked for presence. A key that names a field of dst only
+// case-insensitively, which encoding/json would bind to it, is refused:
+// checks and policies read the arguments by exact name
+// (AuthContext.Arguments), and must see what the handler receives.
 func BindArguments(req mcp.CallToolRequest, dst any, required ...string) *mcp.CallToolResult {
 	raw := []byte(req.Params.RawArguments)
 	if len(raw) == 0 {
@@ -52,6 +56,9 @@ func BindArguments(req mcp.CallToolRequest, dst any, required ...string) *mcp.Ca
 			return mcp.NewToolResultError(fmt.Sprintf("missing required argument %q", name))
 		}
 	}
+	if key, name := folded(reflect.TypeOf(dst), "", args); key != "" {
+		return mcp.NewToolResultError(foldedError(key, name))
+	}
 	err := json.Unmarshal(raw, dst)
 	if err == nil {
 		return nil
@@ -59,6 +66,10 @@ func BindArguments(req mcp.CallToolRequest, dst any, required ...string) *mcp.Ca
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
 		return mcp.NewToolResultError(fmt.Sprintf("invalid argument %q: want %s, got %s", te.Field, jsonType(te.Type), te.Value))
+	}
+	if t := reflect.TypeOf(dst); t == nil || t.Kind() != reflect.Pointer {
+		// Not a destination encoding/json decodes into.
+		return mcp.NewToolResultError("invalid arguments: " + err.Error())
 	}
 	// A type that decodes itself, such as time.Time, says not which
 	// argument it refused: decode them one by one to find out.
@@ -146,12 +157,17 @@ func ToolResult(out *mcp.CallToolResult, err error) (*mcp.CallToolResult, error)
 //
 //	missing required argument "topic"
 //
-// which the handler returns, for mcp-go to answer as a JSON-RPC error.
+// which the handler returns, for mcp-go to answer as a JSON-RPC error. As
+// with BindArguments, a key that names a field of dst only
+// case-insensitively is refused.
 func BindPromptArguments(req mcp.GetPromptRequest, dst any, required ...string) error {
 	for _, name := range required {
 		if _, ok := req.Params.Arguments[name]; !ok {
 			return fmt.Errorf("missing required argument %q", name)
 		}
+	}
+	if key, name := foldedName(reflect.TypeOf(dst), req.Params.Arguments); key != "" {
+		return errors.New(foldedError(key, name))
 	}
 	b, err := json.Marshal(req.Params.Arguments)
 	if err != nil {

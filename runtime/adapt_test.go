@@ -74,6 +74,17 @@ func TestBindArguments(t *testing.T) {
 			wantErr: `invalid argument "since": parsing time "yesterday" as`},
 		{name: "not an object", args: `[1,2]`,
 			wantErr: `invalid arguments: want a JSON object`},
+		// encoding/json would bind these keys to a field case-insensitively,
+		// so that a check or policy reading the arguments by name saw one
+		// value and the handler another.
+		{name: "key in another case", args: `{"id":"a","ID":"b"}`, required: []string{"id"},
+			wantErr: `invalid argument "ID": no such argument (names are case-sensitive: "id")`},
+		{name: "optional key in another case", args: `{"Count":2}`,
+			wantErr: `invalid argument "Count": no such argument (names are case-sensitive: "count")`},
+		{name: "key folded by Unicode", args: `{"tag\u017f":["x"]}`,
+			wantErr: `invalid argument "tagſ": no such argument (names are case-sensitive: "tags")`},
+		{name: "nested key in another case", args: `{"page":{"Offset":1}}`,
+			wantErr: `invalid argument "page.Offset": no such argument (names are case-sensitive: "offset")`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got bindInput
@@ -94,6 +105,22 @@ func TestBindArguments(t *testing.T) {
 				t.Errorf("got %q (isError %v), want isError %q…", text, res.IsError, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestBindArgumentsNil: a nil or non-pointer destination is encoding/json's
+// error, not a panic.
+func TestBindArgumentsNil(t *testing.T) {
+	if res := runtime.BindArguments(toolRequest(t, `{"id":"a"}`), nil); res == nil || !strings.HasPrefix(resultText(res), "invalid arguments: json: Unmarshal(nil)") {
+		t.Errorf("got %+v", res)
+	}
+	if res := runtime.BindArguments(toolRequest(t, `{"id":"a"}`), bindInput{}); res == nil || !strings.HasPrefix(resultText(res), "invalid arguments: json: Unmarshal(non-pointer") {
+		t.Errorf("got %+v", res)
+	}
+	var req mcp.GetPromptRequest
+	req.Params.Arguments = map[string]string{"topic": "go"}
+	if err := runtime.BindPromptArguments(req, nil); err == nil {
+		t.Error("BindPromptArguments into nil: no error")
 	}
 }
 
@@ -205,6 +232,8 @@ func TestBindPromptArguments(t *testing.T) {
 			wantErr: `missing required argument "topic"`},
 		{name: "no arguments", required: []string{"topic"},
 			wantErr: `missing required argument "topic"`},
+		{name: "key in another case", args: map[string]string{"topic": "go", "Topic": "secret"}, required: []string{"topic"},
+			wantErr: `invalid argument "Topic": no such argument (names are case-sensitive: "topic")`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var req mcp.GetPromptRequest

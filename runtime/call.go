@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -80,21 +81,39 @@ func StringArgument(ac AuthContext, name string) string {
 }
 
 // OptionalStringArgument is StringArgument for an optional argument: nil
-// when the request has none of that name.
+// when the request has none of that name. An argument given as null is
+// the empty string, as mcp-go hands it to the prompt's handler.
 func OptionalStringArgument(ac AuthContext, name string) *string {
-	v, ok := ac.Arguments[name].(string)
+	a, ok := ac.Arguments[name]
+	if !ok {
+		return nil
+	}
+	if a == nil {
+		return new("")
+	}
+	v, ok := a.(string)
 	if !ok {
 		return nil
 	}
 	return &v
 }
 
-// ArgumentsInto decodes the arguments of ac into dst, a pointer to a
-// struct, as encoding/json decodes a JSON object: generated call checks of
-// prompts that take an input struct read it so. Arguments dst does not know
-// are ignored.
+// ArgumentsInto decodes the arguments of ac, a prompt's, into dst, a
+// pointer to a struct, as BindPromptArguments decodes them for the prompt's
+// handler: generated call checks of prompts that take an input struct read
+// it so. An argument given as null is the empty string, as mcp-go hands it
+// to the handler. Arguments dst does not know are ignored.
 func ArgumentsInto(ac AuthContext, dst any) error {
-	b, err := json.Marshal(ac.Arguments)
+	args, cloned := ac.Arguments, false
+	for k, v := range ac.Arguments {
+		if v == nil {
+			if !cloned {
+				args, cloned = maps.Clone(ac.Arguments), true // checks must not modify it
+			}
+			args[k] = ""
+		}
+	}
+	b, err := json.Marshal(args)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,8 @@ func resourceNotFound(uri string) string {
 // enterSubscription refuses resources/subscribe and
 // resources/unsubscribe for a URI the caller may not read, exactly as for a
 // URI nothing serves (JSON-RPC -32600, mcp-go's not-found message; with
-// middleware, the message resources/read would answer), before any hook or
+// middleware, the message resources/read would answer), the read's call
+// checks included, before any hook or
 // session records the subscription. So a session only ever subscribes to
 // what its principal may read, and resources/updated notifications sent to
 // subscribers reach no one else.
@@ -99,11 +100,17 @@ func (s *Server) enterSubscription(ctx context.Context, uri string) context.Cont
 			if _, direct := s.mcp.ListResources()[uri]; !direct {
 				msg = resourceNotFound(uri)
 			}
+		} else if s.callDenied(ctx, rec, uri) {
+			msg = resourceNotFound(uri)
 		}
 	} else if audit != nil {
 		msg = s.auditedResourceRefusal(ctx, audit, uri, rec, exists)
 	} else {
 		msg = s.resourceRefusal(ctx, uri, rec, exists)
+		if msg == "" && rec != nil && s.callDenied(ctx, rec, uri) {
+			// As resources/read: answered as for a URI nothing serves.
+			msg = s.policy.Refusal(ctx, AccessTokenFromContext(ctx), &Component{Kind: KindResource, Name: uri, URI: uri}, nil, false, uri)
+		}
 	}
 	if msg == "" {
 		return ctx

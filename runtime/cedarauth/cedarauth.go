@@ -23,8 +23,9 @@ type Authorizer struct {
 	monitor  bool
 	hook     func(context.Context, Decision)
 
-	comps sync.Map                       // compKey -> *component
-	last  atomic.Pointer[principalCache] // the principal of the last token
+	comps   sync.Map                       // compKey -> *component, chained by tags
+	compsMu sync.Mutex                     // held while a component is added
+	last    atomic.Pointer[principalCache] // the principal of the last token
 }
 
 type idPolicy struct {
@@ -153,13 +154,16 @@ func (a *Authorizer) Check(ctx context.Context, ac authz.AuthContext) (bool, err
 	var diag cedar.Diagnostic
 	if listing {
 		allowed, diag = listable(comp, ents)
+	} else if context, err := contextOf(ac); err != nil {
+		// The context cannot say what the handler would decode: deny.
+		diag.Errors = []cedar.DiagnosticError{{Message: "context: " + err.Error()}}
 	} else {
 		var d cedar.Decision
 		d, diag = cedar.Authorize(policyList(comp.policies), ents, cedar.Request{
 			Principal: principal.UID,
 			Action:    comp.action.UID,
 			Resource:  comp.resource.UID,
-			Context:   contextRecord(ac.Arguments),
+			Context:   context,
 		})
 		allowed = d == cedar.Allow
 	}
@@ -214,16 +218,47 @@ type compKey struct {
 }
 
 // component returns the entities of c and the policies that can apply to
-// it, computed the first time c is asked about.
+// it, computed the first time c is asked about. Components of one kind and
+// name (URI) with other tags, which servers sharing the Authorizer may
+// have, are kept apart.
 func (a *Authorizer) component(c *authz.Component) *component {
 	key := compKey{c.Kind, c.Name, c.URI}
-	if v, ok := a.comps.Load(key); ok {
-		return v.(*component)
+	v, ok := a.comps.Load(key)
+	if ok {
+		if comp := v.(*component).withTags(c.Tags); comp != nil {
+			return comp
+		}
 	}
 	comp := newComponent(c)
 	prepare(a.policies, comp)
-	v, _ := a.comps.LoadOrStore(key, comp)
-	return v.(*component)
+	a.compsMu.Lock()
+	defer a.compsMu.Unlock()
+	v, ok = a.comps.LoadOrStore(key, comp)
+	if !ok {
+		return comp
+	}
+	last := v.(*component)
+	for ; ; last = last.other.Load() {
+		if slices.Equal(last.tags, comp.tags) {
+			return last
+		}
+		if last.other.Load() == nil {
+			break
+		}
+	}
+	last.other.Store(comp)
+	return comp
+}
+
+// withTags returns the component of the chain from comp whose tags are
+// tags, or nil.
+func (comp *component) withTags(tags []string) *component {
+	for ; comp != nil; comp = comp.other.Load() {
+		if slices.Equal(comp.tags, tags) {
+			return comp
+		}
+	}
+	return nil
 }
 
 // principal returns the entity of tok: what the token says is reused from

@@ -55,8 +55,11 @@
 // tools/call's or prompts/get's arguments, or the variables a read binds in
 // a resource template. Strings, booleans, integral numbers (Long), lists
 // (Set) and objects (records) are kept; other numbers and nulls are left
-// out, since Cedar has no floating-point type. A request without arguments
-// has the empty record as context.
+// out, since Cedar has no floating-point type (a prompt's argument given as
+// null is the empty string, as its handler receives it). A call with a number of
+// magnitude 2^53 or more is denied: the arguments hold numbers as float64,
+// which from there on may differ from the number the handler decodes. A
+// request without arguments has the empty record as context.
 //
 // mcpauthgen -cedar-schema prints this model as a Cedar schema for the
 // annotated components of a package, with each action's context typed from

@@ -2,9 +2,12 @@ package cedarauth
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/cedar-policy/cedar-go/types"
 
@@ -54,6 +57,12 @@ type component struct {
 	// decide a list as they decide a call; slow are those that do, which
 	// a list partially evaluates.
 	listing, slow []idPolicy
+
+	// tags are the component's tags; other is the component of the same
+	// kind and name (URI) with other tags, asked about later (see
+	// Authorizer.component).
+	tags  []string
+	other atomic.Pointer[component]
 }
 
 func newComponent(c *authz.Component) *component {
@@ -79,6 +88,7 @@ func newComponent(c *authz.Component) *component {
 	}
 	groupUID := types.NewEntityUID(ActionType, group)
 	return &component{
+		tags:     slices.Clone(c.Tags),
 		resource: types.Entity{UID: types.NewEntityUID(typ, id), Attributes: types.NewRecord(attrs)},
 		action: types.Entity{
 			UID:     types.NewEntityUID(ActionType, ActionID(c.Kind, c.Name, c.URI)),
@@ -175,50 +185,93 @@ func claimString(v any) (string, bool) {
 // JSON decodes them (ints too): strings, booleans, integral numbers (as Long), lists
 // (as sets) and objects (as records). Other numbers, and nulls, are left
 // out: Cedar has no floating-point type, and the schema the generator
-// derives leaves float fields out of the context.
-func contextRecord(args map[string]any) types.Record {
+// derives leaves float fields out of the context. A number decoded as a
+// float64 of magnitude 2^53 or more is an error: float64 no longer carries every integer
+// there, so the context could hold another number than the one the handler
+// decodes from the request's JSON text (or none at all, beyond int64),
+// which would let a call dodge a policy on that argument. The record
+// returned with the error leaves such numbers out.
+func contextRecord(args map[string]any) (types.Record, error) {
 	if len(args) == 0 {
-		return types.Record{}
+		return types.Record{}, nil
 	}
+	var err error
 	m := make(types.RecordMap, len(args))
 	for k, v := range args {
-		if cv, ok := cedarValue(v); ok {
+		cv, ok, e := cedarValue(v)
+		if e != nil && err == nil {
+			err = fmt.Errorf("argument %q: %w", k, e)
+		}
+		if ok {
 			m[types.String(k)] = cv
 		}
 	}
-	return types.NewRecord(m)
+	return types.NewRecord(m), err
 }
 
-func cedarValue(v any) (types.Value, bool) {
+// contextOf is the Cedar context of the request ac describes (see
+// contextRecord). A prompt's argument given as null is the empty string:
+// mcp-go decodes a prompt's arguments as strings, and hands its handler ""
+// for null.
+func contextOf(ac authz.AuthContext) (types.Record, error) {
+	args := ac.Arguments
+	if ac.Component != nil && ac.Component.Kind == authz.KindPrompt {
+		cloned := false
+		for k, v := range ac.Arguments {
+			if v == nil {
+				if !cloned {
+					args, cloned = maps.Clone(ac.Arguments), true
+				}
+				args[k] = ""
+			}
+		}
+	}
+	return contextRecord(args)
+}
+
+// maxExact is 2^53: below it in magnitude, a float64 is the one integer
+// that decodes to it; from it on, several do.
+const maxExact = 1 << 53
+
+func cedarValue(v any) (types.Value, bool, error) {
 	switch v := v.(type) {
 	case string:
-		return types.String(v), true
+		return types.String(v), true, nil
 	case bool:
-		return types.Boolean(v), true
+		return types.Boolean(v), true, nil
 	case float64:
-		if v == math.Trunc(v) && v >= math.MinInt64 && v < math.MaxInt64 {
-			return types.Long(int64(v)), true
+		if math.Abs(v) >= maxExact {
+			return nil, false, fmt.Errorf("the number %g is 2^53 or beyond, where its decoded value may differ from the request's", v)
+		}
+		if v == math.Trunc(v) {
+			return types.Long(int64(v)), true, nil
 		}
 	case json.Number:
 		if n, err := v.Int64(); err == nil {
-			return types.Long(n), true
+			return types.Long(n), true, nil
 		}
 	case int:
-		return types.Long(v), true
+		return types.Long(v), true, nil
 	case int64:
-		return types.Long(v), true
+		return types.Long(v), true, nil
 	case []any:
+		var err error
 		vals := make([]types.Value, 0, len(v))
 		for _, e := range v {
-			if cv, ok := cedarValue(e); ok {
+			cv, ok, ee := cedarValue(e)
+			if ee != nil && err == nil {
+				err = ee
+			}
+			if ok {
 				vals = append(vals, cv)
 			}
 		}
-		return types.NewSet(vals...), true
+		return types.NewSet(vals...), true, err
 	case map[string]any:
-		return contextRecord(v), true
+		r, err := contextRecord(v)
+		return r, true, err
 	}
-	return nil, false
+	return nil, false, nil
 }
 
 // entities is what one decision sees: the principal, the component and

@@ -20,10 +20,12 @@ func (a *Authorizer) Request(ac authz.AuthContext) (cedar.Request, types.EntityM
 	for _, e := range []types.Entity{principal, comp.resource, comp.action, comp.group} {
 		ents[e.UID] = e
 	}
+	// A number Check refuses as inexact is left out (see contextRecord).
+	context, _ := contextOf(ac)
 	return cedar.Request{
 		Principal: principal.UID,
 		Action:    comp.action.UID,
 		Resource:  comp.resource.UID,
-		Context:   contextRecord(ac.Arguments),
+		Context:   context,
 	}, ents
 }

@@ -36,3 +36,5 @@ func Balance(ctx context.Context, id string) (string, error) { return "", nil }
 //
 //mcp:prompt tags=admin
 func Audit(ctx context.Context, period string) (string, error) { return "", nil }
+
+//mcp:scopes payments
