@@ -98,8 +98,8 @@ func Delete() (string, error) { return "deleted", nil }
 `,
 	})
 	for _, want := range []string{
-		`gosdk.WithAuth(gosdk.RequireRoles("editor"))`,
-		`gosdk.WithAuth(gosdk.AnyOf(gosdk.RequireRoles("admin"), gosdk.Check(isOwner), gosdk.AnyOf(gosdk.RequireScopes("root"), gosdk.RequireRoles("ops"))))`,
+		`gosdk.WithRule("roles(editor)", gosdk.RequireRoles("editor"))`,
+		`gosdk.WithRule("any(roles(admin),check(isOwner),any(scopes(root),roles(ops)))", gosdk.AnyOf(gosdk.RequireRoles("admin"), gosdk.Check(isOwner), gosdk.AnyOf(gosdk.RequireScopes("root"), gosdk.RequireRoles("ops"))))`,
 	} {
 		if !strings.Contains(src, want) {
 			t.Errorf("generated file lacks %s:\n%s", want, src)

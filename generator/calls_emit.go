@@ -47,12 +47,17 @@ func (e *emitter) toolCallWrapper(c *component) *jen.Statement {
 }
 
 // callOptions returns the registration options that carry the call checks
-// of a prompt or resource template.
+// of a prompt or resource template, and their rules as written.
 func (e *emitter) callOptions(c *component) []jen.Code {
 	if e.calls[c] == "" {
 		return nil
 	}
-	return []jen.Code{e.rt("WithCallChecks").Call(jen.Id(e.calls[c]).Call().Op("..."))}
+	var rules []jen.Code
+	for _, ce := range c.callChecks() {
+		rules = append(rules, jen.Lit("check("+ce.Text+")"))
+	}
+	// The terms as written name the call checks in decisions.
+	return []jen.Code{e.rt("WithCallChecks").Call(jen.Id(e.calls[c]).Call().Op("...")), e.rt("WithCallRules").Call(rules...)}
 }
 
 // callsDecl emits the function that returns the call checks of a prompt

@@ -128,14 +128,16 @@
 //
 // The terms of auth= become options of the registration, in the order
 // written: scopes(a,b) is runtime.WithScopes("a", "b"); check(EXPR) is
-// runtime.WithAuth(EXPR) when EXPR is a runtime.AuthCheck, else
-// runtime.WithAuth(runtime.Check(EXPR)), which also takes named function
-// types of the accepted shapes; roles(a,b) is
-// runtime.WithAuth(runtime.RequireRoles("a", "b")); any(t1,t2) is
-// runtime.WithAuth(runtime.AnyOf(T1, T2)), where each term is the check
-// it stands for (runtime.RequireScopes, runtime.RequireRoles, the check
-// expression, a nested runtime.AnyOf); public adds nothing. tags= is
-// runtime.WithTags.
+// runtime.WithRule("check(EXPR)", EXPR) when EXPR is a runtime.AuthCheck,
+// else runtime.WithRule("check(EXPR)", runtime.Check(EXPR)), which also
+// takes named function types of the accepted shapes; roles(a,b) is
+// runtime.WithRule("roles(a,b)", runtime.RequireRoles("a", "b")); any(t1,t2)
+// is runtime.WithRule("any(t1,t2)", runtime.AnyOf(T1, T2)), where each term
+// is the check it stands for (runtime.RequireScopes, runtime.RequireRoles,
+// the check expression, a nested runtime.AnyOf); public adds nothing.
+// tags= is runtime.WithTags. The rule text is the term as written, so that
+// authorization decisions (runtime.Decision) name the rule that decided as
+// the annotation states it; the runtime names scopes(a,b) itself.
 //
 // A check(EXPR) whose function takes, after the optional context.Context
 // and the runtime.AuthContext, more parameters is a call check, bound to
@@ -145,11 +147,13 @@
 // and a handler that runs them with runtime.ToolCallCheck on the decoded
 // arguments, before calling the function; a prompt's or template's call
 // checks are bound to runtime.StringArgument (or ArgumentsInto for an input
-// struct) and registered with runtime.WithCallChecks. On the go-sdk
-// backend the same names of package gosdk are used, and a tool's handler
-// is a gosdk.ToolCallHandler of the input the SDK decodes, registered with
-// gosdk.AddToolCall (emit_gosdk.go). The expressions are evaluated once,
-// when Register runs. A call check cannot be a term of
+// struct) and registered with runtime.WithCallChecks, named as written with
+// runtime.WithCallRules (ToolCallCheck is given the name too), so that
+// decisions name the call check that denied. On the go-sdk backend the
+// same names of package gosdk are used, and a tool's handler is a
+// gosdk.ToolCallHandler of the input the SDK decodes, registered with
+// gosdk.AddToolCall (emit_gosdk.go). The expressions are
+// evaluated once, when Register runs. A call check cannot be a term of
 // any(…), at any depth: an alternative is judged for lists too, where
 // there are no arguments, and a call check runs only on a call, after the
 // other checks. It is an error at EXPR that says to write the call check

@@ -367,7 +367,8 @@ func (e *emitter) register(g *jen.Group, srv string, c *component) {
 			args = append(args, rt("WithScopes").Call(lits(t.Scopes)...))
 			continue
 		}
-		args = append(args, rt("WithAuth").Call(e.authCheck(t)))
+		// The term as written names the check in decisions.
+		args = append(args, rt("WithRule").Call(jen.Lit(t.String()), e.authCheck(t)))
 	}
 	args = append(args, e.callOptions(c)...)
 	if len(c.Tags) > 0 {
@@ -390,7 +391,7 @@ func rawString(s string) jen.Code {
 	return jen.Op("`" + strings.ReplaceAll(s, "`", `\u0060`) + "`")
 }
 
-// check emits a check expression as runtime.WithAuth takes it.
+// check emits a check expression as runtime.WithRule takes it.
 func (e *emitter) check(ce *checkExpr) jen.Code {
 	x := e.expr(ce)
 	if !ce.Direct {

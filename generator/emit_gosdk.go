@@ -94,8 +94,8 @@ func (e *emitter) registerGoSDK(g *jen.Group, srv string, c *component) {
 			opts = append(opts, e.rt("WithScopes").Call(lits(t.Scopes)...))
 		default:
 			// roles(…), check(…) and any(…) (which validation keeps free of
-			// call checks).
-			opts = append(opts, e.rt("WithAuth").Call(e.authCheck(t)))
+			// call checks), named as written in decisions.
+			opts = append(opts, e.rt("WithRule").Call(jen.Lit(t.String()), e.authCheck(t)))
 		}
 	}
 	opts = append(opts, e.callOptions(c)...)

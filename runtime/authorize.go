@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -54,11 +55,18 @@ func (s *Server) filterTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 		return tools
 	}
 	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
+	var start time.Time
+	if s.listing(ctx, KindTool) {
+		start = time.Now()
+	}
 	out := tools[:0]
 	for _, t := range tools {
 		if s.keeps(ctx, tok, d, KindTool, t.Name, reg.tools[t.Name]) {
 			out = append(out, t)
 		}
+	}
+	if !start.IsZero() {
+		s.listDecided(ctx, start, mcp.MethodToolsList, KindTool, len(out), len(tools)-len(out))
 	}
 	return out
 }
@@ -69,11 +77,18 @@ func (s *Server) filterPrompts(ctx context.Context, prompts []mcp.Prompt) []mcp.
 		return prompts
 	}
 	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
+	var start time.Time
+	if s.listing(ctx, KindPrompt) {
+		start = time.Now()
+	}
 	out := prompts[:0]
 	for _, p := range prompts {
 		if s.keeps(ctx, tok, d, KindPrompt, p.Name, reg.prompts[p.Name]) {
 			out = append(out, p)
 		}
+	}
+	if !start.IsZero() {
+		s.listDecided(ctx, start, mcp.MethodPromptsList, KindPrompt, len(out), len(prompts)-len(out))
 	}
 	return out
 }
@@ -105,15 +120,22 @@ func (s *Server) keeps(ctx context.Context, tok *AccessToken, d *verdict, kind K
 // mcp-go answer accordingly. targetOf reads the name or URI the request
 // targets; it is called only for methods that need it.
 func (s *Server) enter(ctx context.Context, method string, targetOf func() target) context.Context {
+	if s.hooks != nil && method != "" {
+		ctx = withMethod(ctx, method)
+	}
 	switch mcp.MCPMethod(method) {
 	case mcp.MethodToolsCall:
+		if s.hooks != nil {
+			// Decided here, where decisions are reported, not by the filter.
+			return s.enterToolCall(withPending(ctx, s), targetOf())
+		}
 		if !s.policy.HasMiddleware() && !s.argsAtEntry.Load() {
 			// The tool filter decides, answering as for a missing tool.
 			return s.enterHeaderBoundCall(ctx, targetOf().Name)
 		}
 		return s.enterToolCall(ctx, targetOf())
 	case mcp.MethodPromptsGet:
-		if !s.policy.HasMiddleware() && !s.argsAtEntry.Load() {
+		if !s.policy.HasMiddleware() && !s.argsAtEntry.Load() && s.hooks == nil {
 			return ctx // the prompt filter decides
 		}
 		return s.enterPromptGet(ctx, targetOf())
@@ -198,6 +220,9 @@ func (s *Server) decide(ctx context.Context, kind Kind, t target, rec *record, e
 	if rec.guard().NeedsArguments() || s.policy.HasMiddleware() {
 		ac.Arguments = t.arguments()
 	}
+	if s.hooks != nil {
+		return s.auditedDecide(ctx, ac, rec, exists, t.Name)
+	}
 	if !s.policy.HasMiddleware() {
 		if rec == nil {
 			return "", false // the filter decides
@@ -238,7 +263,10 @@ func (s *Server) enterPromptGet(ctx context.Context, t target) context.Context {
 }
 
 func (s *Server) enterResourceRead(ctx context.Context, uri string) context.Context {
-	rec, exists := s.resourceFor(ctx, uri)
+	rec, exists, audit := s.findResource(ctx, uri)
+	if audit != nil {
+		return s.enterAuditedRead(ctx, audit, uri, rec, exists)
+	}
 	if !s.policy.HasMiddleware() {
 		if rec == nil || s.callDenied(ctx, rec, uri) {
 			// Nothing is installed: mcp-go finds no such resource and
@@ -319,16 +347,22 @@ func (s *Server) resourceRefusal(ctx context.Context, uri string, rec *record, e
 // do not take part: they decide the read once the component is found.
 func (s *Server) resourceFor(ctx context.Context, uri string) (rec *record, exists bool) {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
-	usable := func(rec *record) bool {
+	return reg.matchUsable(uri, func(rec *record) bool {
 		return skip || rec.Permits(ctx, AuthContext{Token: tok, Component: &rec.Component, Arguments: rec.templateArguments(uri)})
-	}
-	if rec, ok := reg.resources[uri]; ok {
+	})
+}
+
+// matchUsable finds the resource with exactly the URI uri, else the first
+// template (in template order) that matches it, skipping those usable
+// refuses; exists reports whether any matches uri at all.
+func (r *registry) matchUsable(uri string, usable func(*record) bool) (rec *record, exists bool) {
+	if rec, ok := r.resources[uri]; ok {
 		exists = true
 		if usable(rec) {
 			return rec, true
 		}
 	}
-	for _, rec := range reg.templates {
+	for _, rec := range r.templates {
 		if rec.template.Template.URITemplate.Regexp().MatchString(uri) {
 			exists = true
 			if usable(rec) {
@@ -346,6 +380,9 @@ func (s *Server) refusal(ctx context.Context, comp *Component, rec *record, exis
 	if skipChecks(ctx) {
 		return ""
 	}
+	if s.hooks != nil {
+		return s.auditedRefusal(ctx, comp, rec, exists, label)
+	}
 	return s.policy.Refusal(ctx, AccessTokenFromContext(ctx), comp, rec.guard(), exists, label)
 }
 
@@ -359,22 +396,36 @@ func (rec *record) guard() *authz.Guard {
 
 func (s *Server) listedResources(ctx context.Context) map[string]server.ServerResource {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
+	var start time.Time
+	if s.hooks != nil && !skip {
+		start = time.Now()
+	}
 	out := make(map[string]server.ServerResource, len(reg.resources))
 	for uri, rec := range reg.resources {
 		if skip || s.policy.Listed(ctx, tok, &rec.Component, rec.Guard) {
 			out[uri] = rec.resource
 		}
 	}
+	if !start.IsZero() {
+		s.listDecided(ctx, start, mcp.MethodResourcesList, KindResource, len(out), len(reg.resources)-len(out))
+	}
 	return out
 }
 
 func (s *Server) listedTemplates(ctx context.Context) map[string]server.ServerResourceTemplate {
 	reg, tok, skip := s.reg.Load(), AccessTokenFromContext(ctx), skipChecks(ctx)
+	var start time.Time
+	if s.hooks != nil && !skip {
+		start = time.Now()
+	}
 	out := make(map[string]server.ServerResourceTemplate, len(reg.templates))
 	for _, rec := range reg.templates {
 		if skip || s.policy.Listed(ctx, tok, &rec.Component, rec.Guard) {
 			out[rec.Component.URI] = rec.template
 		}
+	}
+	if !start.IsZero() {
+		s.listDecided(ctx, start, mcp.MethodResourcesTemplatesList, KindResourceTemplate, len(out), len(reg.templates)-len(out))
 	}
 	return out
 }

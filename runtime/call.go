@@ -60,6 +60,11 @@ func ToolCallCheck(ctx context.Context, ac AuthContext, rule string, check func(
 		return nil
 	}
 	ok, authErr := authz.RunCallCheck(ctx, ac, rule, check)
+	if hookedServers.Load() > 0 {
+		if p := pendingFrom(ctx); p != nil {
+			p.callChecked(ctx, rule, ok) // a denial is the call's decision
+		}
+	}
 	if ok {
 		return nil
 	}

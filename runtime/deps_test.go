@@ -10,7 +10,8 @@ import (
 // TestDependencies pins what links what: the authorization core imports no
 // MCP SDK, so that another backend can reuse it as is; and a server built
 // from generated code links neither the JOSE library (runtime/jwtauth) nor
-// mcp-go's client (runtime/runtimetest).
+// mcp-go's client (runtime/runtimetest), nor OpenTelemetry; and the
+// OpenTelemetry package links the OpenTelemetry API only, not the SDK.
 func TestDependencies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads packages from source")
@@ -22,7 +23,8 @@ func TestDependencies(t *testing.T) {
 		{"github.com/mcpauthgen/mcpauthgen/runtime/authz", []string{"github.com/mark3labs/"}},
 		{"github.com/mcpauthgen/mcpauthgen/runtime/jwtauth", []string{"github.com/mark3labs/"}},
 		{"github.com/mcpauthgen/mcpauthgen/runtime/cedarauth", []string{"github.com/mark3labs/"}},
-		{"github.com/mcpauthgen/mcpauthgen/examples/scoped", []string{"github.com/go-jose/", "github.com/mark3labs/mcp-go/client", "github.com/cedar-policy/"}},
+		{"github.com/mcpauthgen/mcpauthgen/examples/scoped", []string{"github.com/go-jose/", "github.com/mark3labs/mcp-go/client", "github.com/cedar-policy/", "go.opentelemetry.io/"}},
+		{"github.com/mcpauthgen/mcpauthgen/runtime/otelmcp", []string{"go.opentelemetry.io/otel/sdk"}},
 	} {
 		pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedImports | packages.NeedDeps}, tc.pkg)
 		if err != nil || packages.PrintErrors(pkgs) > 0 {

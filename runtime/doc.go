@@ -72,6 +72,18 @@
 // filters the lists the same way but answers use with an explicit message;
 // see AuthMiddleware.
 //
+// # Decisions
+//
+// Every authorization decision can be observed: WithDecisionHook delivers
+// a Decision (method, component, principal, outcome, the rule that
+// decided as its annotation wrote it, duration, session; never the token)
+// for each request that targets a component, each list (with counts of
+// what it showed and hid) and each HTTP refusal (401, 403, 503).
+// LogDecisions writes them with log/slog; package otelmcp records them,
+// with a server span per request, in OpenTelemetry. WithRequestHook sees
+// every request before it is decided and its outcome after. Without
+// hooks, none of this costs anything per request.
+//
 // # Transports
 //
 // On stdio (ServeStdio) there is no token and no check runs, as in FastMCP.

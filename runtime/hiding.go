@@ -61,7 +61,7 @@ func (s *Server) enterCompletion(ctx context.Context, ref completionRef) context
 	}
 	var msg string
 	if !s.policy.HasMiddleware() {
-		if !exists || !rec.guard().Permits(ctx, AuthContext{Token: AccessTokenFromContext(ctx), Component: comp}) {
+		if !exists || !s.guardPermits(ctx, rec, label) {
 			msg = missing
 		}
 	} else {
@@ -90,9 +90,12 @@ func (s *Server) enterSubscription(ctx context.Context, uri string) context.Cont
 	if skipChecks(ctx) || uri == "" {
 		return ctx // mcp-go answers a missing URI
 	}
-	rec, exists := s.resourceFor(ctx, uri)
+	rec, exists, audit := s.findResource(ctx, uri)
 	var msg string
 	if !s.policy.HasMiddleware() {
+		if audit != nil {
+			s.resourceDecided(ctx, audit, rec, uri)
+		}
 		if rec == nil {
 			if _, direct := s.mcp.ListResources()[uri]; !direct {
 				msg = resourceNotFound(uri)
@@ -100,6 +103,8 @@ func (s *Server) enterSubscription(ctx context.Context, uri string) context.Cont
 		} else if s.callDenied(ctx, rec, uri) {
 			msg = resourceNotFound(uri)
 		}
+	} else if audit != nil {
+		msg = s.auditedResourceRefusal(ctx, audit, uri, rec, exists)
 	} else {
 		msg = s.resourceRefusal(ctx, uri, rec, exists)
 		if msg == "" && rec != nil && s.callDenied(ctx, rec, uri) {

@@ -78,78 +78,85 @@ func sidewaysServer(opts ...runtime.Option) *runtime.Server {
 func TestNothingHiddenSideways(t *testing.T) {
 	for _, mw := range []bool{false, true} {
 		for _, modern := range []bool{false, true} {
-			t.Run(fmt.Sprintf("middleware=%v/modern=%v", mw, modern), func(t *testing.T) {
-				var opts []runtime.Option
-				if mw {
-					opts = append(opts, runtime.WithMiddleware(runtime.AuthMiddleware(runtime.RestrictTag("admin", "admin"))))
-				}
-				srv := sidewaysServer(opts...)
-				ts := httptest.NewServer(srv.HTTPHandler(runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(principalTokens))))
-				defer ts.Close()
-				s := newHTTPSession(t, ts.URL+"/mcp", "bob", modern)
-				// Another principal with the same scopes, on its own session:
-				// whatever it is told, bob is told byte for byte.
-				other := newHTTPSession(t, ts.URL+"/mcp", "carol", modern)
-				complete := func(ref map[string]any) map[string]any {
-					return map[string]any{"ref": ref, "argument": map[string]any{"name": "x", "value": ""}}
-				}
-				for _, c := range []struct {
-					method          string
-					hidden, missing map[string]any
-					replace         [2]string
-				}{
-					{"completion/complete", complete(map[string]any{"type": "ref/prompt", "name": "admin_prompt"}), complete(map[string]any{"type": "ref/prompt", "name": "absent_prompt"}), [2]string{"absent_prompt", "admin_prompt"}},
-					{"completion/complete", complete(map[string]any{"type": "ref/resource", "uri": "docs://{id}"}), complete(map[string]any{"type": "ref/resource", "uri": "absent://{id}"}), [2]string{"absent://{id}", "docs://{id}"}},
-					{"completion/complete", complete(map[string]any{"type": "ref/resource", "uri": "admin://config"}), complete(map[string]any{"type": "ref/resource", "uri": "absent://config"}), [2]string{"absent://config", "admin://config"}},
-					{"resources/subscribe", map[string]any{"uri": "admin://config"}, map[string]any{"uri": "absent://config"}, [2]string{"absent://config", "admin://config"}},
-					{"resources/unsubscribe", map[string]any{"uri": "admin://config"}, map[string]any{"uri": "absent://config"}, [2]string{"absent://config", "admin://config"}},
-					{"tools/call", map[string]any{"name": "regional", "arguments": map[string]any{"region": "eu"}}, map[string]any{"name": "absent_tool", "arguments": map[string]any{"region": "eu"}}, [2]string{"absent_tool", "regional"}},
-				} {
-					hidden := s.post(c.method, c.hidden)
-					missing := s.post(c.method, c.missing)
-					if diff := cmp.Diff(other.post(c.method, c.hidden), hidden); diff != "" {
-						t.Errorf("%s %v: answers differ between principals (-carol +bob):\n%s", c.method, c.hidden, diff)
+			for _, hooked := range []bool{false, true} {
+				t.Run(fmt.Sprintf("middleware=%v/modern=%v/decision-hooks=%v", mw, modern, hooked), func(t *testing.T) {
+					var opts []runtime.Option
+					if hooked {
+						// Deciding for decision hooks takes other paths: the
+						// answers must not change.
+						opts = append(opts, runtime.WithDecisionHook(func(context.Context, runtime.Decision) {}))
 					}
-					missing.Body = strings.ReplaceAll(missing.Body, c.replace[0], c.replace[1])
-					if diff := cmp.Diff(missing, hidden); diff != "" {
-						t.Errorf("%s %v: hidden answers unlike missing (-missing +hidden):\n%s", c.method, c.hidden, diff)
+					if mw {
+						opts = append(opts, runtime.WithMiddleware(runtime.AuthMiddleware(runtime.RestrictTag("admin", "admin"))))
 					}
-					if strings.Contains(hidden.Body, "secret") || strings.Contains(hidden.Body, "Region") {
-						t.Errorf("%s %v: %s", c.method, c.hidden, hidden.Body)
+					srv := sidewaysServer(opts...)
+					ts := httptest.NewServer(srv.HTTPHandler(runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(principalTokens))))
+					defer ts.Close()
+					s := newHTTPSession(t, ts.URL+"/mcp", "bob", modern)
+					// Another principal with the same scopes, on its own session:
+					// whatever it is told, bob is told byte for byte.
+					other := newHTTPSession(t, ts.URL+"/mcp", "carol", modern)
+					complete := func(ref map[string]any) map[string]any {
+						return map[string]any{"ref": ref, "argument": map[string]any{"name": "x", "value": ""}}
 					}
-				}
-				for _, uri := range []string{"admin://config", "absent://config"} {
-					if _, ok := subscribed.Load(uri); ok {
-						t.Errorf("a subscription hook saw %s, which bob may not read", uri)
+					for _, c := range []struct {
+						method          string
+						hidden, missing map[string]any
+						replace         [2]string
+					}{
+						{"completion/complete", complete(map[string]any{"type": "ref/prompt", "name": "admin_prompt"}), complete(map[string]any{"type": "ref/prompt", "name": "absent_prompt"}), [2]string{"absent_prompt", "admin_prompt"}},
+						{"completion/complete", complete(map[string]any{"type": "ref/resource", "uri": "docs://{id}"}), complete(map[string]any{"type": "ref/resource", "uri": "absent://{id}"}), [2]string{"absent://{id}", "docs://{id}"}},
+						{"completion/complete", complete(map[string]any{"type": "ref/resource", "uri": "admin://config"}), complete(map[string]any{"type": "ref/resource", "uri": "absent://config"}), [2]string{"absent://config", "admin://config"}},
+						{"resources/subscribe", map[string]any{"uri": "admin://config"}, map[string]any{"uri": "absent://config"}, [2]string{"absent://config", "admin://config"}},
+						{"resources/unsubscribe", map[string]any{"uri": "admin://config"}, map[string]any{"uri": "absent://config"}, [2]string{"absent://config", "admin://config"}},
+						{"tools/call", map[string]any{"name": "regional", "arguments": map[string]any{"region": "eu"}}, map[string]any{"name": "absent_tool", "arguments": map[string]any{"region": "eu"}}, [2]string{"absent_tool", "regional"}},
+					} {
+						hidden := s.post(c.method, c.hidden)
+						missing := s.post(c.method, c.missing)
+						if diff := cmp.Diff(other.post(c.method, c.hidden), hidden); diff != "" {
+							t.Errorf("%s %v: answers differ between principals (-carol +bob):\n%s", c.method, c.hidden, diff)
+						}
+						missing.Body = strings.ReplaceAll(missing.Body, c.replace[0], c.replace[1])
+						if diff := cmp.Diff(missing, hidden); diff != "" {
+							t.Errorf("%s %v: hidden answers unlike missing (-missing +hidden):\n%s", c.method, c.hidden, diff)
+						}
+						if strings.Contains(hidden.Body, "secret") || strings.Contains(hidden.Body, "Region") {
+							t.Errorf("%s %v: %s", c.method, c.hidden, hidden.Body)
+						}
 					}
-				}
-				// What bob may use still works.
-				for _, c := range []struct {
-					method string
-					params map[string]any
-					want   string
-				}{
-					{"completion/complete", complete(map[string]any{"type": "ref/prompt", "name": "public_prompt"}), "secret value of public_prompt"},
-					{"completion/complete", complete(map[string]any{"type": "ref/resource", "uri": "users://{id}/profile"}), "secret value of users://{id}/profile"},
-					{"resources/subscribe", map[string]any{"uri": "secret://data"}, `"result":{`},
-					{"resources/subscribe", map[string]any{"uri": "users://7/profile"}, `"result":{`},
-					{"resources/unsubscribe", map[string]any{"uri": "secret://data"}, `"result":{`},
-					// A hidden template does not shadow a visible one.
-					{"resources/read", map[string]any{"uri": "docs://readme"}, "served by docs://{name}"},
-				} {
-					if modern && strings.HasPrefix(c.method, "resources/") && strings.HasSuffix(c.method, "subscribe") {
-						// Removed in 2026-07-28, for every URI alike.
-						c.want = "was removed in protocol version"
-						if got := s.post(c.method, c.params); !strings.Contains(got.Body, c.want) {
+					for _, uri := range []string{"admin://config", "absent://config"} {
+						if _, ok := subscribed.Load(uri); ok {
+							t.Errorf("a subscription hook saw %s, which bob may not read", uri)
+						}
+					}
+					// What bob may use still works.
+					for _, c := range []struct {
+						method string
+						params map[string]any
+						want   string
+					}{
+						{"completion/complete", complete(map[string]any{"type": "ref/prompt", "name": "public_prompt"}), "secret value of public_prompt"},
+						{"completion/complete", complete(map[string]any{"type": "ref/resource", "uri": "users://{id}/profile"}), "secret value of users://{id}/profile"},
+						{"resources/subscribe", map[string]any{"uri": "secret://data"}, `"result":{`},
+						{"resources/subscribe", map[string]any{"uri": "users://7/profile"}, `"result":{`},
+						{"resources/unsubscribe", map[string]any{"uri": "secret://data"}, `"result":{`},
+						// A hidden template does not shadow a visible one.
+						{"resources/read", map[string]any{"uri": "docs://readme"}, "served by docs://{name}"},
+					} {
+						if modern && strings.HasPrefix(c.method, "resources/") && strings.HasSuffix(c.method, "subscribe") {
+							// Removed in 2026-07-28, for every URI alike.
+							c.want = "was removed in protocol version"
+							if got := s.post(c.method, c.params); !strings.Contains(got.Body, c.want) {
+								t.Errorf("%s %v: %+v, want %q", c.method, c.params, got, c.want)
+							}
+							continue
+						}
+						if got := s.post(c.method, c.params); got.Status != http.StatusOK || !strings.Contains(got.Body, c.want) {
 							t.Errorf("%s %v: %+v, want %q", c.method, c.params, got, c.want)
 						}
-						continue
 					}
-					if got := s.post(c.method, c.params); got.Status != http.StatusOK || !strings.Contains(got.Body, c.want) {
-						t.Errorf("%s %v: %+v, want %q", c.method, c.params, got, c.want)
-					}
-				}
-			})
+				})
+			}
 		}
 	}
 }

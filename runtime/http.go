@@ -168,9 +168,16 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.cfg.cors.Decorate(w, r)
 	ctx := r.Context()
+	var start time.Time
+	if h.srv.hooks != nil {
+		start = time.Now()
+	}
 	if h.cfg.verifier != nil && !authz.IsPreflight(r) {
-		tok, ok := authz.Authenticate(w, r, h.cfg.verifier, func() string { return h.metadataURL(r) })
-		if !ok {
+		tok, status, rule := authz.VerifyBearer(w, r, h.cfg.verifier, func() string { return h.metadataURL(r) })
+		if status != 0 {
+			if h.srv.hooks != nil {
+				h.srv.refusedHTTP(r, start, status, rule)
+			}
 			return
 		}
 		ctx = ContextWithAccessToken(ctx, tok)
@@ -182,11 +189,20 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if body, ok = authz.ReadBody(w, r, h.cfg.maxBodyBytes); !ok {
 			return
 		}
+		if h.srv.requestHooks != nil {
+			var finish func()
+			if ctx, finish = h.srv.observe(ctx, body, r.Header); finish != nil {
+				defer finish()
+			}
+		}
 		_ = json.Unmarshal(body, &msg) // mcp-go answers a bad message itself
 		msg.Params.protocol = protocolIn(body)
 		if h.cfg.stepUp && msg.Method == string(mcp.MethodToolsCall) {
 			if scopes, ok := h.srv.stepUpScopes(AccessTokenFromContext(ctx), msg.Params.Name); ok {
 				authz.Challenge(w, http.StatusForbidden, h.metadataURL(r), `error="insufficient_scope"`, `scope="`+authz.ScopeParam(scopes)+`"`)
+				if h.srv.hooks != nil {
+					h.srv.steppedUp(ctx, r, start, msg.Params.Name)
+				}
 				return
 			}
 		}

@@ -26,6 +26,12 @@ func (s *Server) HandleMessage(ctx context.Context, session server.ClientSession
 	if session != nil {
 		ctx = s.mcp.WithContext(ctx, session)
 	}
+	if s.requestHooks != nil {
+		var finish func()
+		if ctx, finish = s.observe(ctx, raw, nil); finish != nil {
+			defer finish()
+		}
+	}
 	ctx = s.enter(ctx, methodIn(raw), func() target { return targetIn(raw) })
 	return s.mcp.HandleMessage(ctx, raw), nil
 }
@@ -37,6 +43,8 @@ var enteredMethods = []mcp.MCPMethod{
 	mcp.MethodResourcesRead,
 	mcp.MethodResourcesList,
 	mcp.MethodResourcesTemplatesList,
+	mcp.MethodToolsList,
+	mcp.MethodPromptsList,
 	mcp.MethodCompletionComplete,
 	mcp.MethodResourcesSubscribe,
 	mcp.MethodResourcesUnsubscribe,

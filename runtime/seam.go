@@ -97,6 +97,9 @@ func (s *Server) installRefusals() {
 // prompts/get and resources/read).
 func refuseDenied(ctx context.Context, _ any, _ any) error {
 	if d := verdictFrom(ctx); d != nil && d.refusal != "" {
+		if out, _ := ctx.Value(outcomeKey{}).(*Outcome); out != nil {
+			out.Code, out.Message = mcp.INVALID_REQUEST, d.refusal
+		}
 		return errors.New(d.refusal)
 	}
 	return nil

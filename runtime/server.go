@@ -26,8 +26,11 @@ import (
 // is registered once: a second registration panics.
 type Server struct {
 	mcp    *server.MCPServer
-	policy *authz.Policy // the middleware
-	tags   tagSwitch     // which components exist (WithIncludeTags, WithExcludeTags)
+	policy *authz.Policy  // the middleware
+	tags   tagSwitch      // which components exist (WithIncludeTags, WithExcludeTags)
+	hooks  []DecisionHook // nil: decisions are not reported
+
+	requestHooks []RequestHook // nil: requests are not observed
 
 	mu  sync.Mutex               // serialises registration
 	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
@@ -90,10 +93,12 @@ type record struct {
 type Option func(*serverConfig)
 
 type serverConfig struct {
-	middleware []Middleware
-	mcpOptions []server.ServerOption
-	maskErrors bool
-	roleClaims []string // WithRoleClaims
+	middleware   []Middleware
+	mcpOptions   []server.ServerOption
+	maskErrors   bool
+	roleClaims   []string // WithRoleClaims
+	hooks        []DecisionHook
+	requestHooks []RequestHook
 
 	includeTags, excludeTags []string
 }
@@ -117,7 +122,8 @@ func NewServer(name, version string, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	s := &Server{policy: authz.NewPolicy(cfg.middleware...), maskErrors: cfg.maskErrors, tags: tagSwitch{include: cfg.includeTags, exclude: cfg.excludeTags}}
+	s := &Server{policy: authz.NewPolicy(cfg.middleware...), maskErrors: cfg.maskErrors, tags: tagSwitch{include: cfg.includeTags, exclude: cfg.excludeTags},
+		hooks: cfg.hooks, requestHooks: cfg.requestHooks}
 	if len(cfg.roleClaims) > 0 {
 		s.policy.SetRoleClaims(authz.NewRoleClaims(cfg.roleClaims...))
 	}
@@ -129,6 +135,13 @@ func NewServer(name, version string, opts ...Option) *Server {
 	s.mcp = server.NewMCPServer(name, version, append(s.hidingOptions(), cfg.mcpOptions...)...)
 	s.installRefusals()
 	addCacheHooks(s.mcp.GetHooks())
+	if s.requestHooks != nil {
+		s.installOutcomes()
+	}
+	if s.hooks != nil {
+		s.installPendingFlush()
+		hookedServers.Add(1)
+	}
 	return s
 }
 

@@ -178,6 +178,9 @@ func (h *httpHandler) admitSession(w http.ResponseWriter, r *http.Request, ctx c
 	}
 	owner, ok := h.sessions.owner(id)
 	if !ok || owner != principalOf(AccessTokenFromContext(ctx)) {
+		if ok && h.srv.hooks != nil {
+			h.srv.refusedSession(ctx, r, msg.Method)
+		}
 		http.Error(w, unknownSessionText, http.StatusNotFound)
 		return false
 	}

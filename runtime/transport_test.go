@@ -195,48 +195,56 @@ func TestHTTPHiddenAnswersLikeMissing(t *testing.T) {
 		{"modern", false, true, `{"error":{"code":-32602,"message":"handler not found for resource URI 'admin://config': resource not found"},"jsonrpc":"2.0"}`},
 		{"modern with verifier", true, true, `{"error":{"code":-32602,"message":"handler not found for resource URI 'admin://config': resource not found"},"jsonrpc":"2.0"}`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := fixture()
-			var opts []runtime.HTTPOption
-			token := ""
-			if tc.verifier {
-				opts = append(opts, runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(map[string]runtime.AccessToken{
-					"reader-token": {ClientID: "reader", Scopes: []string{"read"}},
-				})))
-				token = "reader-token"
+		for _, hooked := range []bool{false, true} {
+			name, srvOpts := tc.name, []runtime.Option(nil)
+			if hooked {
+				// Deciding for decision hooks takes other paths: the
+				// answers must not change.
+				name, srvOpts = name+" with decision hooks", []runtime.Option{runtime.WithDecisionHook(func(context.Context, runtime.Decision) {})}
 			}
-			ts := httptest.NewServer(srv.HTTPHandler(opts...))
-			defer ts.Close()
-			s := newHTTPSession(t, ts.URL+"/mcp", token, tc.modern)
-			for _, c := range []struct {
-				method          string
-				hidden, missing map[string]any
-				replace         [2]string
-				want            string
-			}{
-				{"resources/read", map[string]any{"uri": "admin://config"}, map[string]any{"uri": "admin://absent"}, [2]string{"admin://absent", "admin://config"}, tc.resourceMissing},
-				{"tools/call", map[string]any{"name": "admin_tool"}, map[string]any{"name": "absent_tool"}, [2]string{"absent_tool", "admin_tool"}, `{"error":{"code":-32602,"message":"tool 'admin_tool' not found: tool not found"},"jsonrpc":"2.0"}`},
-				{"prompts/get", map[string]any{"name": "admin_prompt"}, map[string]any{"name": "absent_prompt"}, [2]string{"absent_prompt", "admin_prompt"}, `{"error":{"code":-32602,"message":"prompt 'admin_prompt' not found: prompt not found"},"jsonrpc":"2.0"}`},
-			} {
-				hidden := s.post(c.method, c.hidden)
-				missing := s.post(c.method, c.missing)
-				missing.Body = strings.ReplaceAll(missing.Body, c.replace[0], c.replace[1])
-				if diff := cmp.Diff(missing, hidden); diff != "" {
-					t.Errorf("%s: hidden answer differs from missing (-missing +hidden):\n%s", c.method, diff)
+			t.Run(name, func(t *testing.T) {
+				srv := fixture(srvOpts...)
+				var opts []runtime.HTTPOption
+				token := ""
+				if tc.verifier {
+					opts = append(opts, runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(map[string]runtime.AccessToken{
+						"reader-token": {ClientID: "reader", Scopes: []string{"read"}},
+					})))
+					token = "reader-token"
 				}
-				if hidden.Body != c.want {
-					t.Errorf("%s: hidden answer\n got %s\nwant %s", c.method, hidden.Body, c.want)
+				ts := httptest.NewServer(srv.HTTPHandler(opts...))
+				defer ts.Close()
+				s := newHTTPSession(t, ts.URL+"/mcp", token, tc.modern)
+				for _, c := range []struct {
+					method          string
+					hidden, missing map[string]any
+					replace         [2]string
+					want            string
+				}{
+					{"resources/read", map[string]any{"uri": "admin://config"}, map[string]any{"uri": "admin://absent"}, [2]string{"admin://absent", "admin://config"}, tc.resourceMissing},
+					{"tools/call", map[string]any{"name": "admin_tool"}, map[string]any{"name": "absent_tool"}, [2]string{"absent_tool", "admin_tool"}, `{"error":{"code":-32602,"message":"tool 'admin_tool' not found: tool not found"},"jsonrpc":"2.0"}`},
+					{"prompts/get", map[string]any{"name": "admin_prompt"}, map[string]any{"name": "absent_prompt"}, [2]string{"absent_prompt", "admin_prompt"}, `{"error":{"code":-32602,"message":"prompt 'admin_prompt' not found: prompt not found"},"jsonrpc":"2.0"}`},
+				} {
+					hidden := s.post(c.method, c.hidden)
+					missing := s.post(c.method, c.missing)
+					missing.Body = strings.ReplaceAll(missing.Body, c.replace[0], c.replace[1])
+					if diff := cmp.Diff(missing, hidden); diff != "" {
+						t.Errorf("%s: hidden answer differs from missing (-missing +hidden):\n%s", c.method, diff)
+					}
+					if hidden.Body != c.want {
+						t.Errorf("%s: hidden answer\n got %s\nwant %s", c.method, hidden.Body, c.want)
+					}
 				}
-			}
-			// What the caller may use works over the same session.
-			want := "secret://data for anonymous"
-			uri := "public://info"
-			if tc.verifier {
-				uri, want = "secret://data", "secret://data for reader [read]"
-			}
-			if got := s.post("resources/read", map[string]any{"uri": uri}); got.Status != http.StatusOK || !strings.Contains(got.Body, strings.Replace(want, "secret://data", uri, 1)) {
-				t.Errorf("%s: %+v, want %q", uri, got, want)
-			}
-		})
+				// What the caller may use works over the same session.
+				want := "secret://data for anonymous"
+				uri := "public://info"
+				if tc.verifier {
+					uri, want = "secret://data", "secret://data for reader [read]"
+				}
+				if got := s.post("resources/read", map[string]any{"uri": uri}); got.Status != http.StatusOK || !strings.Contains(got.Body, strings.Replace(want, "secret://data", uri, 1)) {
+					t.Errorf("%s: %+v, want %q", uri, got, want)
+				}
+			})
+		}
 	}
 }

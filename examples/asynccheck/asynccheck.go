@@ -13,8 +13,9 @@ import (
 )
 
 // New returns the server.
-func New() *runtime.Server {
-	s := runtime.NewServer("Async Check Server", "1.0.0")
+// opts are added to the server's own (a decision hook, say).
+func New(opts ...runtime.Option) *runtime.Server {
+	s := runtime.NewServer("Async Check Server", "1.0.0", opts...)
 	Register(s)
 	return s
 }

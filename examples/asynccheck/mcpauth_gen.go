@@ -13,7 +13,7 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// transfer_funds: asynccheck.go:59
+	// transfer_funds: asynccheck.go:60
 	s.AddTool(mcp.Tool{
 		Name:        "transfer_funds",
 		Description: "TransferFunds moves money between accounts.",
@@ -42,7 +42,7 @@ func Register(s *runtime.Server) {
 		Annotations: mcp.ToolAnnotation{
 			DestructiveHint: mcp.ToBoolPtr(true),
 		},
-	}, mcpauthToolTransferFunds, runtime.WithScopes("payments"), runtime.WithAuth(runtime.Check(notRevoked)))
+	}, mcpauthToolTransferFunds, runtime.WithScopes("payments"), runtime.WithRule("check(notRevoked)", runtime.Check(notRevoked)))
 }
 
 // mcpauthToolTransferFunds serves the tool transfer_funds with TransferFunds.

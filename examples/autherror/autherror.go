@@ -13,9 +13,10 @@ import (
 )
 
 // New returns the server, with requireVerifiedEmail as server-wide rule.
-func New() *runtime.Server {
-	s := runtime.NewServer("Authorization Error Server", "1.0.0",
-		runtime.WithMiddleware(runtime.AuthMiddleware(runtime.Check(requireVerifiedEmail))))
+// opts are added to the server's own (a decision hook, say).
+func New(opts ...runtime.Option) *runtime.Server {
+	opts = append([]runtime.Option{runtime.WithMiddleware(runtime.AuthMiddleware(runtime.Check(requireVerifiedEmail)).Named("check(requireVerifiedEmail)"))}, opts...)
+	s := runtime.NewServer("Authorization Error Server", "1.0.0", opts...)
 	Register(s)
 	return s
 }

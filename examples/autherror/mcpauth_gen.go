@@ -13,18 +13,18 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// send_newsletter: autherror.go:42
+	// send_newsletter: autherror.go:43
 	s.AddTool(mcp.Tool{
 		Name:           "send_newsletter",
 		Description:    "SendNewsletter sends the newsletter.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
 	}, mcpauthToolSendNewsletter)
-	// bulk_export: autherror.go:49
+	// bulk_export: autherror.go:50
 	s.AddTool(mcp.Tool{
 		Name:           "bulk_export",
 		Description:    "BulkExport exports everything; its quota check is broken.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolBulkExport, runtime.WithAuth(runtime.Check(quotaService)))
+	}, mcpauthToolBulkExport, runtime.WithRule("check(quotaService)", runtime.Check(quotaService)))
 }
 
 // mcpauthToolSendNewsletter serves the tool send_newsletter with SendNewsletter.

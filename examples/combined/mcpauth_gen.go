@@ -13,12 +13,12 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// secure_admin_action: combined.go:27
+	// secure_admin_action: combined.go:28
 	s.AddTool(mcp.Tool{
 		Name:           "secure_admin_action",
 		Description:    "SecureAdminAction needs the admin scope and a premium plan.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolSecureAdminAction, runtime.WithScopes("admin"), runtime.WithAuth(runtime.Check(requirePremiumUser)))
+	}, mcpauthToolSecureAdminAction, runtime.WithScopes("admin"), runtime.WithRule("check(requirePremiumUser)", runtime.Check(requirePremiumUser)))
 }
 
 // mcpauthToolSecureAdminAction serves the tool secure_admin_action with SecureAdminAction.

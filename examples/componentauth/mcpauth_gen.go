@@ -13,7 +13,7 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// protected_tool: componentauth.go:23
+	// protected_tool: componentauth.go:24
 	s.AddTool(mcp.Tool{
 		Name:        "protected_tool",
 		Description: "ProtectedTool needs the write scope.",
@@ -29,21 +29,21 @@ func Register(s *runtime.Server) {
 			]
 		}`),
 	}, mcpauthToolProtectedTool, runtime.WithScopes("write"))
-	// secret_data: componentauth.go:30
+	// secret_data: componentauth.go:31
 	s.AddResource(mcp.NewResource(
 		"data://secret",
 		"secret_data",
 		mcp.WithResourceDescription("SecretData is readable with the read scope."),
 		mcp.WithMIMEType("text/plain"),
 	), mcpauthResourceSecretData, runtime.WithScopes("read"))
-	// user_profile: componentauth.go:37
+	// user_profile: componentauth.go:38
 	s.AddResourceTemplate(mcp.NewResourceTemplate(
 		"users://{id}/profile",
 		"user_profile",
 		mcp.WithTemplateDescription("UserProfile is each user's profile, readable with the read scope."),
 		mcp.WithTemplateMIMEType("application/json"),
 	), mcpauthResourceUserProfile, runtime.WithScopes("read"))
-	// admin_prompt: componentauth.go:50
+	// admin_prompt: componentauth.go:51
 	s.AddPrompt(mcp.NewPrompt(
 		"admin_prompt",
 		mcp.WithPromptDescription("AdminPrompt drafts an announcement; it needs the admin scope."),

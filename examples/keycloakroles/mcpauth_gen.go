@@ -31,7 +31,7 @@ func Register(s *runtime.Server) {
 		Annotations: mcp.ToolAnnotation{
 			ReadOnlyHint: mcp.ToBoolPtr(true),
 		},
-	}, mcpauthToolReadPage, runtime.WithAuth(runtime.RequireRoles("reader")))
+	}, mcpauthToolReadPage, runtime.WithRule("roles(reader)", runtime.RequireRoles("reader")))
 	// edit_page: keycloakroles.go:50
 	s.AddTool(mcp.Tool{
 		Name:        "edit_page",
@@ -51,7 +51,7 @@ func Register(s *runtime.Server) {
 				"text"
 			]
 		}`),
-	}, mcpauthToolEditPage, runtime.WithScopes("wiki:write"), runtime.WithAuth(runtime.RequireRoles("editor")))
+	}, mcpauthToolEditPage, runtime.WithScopes("wiki:write"), runtime.WithRule("roles(editor)", runtime.RequireRoles("editor")))
 	// delete_wiki: keycloakroles.go:57
 	s.AddTool(mcp.Tool{
 		Name:           "delete_wiki",
@@ -60,13 +60,13 @@ func Register(s *runtime.Server) {
 		Annotations: mcp.ToolAnnotation{
 			DestructiveHint: mcp.ToBoolPtr(true),
 		},
-	}, mcpauthToolDeleteWiki, runtime.WithAuth(runtime.AnyOf(runtime.RequireRoles("admin"), runtime.Check(isOwner))))
+	}, mcpauthToolDeleteWiki, runtime.WithRule("any(roles(admin),check(isOwner))", runtime.AnyOf(runtime.RequireRoles("admin"), runtime.Check(isOwner))))
 	// export: keycloakroles.go:67
 	s.AddTool(mcp.Tool{
 		Name:           "export",
 		Description:    "Export exports the wiki for a reader holding wiki:read, or for anyone\nholding wiki:write: the scopes inside any(…) are not required of every\ncaller, so the tool's _meta names none, and a denied caller is not\nasked to step up.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolExport, runtime.WithAuth(runtime.RequireRoles("reader")), runtime.WithAuth(runtime.AnyOf(runtime.RequireScopes("wiki:read"), runtime.RequireScopes("wiki:write"))))
+	}, mcpauthToolExport, runtime.WithRule("roles(reader)", runtime.RequireRoles("reader")), runtime.WithRule("any(scopes(wiki:read),scopes(wiki:write))", runtime.AnyOf(runtime.RequireScopes("wiki:read"), runtime.RequireScopes("wiki:write"))))
 }
 
 // mcpauthToolReadPage serves the tool read_page with ReadPage.

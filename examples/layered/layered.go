@@ -11,9 +11,10 @@ import (
 )
 
 // New returns the server.
-func New() *runtime.Server {
-	s := runtime.NewServer("Layered Server", "1.0.0",
-		runtime.WithMiddleware(runtime.AuthMiddleware(runtime.RequireScopes("api"))))
+// opts are added to the server's own (a decision hook, say).
+func New(opts ...runtime.Option) *runtime.Server {
+	opts = append([]runtime.Option{runtime.WithMiddleware(runtime.AuthMiddleware(runtime.RequireScopes("api")))}, opts...)
+	s := runtime.NewServer("Layered Server", "1.0.0", opts...)
 	Register(s)
 	return s
 }

@@ -13,7 +13,7 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// list_projects: layered.go:23
+	// list_projects: layered.go:24
 	s.AddTool(mcp.Tool{
 		Name:           "list_projects",
 		Description:    "ListProjects lists the projects: the api scope is enough.",
@@ -22,7 +22,7 @@ func Register(s *runtime.Server) {
 			ReadOnlyHint: mcp.ToBoolPtr(true),
 		},
 	}, mcpauthToolListProjects)
-	// archive_project: layered.go:30
+	// archive_project: layered.go:31
 	s.AddTool(mcp.Tool{
 		Name:        "archive_project",
 		Description: "ArchiveProject archives a project: it needs admin on top of api.",

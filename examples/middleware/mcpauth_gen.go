@@ -13,7 +13,7 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// shout: middleware.go:24
+	// shout: middleware.go:25
 	s.AddTool(mcp.Tool{
 		Name:        "shout",
 		Description: "Shout upper-cases its input.",
@@ -33,14 +33,14 @@ func Register(s *runtime.Server) {
 			IdempotentHint: mcp.ToBoolPtr(true),
 		},
 	}, mcpauthToolShout)
-	// status: middleware.go:31
+	// status: middleware.go:32
 	s.AddResource(mcp.NewResource(
 		"status://service",
 		"status",
 		mcp.WithResourceDescription("Status is the service status."),
 		mcp.WithMIMEType("text/plain"),
 	), mcpauthResourceStatus)
-	// greeting: middleware.go:38
+	// greeting: middleware.go:39
 	s.AddPrompt(mcp.NewPrompt(
 		"greeting",
 		mcp.WithPromptDescription("Greeting is a greeting prompt."),

@@ -13,7 +13,7 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// create_note: notes.go:87
+	// create_note: notes.go:88
 	s.AddTool(mcp.Tool{
 		Name:        "create_note",
 		Description: "CreateNote creates a note owned by the caller.",
@@ -30,7 +30,7 @@ func Register(s *runtime.Server) {
 			]
 		}`),
 	}, mcpauthToolCreateNote, runtime.WithScopes("notes"))
-	// list_notes: notes.go:103
+	// list_notes: notes.go:104
 	s.AddTool(mcp.Tool{
 		Name:           "list_notes",
 		Description:    "ListNotes lists the caller's notes.",
@@ -39,7 +39,7 @@ func Register(s *runtime.Server) {
 			ReadOnlyHint: mcp.ToBoolPtr(true),
 		},
 	}, mcpauthToolListNotes, runtime.WithScopes("notes"))
-	// update_note: notes.go:128
+	// update_note: notes.go:129
 	s.AddToolCall(mcp.Tool{
 		Name:        "update_note",
 		Description: "UpdateNote replaces the text of one of the caller's notes.",
@@ -64,7 +64,7 @@ func Register(s *runtime.Server) {
 			IdempotentHint: mcp.ToBoolPtr(true),
 		},
 	}, mcpauthToolUpdateNote(), runtime.WithScopes("notes"))
-	// delete_note: notes.go:140
+	// delete_note: notes.go:141
 	s.AddToolCall(mcp.Tool{
 		Name:        "delete_note",
 		Description: "DeleteNote deletes one of the caller's notes.",
@@ -83,19 +83,19 @@ func Register(s *runtime.Server) {
 			DestructiveHint: mcp.ToBoolPtr(true),
 		},
 	}, mcpauthToolDeleteNote(), runtime.WithScopes("notes"))
-	// note: notes.go:150
+	// note: notes.go:151
 	s.AddResourceTemplate(mcp.NewResourceTemplate(
 		"notes://{id}",
 		"note",
 		mcp.WithTemplateDescription("NoteByID is one of the caller's notes."),
 		mcp.WithTemplateMIMEType("application/json"),
-	), mcpauthResourceNoteByID, runtime.WithScopes("notes"), runtime.WithCallChecks(mcpauthResourceNoteByIDCalls()...))
-	// summarize_note: notes.go:158
+	), mcpauthResourceNoteByID, runtime.WithScopes("notes"), runtime.WithCallChecks(mcpauthResourceNoteByIDCalls()...), runtime.WithCallRules("check(ownsID)"))
+	// summarize_note: notes.go:159
 	s.AddPrompt(mcp.NewPrompt(
 		"summarize_note",
 		mcp.WithPromptDescription("SummarizeNote asks for a summary of one of the caller's notes."),
 		mcp.WithArgument("id", mcp.RequiredArgument()),
-	), mcpauthPromptSummarizeNote, runtime.WithScopes("notes"), runtime.WithCallChecks(mcpauthPromptSummarizeNoteCalls()...))
+	), mcpauthPromptSummarizeNote, runtime.WithScopes("notes"), runtime.WithCallChecks(mcpauthPromptSummarizeNoteCalls()...), runtime.WithCallRules("check(ownsID)"))
 }
 
 // mcpauthToolCreateNote serves the tool create_note with CreateNote.

@@ -44,10 +44,11 @@ func (s *noteStore) get(id string) (Note, bool) {
 	return n, ok
 }
 
-// New returns the server, with an empty store.
-func New() *runtime.Server {
+// New returns the server, with an empty store; opts are added to its own
+// (a decision hook, say).
+func New(opts ...runtime.Option) *runtime.Server {
 	store = newStore()
-	s := runtime.NewServer("Notes", "1.0.0")
+	s := runtime.NewServer("Notes", "1.0.0", opts...)
 	Register(s)
 	return s
 }

@@ -13,19 +13,19 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// admin_operation: scoped.go:22
+	// admin_operation: scoped.go:23
 	s.AddTool(mcp.Tool{
 		Name:           "admin_operation",
 		Description:    "AdminOperation requires the 'admin' scope.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
 	}, mcpauthToolAdminOperation, runtime.WithScopes("admin"))
-	// read_write_operation: scoped.go:29
+	// read_write_operation: scoped.go:30
 	s.AddTool(mcp.Tool{
 		Name:           "read_write_operation",
 		Description:    "ReadWriteOperation requires both the 'read' and the 'write' scope.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
 	}, mcpauthToolReadWriteOperation, runtime.WithScopes("read", "write"))
-	// public_operation: scoped.go:36
+	// public_operation: scoped.go:37
 	s.AddTool(mcp.Tool{
 		Name:           "public_operation",
 		Description:    "PublicOperation is open to every caller.",

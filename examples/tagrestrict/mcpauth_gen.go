@@ -13,7 +13,7 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// delete_user: tagrestrict.go:25
+	// delete_user: tagrestrict.go:26
 	s.AddTool(mcp.Tool{
 		Name:        "delete_user",
 		Description: "DeleteUser removes a user account.",
@@ -32,7 +32,7 @@ func Register(s *runtime.Server) {
 			DestructiveHint: mcp.ToBoolPtr(true),
 		},
 	}, mcpauthToolDeleteUser, runtime.WithTags("admin"))
-	// list_users: tagrestrict.go:32
+	// list_users: tagrestrict.go:33
 	s.AddTool(mcp.Tool{
 		Name:           "list_users",
 		Description:    "ListUsers lists the user accounts.",
@@ -41,7 +41,7 @@ func Register(s *runtime.Server) {
 			ReadOnlyHint: mcp.ToBoolPtr(true),
 		},
 	}, mcpauthToolListUsers)
-	// audit_log: tagrestrict.go:39
+	// audit_log: tagrestrict.go:40
 	s.AddResource(mcp.NewResource(
 		"audit://log",
 		"audit_log",

@@ -13,9 +13,10 @@ import (
 )
 
 // New returns the tag-restricted server.
-func New() *runtime.Server {
-	s := runtime.NewServer("Tag Restricted Server", "1.0.0",
-		runtime.WithMiddleware(runtime.AuthMiddleware(runtime.RestrictTag("admin", "admin"))))
+// opts are added to the server's own (a decision hook, say).
+func New(opts ...runtime.Option) *runtime.Server {
+	opts = append([]runtime.Option{runtime.WithMiddleware(runtime.AuthMiddleware(runtime.RestrictTag("admin", "admin")))}, opts...)
+	s := runtime.NewServer("Tag Restricted Server", "1.0.0", opts...)
 	Register(s)
 	return s
 }

@@ -13,32 +13,32 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// ping: tagrules.go:25
+	// ping: tagrules.go:27
 	s.AddTool(mcp.Tool{
 		Name:           "ping",
 		Description:    "Ping answers pong to anyone.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
 	}, mcpauthToolPing)
-	// reset_cache: tagrules.go:30
+	// reset_cache: tagrules.go:32
 	s.AddTool(mcp.Tool{
 		Name:           "reset_cache",
 		Description:    "ResetCache is an admin task.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
 	}, mcpauthToolResetCache, runtime.WithTags("admin"))
-	// quarterly_report: tagrules.go:35
+	// quarterly_report: tagrules.go:37
 	s.AddResource(mcp.NewResource(
 		"reports://quarterly",
 		"quarterly_report",
 		mcp.WithResourceDescription("QuarterlyReport is a finance document."),
 		mcp.WithMIMEType("text/plain"),
 	), mcpauthResourceQuarterlyReport, runtime.WithTags("finance"))
-	// payroll: tagrules.go:40
+	// payroll: tagrules.go:42
 	s.AddTool(mcp.Tool{
 		Name:           "payroll",
 		Description:    "Payroll is both an admin task and a finance one.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
 	}, mcpauthToolPayroll, runtime.WithTags("admin", "finance"))
-	// budget_review: tagrules.go:45
+	// budget_review: tagrules.go:47
 	s.AddPrompt(mcp.NewPrompt(
 		"budget_review",
 		mcp.WithPromptDescription("BudgetReview is a finance prompt."),

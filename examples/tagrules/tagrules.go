@@ -11,11 +11,13 @@ import (
 )
 
 // New returns the server.
-func New() *runtime.Server {
-	s := runtime.NewServer("Tag Rules Server", "1.0.0", runtime.WithMiddleware(
+// opts are added to the server's own (a decision hook, say).
+func New(opts ...runtime.Option) *runtime.Server {
+	opts = append([]runtime.Option{runtime.WithMiddleware(
 		runtime.AuthMiddleware(runtime.RestrictTag("admin", "admin")),
 		runtime.AuthMiddleware(runtime.RestrictTag("finance", "finance")),
-	))
+	)}, opts...)
+	s := runtime.NewServer("Tag Rules Server", "1.0.0", opts...)
 	Register(s)
 	return s
 }

@@ -13,7 +13,7 @@ import (
 // Register registers the package's MCP components on s, each with
 // its authorization checks, which run in the order they are written.
 func Register(s *runtime.Server) {
-	// whoami: tokenaccess.go:31
+	// whoami: tokenaccess.go:32
 	s.AddTool(mcp.Tool{
 		Name:           "whoami",
 		Description:    "Whoami tells the caller who the server thinks it is.",
@@ -22,14 +22,14 @@ func Register(s *runtime.Server) {
 			ReadOnlyHint: mcp.ToBoolPtr(true),
 		},
 	}, mcpauthToolWhoami)
-	// my_notes: tokenaccess.go:43
+	// my_notes: tokenaccess.go:44
 	s.AddResource(mcp.NewResource(
 		"notes://mine",
 		"my_notes",
 		mcp.WithResourceDescription("MyNotes lists the caller's own notes."),
 		mcp.WithMIMEType("text/plain"),
 	), mcpauthResourceMyNotes, runtime.WithScopes("notes"))
-	// personalize: tokenaccess.go:50
+	// personalize: tokenaccess.go:51
 	s.AddPrompt(mcp.NewPrompt(
 		"personalize",
 		mcp.WithPromptDescription("Personalize greets the caller by name."),

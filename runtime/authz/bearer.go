@@ -29,10 +29,19 @@ type ScopeRequirer interface {
 // called only to answer a challenge. The token returned always has the raw
 // bearer token in Token: when v leaves Token empty, a copy gets it.
 func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metadataURL func() string) (*AccessToken, bool) {
+	tok, status, _ := VerifyBearer(w, r, v, metadataURL)
+	return tok, status == 0
+}
+
+// VerifyBearer is Authenticate that says how it refused: the status it
+// answered (0 when it did not) and the rule of the decision,
+// RuleBearerMissing, RuleBearerInvalid, RuleBearerInsufficientScope or
+// RuleBearerUnavailable.
+func VerifyBearer(w http.ResponseWriter, r *http.Request, v TokenVerifier, metadataURL func() string) (tok *AccessToken, status int, rule string) {
 	raw, ok := BearerToken(r.Header.Get("Authorization"))
 	if !ok {
 		Challenge(w, http.StatusUnauthorized, metadataURL())
-		return nil, false
+		return nil, http.StatusUnauthorized, RuleBearerMissing
 	}
 	tok, err := v.VerifyToken(r.Context(), raw)
 	if err == nil && tok != nil {
@@ -44,14 +53,14 @@ func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metad
 			t.Token = raw
 			tok = &t
 		}
-		return tok, true
+		return tok, 0, ""
 	}
 	if err == nil {
 		err = errors.New("verifier returned no token and no error")
 	}
 	if errors.Is(err, ErrVerifierUnavailable) {
 		verifierUnavailable(w, r, err)
-		return nil, false
+		return nil, http.StatusServiceUnavailable, RuleBearerUnavailable
 	}
 	slog.Default().InfoContext(r.Context(), "mcpauthgen: bearer token refused", slog.Any("error", err))
 	var scopeErr *InsufficientScopeError
@@ -61,10 +70,10 @@ func Authenticate(w http.ResponseWriter, r *http.Request, v TokenVerifier, metad
 			params = append(params, `scope="`+sc+`"`)
 		}
 		Challenge(w, http.StatusForbidden, metadataURL(), params...)
-		return nil, false
+		return nil, http.StatusForbidden, RuleBearerInsufficientScope
 	}
 	Challenge(w, http.StatusUnauthorized, metadataURL(), `error="invalid_token"`, `error_description="`+invalidTokenDescription+`"`)
-	return nil, false
+	return nil, http.StatusUnauthorized, RuleBearerInvalid
 }
 
 // invalidTokenDescription is the only error_description clients get for a

@@ -224,32 +224,36 @@ func (e *AuthorizationError) Error() string { return e.Message }
 // component) and counts as a denial: the returned error is nil, so nothing
 // of its text can reach a client.
 func RunAuthChecks(ctx context.Context, ac AuthContext, checks ...AuthCheck) (bool, error) {
-	for _, check := range checks {
-		ok, err := runCheck(ctx, ac, check)
-		if err != nil {
-			var authErr *AuthorizationError
-			if errors.As(err, &authErr) {
-				return false, authErr
-			}
-			logCheckFailure(ctx, ac, check, "error", err)
-			return false, nil
-		}
-		if !ok {
-			return false, nil
-		}
+	ok, _, _, authErr := runChain(ctx, ac, checks)
+	if authErr != nil {
+		return false, authErr
 	}
-	return true, nil
+	return ok, nil
 }
 
 // runCheck calls one check, turning a panic into a logged denial.
-func runCheck(ctx context.Context, ac AuthContext, check AuthCheck) (ok bool, err error) {
+func runCheck(ctx context.Context, ac AuthContext, check AuthCheck) (bool, error) {
+	ok, _, err := runCheckRecover(ctx, ac, check)
+	return ok, err
+}
+
+// runCheckRecover calls one check, turning a panic into a logged denial
+// (panicked set).
+func runCheckRecover(ctx context.Context, ac AuthContext, check AuthCheck) (ok, panicked bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			logCheckFailure(ctx, ac, check, "panic", r)
-			ok, err = false, nil
+			ok, panicked, err = false, true, nil
 		}
 	}()
-	return check(ctx, ac)
+	ok, err = check(ctx, ac)
+	return ok, false, err
+}
+
+func asAuthorizationError(err error) (*AuthorizationError, bool) {
+	var authErr *AuthorizationError
+	ok := errors.As(err, &authErr)
+	return authErr, ok
 }
 
 func logCheckFailure(ctx context.Context, ac AuthContext, check AuthCheck, what string, cause any) {

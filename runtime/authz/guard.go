@@ -2,7 +2,6 @@ package authz
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -18,7 +17,11 @@ type Guard struct {
 	Component Component
 
 	checks []AuthCheck // the component's own, in order
+	rules  []string    // the text of each check, as decisions name it
 	calls  []AuthCheck // its call checks (WithCallChecks), in order
+	// callRules name the call checks in decisions (WithCallRules); may be
+	// shorter than calls.
+	callRules []string
 
 	// required is every scope the component's checks and the middleware
 	// require of a token for this component; scopeOnly is true when they
@@ -42,6 +45,7 @@ type ComponentOption func(*Guard)
 func WithAuth(checks ...AuthCheck) ComponentOption {
 	return func(g *Guard) {
 		g.checks = append(g.checks, checks...)
+		g.rules = append(g.rules, make([]string, len(checks))...)
 		for _, sc := range namedScopes(checks) {
 			if !slices.Contains(g.Component.Scopes, sc) {
 				g.Component.Scopes = append(g.Component.Scopes, sc)
@@ -103,7 +107,11 @@ func (g *Guard) StepUpScopes(tok *AccessToken) ([]string, bool) {
 // apply to every component on top of the component's own.
 type Policy struct {
 	middleware []AuthCheck // every middleware's checks, in order
-	roles      *RoleClaims // where checks read roles; nil: the default
+	// For each check of middleware: the index of its middleware, its
+	// index there, and its text.
+	mwIndex, mwCheck []int
+	mwRules          []string
+	roles            *RoleClaims // where checks read roles; nil: the default
 }
 
 // SetRoleClaims makes the checks of p, and of the guards it builds
@@ -123,8 +131,17 @@ func (p *Policy) RoleClaims() RoleClaims {
 // which run in the order given (all must pass).
 func NewPolicy(middleware ...Middleware) *Policy {
 	p := &Policy{}
-	for _, m := range middleware {
-		p.middleware = append(p.middleware, m.checks...)
+	for i, m := range middleware {
+		for j, c := range m.checks {
+			p.middleware = append(p.middleware, c)
+			p.mwIndex = append(p.mwIndex, i)
+			p.mwCheck = append(p.mwCheck, j)
+			rule := ruleText(c, j)
+			if j < len(m.rules) && m.rules[j] != "" {
+				rule = m.rules[j]
+			}
+			p.mwRules = append(p.mwRules, rule)
+		}
 	}
 	return p
 }
@@ -140,6 +157,11 @@ func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
 	g := &Guard{Component: comp, scopeOnly: true, roles: p.roles}
 	for _, opt := range opts {
 		opt(g)
+	}
+	for i, text := range g.rules {
+		if text == "" {
+			g.rules[i] = ruleText(g.checks[i], i)
+		}
 	}
 	for _, c := range slices.Concat(g.checks, p.middleware) {
 		if !argumentFree(c) {
@@ -161,20 +183,6 @@ func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
 	return g
 }
 
-// middlewarePermits runs the middleware checks. On denial it returns the
-// *AuthorizationError a check gave, if any, whose message is for the
-// client; it builds no message itself, since lists discard it.
-func (p *Policy) middlewarePermits(ctx context.Context, ac AuthContext) (bool, *AuthorizationError) {
-	if len(p.middleware) == 0 {
-		return true, nil
-	}
-	ac.roles = p.roles
-	ok, err := RunAuthChecks(ctx, ac, p.middleware...)
-	var authErr *AuthorizationError
-	errors.As(err, &authErr)
-	return ok, authErr
-}
-
 // Listed reports whether a list shows comp to a request carrying tok: the
 // component's own checks (g's; nil for a component registered without
 // any) and every middleware check pass. The middleware checks see a
@@ -187,7 +195,7 @@ func (p *Policy) Listed(ctx context.Context, tok *AccessToken, comp *Component, 
 	if len(p.middleware) == 0 {
 		return true
 	}
-	ok, _ := p.middlewarePermits(context.WithValue(ctx, listingKey{}, true), ac)
+	ok, _, _ := p.decideMiddleware(context.WithValue(ctx, listingKey{}, true), ac)
 	return ok
 }
 
@@ -216,17 +224,8 @@ func (p *Policy) Refusal(ctx context.Context, tok *AccessToken, comp *Component,
 // request's arguments (ac.Component is the target). It does not run g's
 // call checks: see Guard.CallRefusal.
 func (p *Policy) RefusalFor(ctx context.Context, ac AuthContext, g *Guard, exists bool, label string) string {
-	comp := ac.Component
-	if !exists || !g.Permits(ctx, ac) {
-		return denialMessage(comp.Kind, label, reasonNotFound)
-	}
-	if ok, authErr := p.middlewarePermits(ctx, ac); !ok {
-		if authErr != nil {
-			return authErr.Message
-		}
-		return denialMessage(comp.Kind, label, reasonInsufficient)
-	}
-	return ""
+	msg, _ := p.DecideFor(ctx, ac, g, exists, label)
+	return msg
 }
 
 func denialMessage(kind Kind, label, reason string) string {

@@ -6,6 +6,7 @@ import "slices"
 // WithMiddleware. It is the Go form of FastMCP's AuthMiddleware.
 type Middleware struct {
 	checks []AuthCheck
+	rules  []string // names of checks in decisions (Named); may be short
 }
 
 // AuthMiddleware returns a layer that applies checks to every component of

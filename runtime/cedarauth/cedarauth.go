@@ -121,9 +121,21 @@ func New(policies *cedar.PolicySet, opts ...Option) *Authorizer {
 }
 
 // Middleware returns the Authorizer as server-wide middleware
-// (runtime.WithMiddleware), on top of each component's own checks.
+// (runtime.WithMiddleware), on top of each component's own checks. In a
+// server's decisions (runtime.Decision) its rule is named "cedar", with the
+// ids of the policies that decided (Rule.Policies).
 func (a *Authorizer) Middleware() authz.Middleware {
-	return authz.AuthMiddleware(a.Check)
+	return authz.AuthMiddleware(a.Check).Named("cedar")
+}
+
+// policyIDs are the ids of the policies that decided, sorted.
+func policyIDs(diag cedar.Diagnostic) []string {
+	var ids []string
+	for _, r := range diag.Reasons {
+		ids = append(ids, string(r.PolicyID))
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // Check is the Authorizer as an AuthCheck: when listing (authz.Listing),
@@ -155,6 +167,10 @@ func (a *Authorizer) Check(ctx context.Context, ac authz.AuthContext) (bool, err
 		})
 		allowed = d == cedar.Allow
 	}
+	if notes := authz.PolicyNotesFrom(ctx); notes != nil && !listing {
+		// The server reports decisions: name the policies that decided.
+		notes.Note(policyIDs(diag)...)
+	}
 	if a.hook == nil && (allowed || !a.monitor) {
 		return allowed, nil
 	}
@@ -168,10 +184,7 @@ func (a *Authorizer) Check(ctx context.Context, ac authz.AuthContext) (bool, err
 		Allowed:   allowed,
 		Enforced:  !a.monitor,
 	}
-	for _, r := range diag.Reasons {
-		d.Policies = append(d.Policies, string(r.PolicyID))
-	}
-	slices.Sort(d.Policies)
+	d.Policies = policyIDs(diag)
 	for _, e := range diag.Errors {
 		d.Errors = append(d.Errors, string(e.PolicyID)+": "+e.Message)
 	}

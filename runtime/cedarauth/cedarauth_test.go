@@ -11,6 +11,7 @@ import (
 
 	"github.com/cedar-policy/cedar-go/types"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcpauthgen/mcpauthgen/internal/mcptest"
@@ -54,6 +55,12 @@ func ok(text string) func(context.Context, mcp.CallToolRequest) (*mcp.CallToolRe
 // store and options given.
 func newServer(t *testing.T, opts ...cedarauth.Option) *runtime.Server {
 	t.Helper()
+	return newServerWith(t, nil, opts...)
+}
+
+// newServerWith is newServer with server options too.
+func newServerWith(t *testing.T, srvOpts []runtime.Option, opts ...cedarauth.Option) *runtime.Server {
+	t.Helper()
 	set, err := cedarauth.ParsePolicies("test.cedar", []byte(testPolicies))
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +76,7 @@ func newServer(t *testing.T, opts ...cedarauth.Option) *runtime.Server {
 		},
 	}
 	az := cedarauth.New(set, append([]cedarauth.Option{cedarauth.WithEntities(store)}, opts...)...)
-	s := runtime.NewServer("notes", "1", runtime.WithMiddleware(az.Middleware()))
+	s := runtime.NewServer("notes", "1", append(srvOpts, runtime.WithMiddleware(az.Middleware()))...)
 	s.AddTool(mcp.NewTool("create_note"), ok("created"))
 	s.AddTool(mcp.NewTool("delete_note"), ok("deleted"))
 	s.AddTool(mcp.NewTool("reset"), ok("reset"), runtime.WithTags("admin"))
@@ -420,5 +427,50 @@ permit (principal, action, resource) when { resource.tags.contains("not-a-scope"
 	}
 	if diff := cmp.Diff([]string{"a", "b", "c", "d"}, cedarauth.New(set).Scopes()); diff != "" {
 		t.Errorf("Scopes (-want +got):\n%s", diff)
+	}
+}
+
+// TestServerDecisionsNamePolicies: the server's decisions (runtime.Decision)
+// name the Cedar middleware "cedar" and the policies that decided: the
+// forbid that denied, the permit that allowed; a denial because nothing
+// permits names none; a list names none.
+func TestServerDecisionsNamePolicies(t *testing.T) {
+	var got []runtime.Decision
+	hook := func(_ context.Context, d runtime.Decision) { got = append(got, d) }
+	c := mcptest.Connect(t, newServerWith(t, []runtime.Option{runtime.WithDecisionHook(hook)}))
+	for _, tc := range []struct {
+		name    string
+		tok     *runtime.AccessToken
+		tool    string
+		args    map[string]any
+		allowed bool
+		rule    runtime.Rule
+	}{
+		{"permit", alice, "delete_note", map[string]any{"id": "n1"}, true, runtime.Rule{Policies: []string{"delete-own"}}},
+		{"forbid", suspended, "delete_note", map[string]any{"id": "n1"}, false,
+			runtime.Rule{Layer: runtime.LayerMiddleware, Text: "cedar", Policies: []string{"suspended"}}},
+		{"forbid on an argument", alice, "create_note", map[string]any{"size": 1001}, false,
+			runtime.Rule{Layer: runtime.LayerMiddleware, Text: "cedar", Policies: []string{"big-notes"}}},
+		{"no permit", bob, "create_note", nil, false, runtime.Rule{Layer: runtime.LayerMiddleware, Text: "cedar"}},
+	} {
+		got = nil
+		c.Call(tc.tok, tc.tool, tc.args)
+		if len(got) != 1 {
+			t.Errorf("%s: %d decisions, want 1", tc.name, len(got))
+			continue
+		}
+		if got[0].Allowed != tc.allowed || !cmp.Equal(got[0].Rule, tc.rule, cmpopts.EquateEmpty()) {
+			t.Errorf("%s: allowed %v, rule %+v; want %v, %+v", tc.name, got[0].Allowed, got[0].Rule, tc.allowed, tc.rule)
+		}
+	}
+	got = nil
+	c.Tools(alice) // lists every kind
+	if len(got) == 0 {
+		t.Error("lists gave no decision")
+	}
+	for _, d := range got {
+		if !strings.HasSuffix(d.Method, "/list") || d.Rule.Policies != nil {
+			t.Errorf("a list: %v; want a list decision naming no policy", d)
+		}
 	}
 }

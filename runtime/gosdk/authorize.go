@@ -110,6 +110,9 @@ func (s *Server) decide(ctx context.Context, kind Kind, name string, rec *record
 	if rec.guard().NeedsArguments() || s.policy.HasMiddleware() {
 		ac.Arguments = args()
 	}
+	if s.hooks != nil {
+		return s.auditedDecide(ctx, ac, rec, name)
+	}
 	if !s.policy.HasMiddleware() {
 		if rec == nil || !rec.Permits(ctx, ac) {
 			return "", true

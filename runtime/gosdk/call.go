@@ -31,6 +31,11 @@ import (
 // Like every check, call checks are skipped on stdio.
 func WithCallChecks(checks ...AuthCheck) ComponentOption { return authz.WithCallChecks(checks...) }
 
+// WithCallRules names the component's call checks (WithCallChecks), in
+// order, in decisions: the terms as the annotation wrote them, such as
+// "check(ownsID)". Generated code names them so.
+func WithCallRules(rules ...string) ComponentOption { return authz.WithCallRules(rules...) }
+
 // ToolCallHandler is a typed tool handler (mcp.ToolHandlerFor) that is
 // given the AuthContext of the call it serves (the caller's token, the
 // tool, the call's arguments), so that it can run call checks on the input

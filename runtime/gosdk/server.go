@@ -33,7 +33,8 @@ type Server struct {
 	// From the SDK options, kept to be wrapped or consulted.
 	setCacheable  func(context.Context, mcp.Request, *mcp.Cacheable)
 	hasCompletion bool
-	maskErrors    bool // WithMaskErrorDetails
+	maskErrors    bool           // WithMaskErrorDetails
+	hooks         []DecisionHook // WithDecisionHook; nil: decisions are not reported
 
 	mu  sync.Mutex               // serialises registration
 	reg atomic.Pointer[registry] // immutable snapshot, replaced on registration
@@ -154,6 +155,7 @@ type serverConfig struct {
 	middleware []Middleware
 	maskErrors bool
 	roleClaims []string // WithRoleClaims
+	hooks      []DecisionHook
 }
 
 // WithMiddleware adds server-wide authorization layers. Their checks apply
@@ -187,6 +189,7 @@ func NewServer(impl *mcp.Implementation, opts *mcp.ServerOptions, options ...Opt
 		setCacheable:  o.SetCacheable,
 		hasCompletion: o.CompletionHandler != nil,
 		maskErrors:    cfg.maskErrors,
+		hooks:         cfg.hooks,
 	}
 	if len(cfg.roleClaims) > 0 {
 		s.policy.SetRoleClaims(authz.NewRoleClaims(cfg.roleClaims...))

@@ -80,7 +80,7 @@ func Register(srv *runtime.Server) {
 				"weights"
 			]
 		}`),
-	}, mcpauthToolRunQuery, runtime.WithAuth(runtime.Check(policy.IsOwner)), runtime.WithAuth(runtime.CheckAt("advanced.go:47:53", "pol.InGroup(\"staff\")", func() runtime.AuthCheck {
+	}, mcpauthToolRunQuery, runtime.WithRule("check(pol.IsOwner)", runtime.Check(policy.IsOwner)), runtime.WithRule("check(pol.InGroup(\"staff\"))", runtime.CheckAt("advanced.go:47:53", "pol.InGroup(\"staff\")", func() runtime.AuthCheck {
 		return runtime.Check(policy.InGroup("staff"))
 	})), runtime.WithTags("data", "read"))
 	// shout: advanced.go:57
@@ -101,7 +101,7 @@ func Register(srv *runtime.Server) {
 				"text"
 			]
 		}`),
-	}, mcpauthToolShout, runtime.WithAuth(runtime.CheckAt("advanced.go:57:23", "Check(isAdmin)", func() runtime.AuthCheck {
+	}, mcpauthToolShout, runtime.WithRule("check(Check(isAdmin))", runtime.CheckAt("advanced.go:57:23", "Check(isAdmin)", func() runtime.AuthCheck {
 		return runtime.Check(isAdmin)
 	})))
 	// avatar: advanced.go:69
@@ -110,7 +110,7 @@ func Register(srv *runtime.Server) {
 		"avatar",
 		mcp.WithTemplateDescription("Avatar returns an avatar."),
 		mcp.WithTemplateMIMEType("application/octet-stream"),
-	), mcpauthResourceAvatar, runtime.WithAuth(runtime.CheckAt("advanced.go:69:55", "RequireScopes(\"read\")", func() runtime.AuthCheck {
+	), mcpauthResourceAvatar, runtime.WithRule("check(RequireScopes(\"read\"))", runtime.CheckAt("advanced.go:69:55", "RequireScopes(\"read\")", func() runtime.AuthCheck {
 		return runtime.RequireScopes("read")
 	})))
 	// numbers: advanced.go:76
@@ -154,7 +154,7 @@ func Register(srv *runtime.Server) {
 		Name:           "ping_lower",
 		Description:    "ping is unexported, which a handler may be.",
 		RawInputSchema: mcpauthjson.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolPing, runtime.WithAuth(s))
+	}, mcpauthToolPing, runtime.WithRule("check(s)", s))
 	// ping: advanced.go:104
 	srv.AddTool(mcp.Tool{
 		Name:           "ping",
@@ -191,20 +191,20 @@ func Register(srv *runtime.Server) {
 		mcp.WithPromptDescription("Brief asks for a briefing."),
 		mcp.WithArgument("topic", mcp.RequiredArgument()),
 		mcp.WithArgument("audience"),
-	), mcpauthPromptBrief, runtime.WithCallChecks(mcpauthPromptBriefCalls()...))
+	), mcpauthPromptBrief, runtime.WithCallChecks(mcpauthPromptBriefCalls()...), runtime.WithCallRules("check(briefAllowed)"))
 	// reply: calls.go:59
 	srv.AddPrompt(mcp.NewPrompt(
 		"reply",
 		mcp.WithPromptDescription("Reply asks for a reply in a tone."),
 		mcp.WithArgument("text", mcp.RequiredArgument()),
 		mcp.WithArgument("tone"),
-	), mcpauthPromptReply, runtime.WithCallChecks(mcpauthPromptReplyCalls()...))
+	), mcpauthPromptReply, runtime.WithCallChecks(mcpauthPromptReplyCalls()...), runtime.WithCallRules("check(toneAllowed)"))
 	// audit: elsewhere.go:6
 	srv.AddTool(mcp.Tool{
 		Name:           "audit",
 		Description:    "Audit names a check of a package that this file does not import (no\ncode here uses it): the generated file imports it.",
 		RawInputSchema: mcpauthjson.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolAudit, runtime.WithAuth(runtime.Check(policy.IsOwner)))
+	}, mcpauthToolAudit, runtime.WithRule("check(policy.IsOwner)", runtime.Check(policy.IsOwner)))
 	// full_result: results.go:14
 	srv.AddTool(mcp.Tool{
 		Name:        "full_result",

@@ -98,7 +98,7 @@ func Register(s *runtime.Server) {
 		Annotations: mcp.ToolAnnotation{
 			IdempotentHint: mcp.ToBoolPtr(true),
 		},
-	}, mcpauthToolUpdateRecord, runtime.WithScopes("write"), runtime.WithAuth(runtime.Check(ownsRecord)), runtime.WithTags("write"))
+	}, mcpauthToolUpdateRecord, runtime.WithScopes("write"), runtime.WithRule("check(ownsRecord)", runtime.Check(ownsRecord)), runtime.WithTags("write"))
 	// search: tools.go:60
 	s.AddTool(mcp.Tool{
 		Name:        "search",
@@ -143,7 +143,7 @@ func Register(s *runtime.Server) {
 				"mode"
 			]
 		}`),
-	}, mcpauthToolRaw, runtime.WithAuth(runtime.CheckAt("tools.go:75:23", "minLevel(5)", func() runtime.AuthCheck {
+	}, mcpauthToolRaw, runtime.WithRule("check(minLevel(5))", runtime.CheckAt("tools.go:75:23", "minLevel(5)", func() runtime.AuthCheck {
 		return minLevel(5)
 	})))
 }

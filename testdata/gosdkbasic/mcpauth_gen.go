@@ -113,7 +113,7 @@ func Register(s *gosdk.Server) {
 		Annotations: &mcp.ToolAnnotations{
 			IdempotentHint: true,
 		},
-	}, mcpauthToolUpdateRecord, gosdk.WithScopes("write"), gosdk.WithAuth(gosdk.Check(ownsRecord)), gosdk.WithTags("write"))
+	}, mcpauthToolUpdateRecord, gosdk.WithScopes("write"), gosdk.WithRule("check(ownsRecord)", gosdk.Check(ownsRecord)), gosdk.WithTags("write"))
 	// search: tools.go:60
 	gosdk.AddTool(s, &mcp.Tool{
 		Name:        "search",
@@ -158,7 +158,7 @@ func Register(s *gosdk.Server) {
 				"mode"
 			]
 		}`),
-	}, mcpauthToolRaw, gosdk.WithAuth(gosdk.CheckAt("tools.go:75:23", "minLevel(5)", func() gosdk.AuthCheck {
+	}, mcpauthToolRaw, gosdk.WithRule("check(minLevel(5))", gosdk.CheckAt("tools.go:75:23", "minLevel(5)", func() gosdk.AuthCheck {
 		return minLevel(5)
 	})))
 }

@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -40,7 +41,7 @@ import (
 	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
 
-var examples = map[string]func() *runtime.Server{
+var examples = map[string]func(...runtime.Option) *runtime.Server{
 	"asynccheck":    asynccheck.New,
 	"autherror":     autherror.New,
 	"combined":      combined.New,
@@ -92,7 +93,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, t := range tokens {
 		verified[t.raw] = t.token
 	}
-	handler := newServer().HTTPHandler(runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(verified)))
+	var log decisionLog
+	handler := newServer(runtime.WithDecisionHook(log.hook)).HTTPHandler(runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(verified)))
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", handler)
 	mux.Handle("/.well-known/oauth-protected-resource/mcp", handler)
@@ -117,7 +119,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		<-ctx.Done()
 		return 0
 	}
-	if err := tour(stdout, *name, url); err != nil {
+	if err := tour(stdout, *name, url, &log); err != nil {
 		fmt.Fprintf(stderr, "demo: %v\n", err)
 		return 1
 	}
@@ -125,15 +127,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // tour connects as each token (and with none) and prints what it sees and
-// what calling each tool answers.
-func tour(w io.Writer, name, url string) error {
+// what calling each tool answers, each part followed by the authorization
+// decisions the server made meanwhile, one line each.
+func tour(w io.Writer, name, url string, log *decisionLog) error {
 	fmt.Fprintf(w, "example %q served at %s\n\n", name, url)
 	resp, err := http.Post(url, "application/json", strings.NewReader(`{}`))
 	if err != nil {
 		return err
 	}
 	resp.Body.Close()
-	fmt.Fprintf(w, "without a token: HTTP %d, WWW-Authenticate: %s\n\n", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+	fmt.Fprintf(w, "without a token: HTTP %d, WWW-Authenticate: %s\n", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+	log.print(w)
 
 	admin, err := connect(url, tokens[len(tokens)-1].raw)
 	if err != nil {
@@ -144,6 +148,7 @@ func tour(w io.Writer, name, url string) error {
 	if err != nil {
 		return err
 	}
+	log.take() // the tour's own look at every tool
 	for _, t := range tokens {
 		c, err := connect(url, t.raw)
 		if err != nil {
@@ -168,8 +173,8 @@ func tour(w io.Writer, name, url string) error {
 			fmt.Fprintf(tw, "  %s\t%s\t→ %s\n", mark, tool.Name, call(c, tool.Name))
 		}
 		tw.Flush()
-		fmt.Fprintln(w)
 		c.Close()
+		log.print(w)
 	}
 	return nil
 }
@@ -212,4 +217,41 @@ func call(c *client.Client, name string) string {
 		return fmt.Sprintf("isError %q", text)
 	}
 	return fmt.Sprintf("%q", text)
+}
+
+// decisionLog keeps the server's authorization decisions until the tour
+// prints them.
+type decisionLog struct {
+	mu        sync.Mutex
+	decisions []runtime.Decision
+}
+
+func (l *decisionLog) hook(_ context.Context, d runtime.Decision) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.decisions = append(l.decisions, d)
+}
+
+func (l *decisionLog) take() []runtime.Decision {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.decisions
+	l.decisions = nil
+	return out
+}
+
+// print writes the decisions made since the last take, one line each, and
+// a blank line.
+func (l *decisionLog) print(w io.Writer) {
+	if ds := l.take(); len(ds) > 0 {
+		fmt.Fprintln(w, "  decisions:")
+		for _, d := range ds {
+			note := ""
+			if d.Status == http.StatusUnauthorized && d.SessionID != "" {
+				note = "  (closing the session: mcp-go's client sends its DELETE without the Authorization header)"
+			}
+			fmt.Fprintf(w, "    %s%s\n", d, note)
+		}
+	}
+	fmt.Fprintln(w)
 }

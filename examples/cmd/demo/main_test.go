@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// TestTour runs the demo's tour of two examples over real HTTP and checks
-// what it reports for each token.
+// TestTour runs the demo's tour of examples over real HTTP and checks what
+// it reports for each token, and the decisions the server made.
 func TestTour(t *testing.T) {
 	for _, tc := range []struct {
 		example string
@@ -20,6 +20,13 @@ func TestTour(t *testing.T) {
 			"editor-token (scopes: read write) sees 2 of 3 tools",
 			`listed   read_write_operation  → "Read/write action completed"`,
 			"sees 3 of 3 tools",
+			"    HTTP 401: denied by http bearer(missing)\n",
+			"    tools/list client=reader: allowed, 1 visible, 2 hidden\n",
+			`    tools/call tool "read_write_operation" client=reader: denied by component scopes(read,write)` + "\n",
+			`    tools/call tool "read_write_operation" client=editor: allowed` + "\n",
+		}},
+		{"autherror", []string{
+			`    tools/call tool "send_newsletter" client=reader: denied by middleware[0] check(requireVerifiedEmail)` + "\n",
 		}},
 		{"tagrestrict", []string{
 			`hidden   delete_user  → isError "Authorization failed for tool 'delete_user': insufficient permissions"`,

@@ -89,7 +89,7 @@ func Register(s *gosdk.Server) {
 		Name:        "note",
 		Description: "NoteByID is one of the caller's notes.",
 		MIMEType:    "application/json",
-	}, mcpauthResourceNoteByID, gosdk.WithScopes("notes"), gosdk.WithCallChecks(mcpauthResourceNoteByIDCalls()...))
+	}, mcpauthResourceNoteByID, gosdk.WithScopes("notes"), gosdk.WithCallChecks(mcpauthResourceNoteByIDCalls()...), gosdk.WithCallRules("check(ownsID)"))
 	// summarize_note: notes.go:165
 	s.AddPrompt(&mcp.Prompt{
 		Name:        "summarize_note",
@@ -100,7 +100,7 @@ func Register(s *gosdk.Server) {
 				Required: true,
 			},
 		},
-	}, mcpauthPromptSummarizeNote, gosdk.WithScopes("notes"), gosdk.WithCallChecks(mcpauthPromptSummarizeNoteCalls()...))
+	}, mcpauthPromptSummarizeNote, gosdk.WithScopes("notes"), gosdk.WithCallChecks(mcpauthPromptSummarizeNoteCalls()...), gosdk.WithCallRules("check(ownsID)"))
 }
 
 // mcpauthToolCreateNote serves the tool create_note with CreateNote.
