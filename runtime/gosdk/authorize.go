@@ -44,6 +44,11 @@ func (s *Server) authorize(next mcp.MethodHandler) mcp.MethodHandler {
 		case methodListResourceTemplates:
 			return s.listResourceTemplates(ctx, req.(*mcp.ListResourceTemplatesRequest))
 		case methodCallTool:
+			if s.hooks != nil {
+				var p *pending
+				ctx, p = withPending(ctx, s)
+				defer p.flush(ctx)
+			}
 			if res, err := s.enterToolCall(ctx, req.(*mcp.CallToolRequest).Params); res != nil || err != nil {
 				return res, err
 			}

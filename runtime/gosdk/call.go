@@ -73,12 +73,17 @@ type skipCallChecksKey struct{}
 //
 // or the message of an *AuthorizationError check returned. Any other error,
 // and a panic, denies and is logged with rule (such as "check(isOwner)"),
-// never shown. On stdio, where checks are skipped, it does not call check.
+// never shown. With a decision hook (WithDecisionHook), a denial is the
+// call's decision, naming rule. On stdio, where checks are skipped, it does
+// not call check.
 func ToolCallCheck(ctx context.Context, ac AuthContext, rule string, check func(context.Context, AuthContext) (bool, error)) *mcp.CallToolResult {
 	if ctx.Value(skipCallChecksKey{}) != nil {
 		return nil
 	}
 	ok, authErr := authz.RunCallCheck(ctx, ac, rule, check)
+	if p := pendingFrom(ctx); p != nil {
+		p.callChecked(ctx, rule, ok) // a denial is the call's decision
+	}
 	if ok {
 		return nil
 	}

@@ -5,11 +5,15 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcpauthgen/mcpauthgen/internal/mcpwire"
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 	"github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
 )
 
@@ -210,5 +214,64 @@ func TestCallChecksGuardSubscriptions(t *testing.T) {
 	}
 	if want := []string{"subscribe owned://mine", "unsubscribe owned://mine"}; !equal(calls.all(), want) {
 		t.Errorf("handler calls %v, want %v", calls.all(), want)
+	}
+}
+
+// TestCallCheckDecisions: with a decision hook, a request its call checks
+// deny is one decision naming the call check (LayerCall), whether the
+// check runs at the request entry (a prompt's) or in a tool's handler
+// (ToolCallCheck); a call they let through is one allowed decision.
+func TestCallCheckDecisions(t *testing.T) {
+	var mu sync.Mutex
+	var got []gosdk.Decision
+	hook := func(_ context.Context, d gosdk.Decision) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, d)
+	}
+	mine := func(ac gosdk.AuthContext, id string) bool { return id == ac.Token.ClientID }
+	srv := gosdk.NewServer(&mcp.Implementation{Name: "calls", Version: "1"}, nil, gosdk.WithDecisionHook(hook))
+	gosdk.AddToolCall(srv, &mcp.Tool{Name: "update_note"}, func(ctx context.Context, ac gosdk.AuthContext, _ *mcp.CallToolRequest, in noteInput) (*mcp.CallToolResult, any, error) {
+		if res := gosdk.ToolCallCheck(ctx, ac, "check(first)", func(context.Context, gosdk.AuthContext) (bool, error) { return true, nil }); res != nil {
+			return res, nil, nil
+		}
+		if res := gosdk.ToolCallCheck(ctx, ac, "check(mine)", func(_ context.Context, ac gosdk.AuthContext) (bool, error) { return mine(ac, in.ID), nil }); res != nil {
+			return res, nil, nil
+		}
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "updated"}}}, nil, nil
+	}, gosdk.WithScopes("read"))
+	srv.AddPrompt(&mcp.Prompt{Name: "summary", Arguments: []*mcp.PromptArgument{{Name: "id"}}}, promptHandler("summary"), gosdk.WithScopes("read"),
+		gosdk.WithCallChecks(gosdk.Check(func(ac gosdk.AuthContext) bool { return mine(ac, gosdk.StringArgument(ac, "id")) })),
+		gosdk.WithCallRules("check(mine)"))
+	s := mcpwire.Connect(t, serve(t, authorized(srv)), "reader-token")
+	call := authz.Rule{Layer: authz.LayerCall, Text: "check(mine)"}
+	for _, tc := range []struct {
+		method string
+		params map[string]any
+		want   gosdk.Decision
+	}{
+		{"tools/call", map[string]any{"name": "update_note", "arguments": map[string]any{"id": "writer"}},
+			gosdk.Decision{Method: "tools/call", Kind: gosdk.KindTool, Name: "update_note", Target: "update_note", ClientID: "reader", Rule: authz.Rule{Layer: authz.LayerCall, Text: "check(mine)", Check: 1}}},
+		{"tools/call", map[string]any{"name": "update_note", "arguments": map[string]any{"id": "reader"}},
+			gosdk.Decision{Method: "tools/call", Kind: gosdk.KindTool, Name: "update_note", Target: "update_note", ClientID: "reader", Allowed: true}},
+		{"prompts/get", map[string]any{"name": "summary", "arguments": map[string]any{"id": "writer"}},
+			gosdk.Decision{Method: "prompts/get", Kind: gosdk.KindPrompt, Name: "summary", Target: "summary", ClientID: "reader", Rule: call}},
+		{"prompts/get", map[string]any{"name": "summary", "arguments": map[string]any{"id": "reader"}},
+			gosdk.Decision{Method: "prompts/get", Kind: gosdk.KindPrompt, Name: "summary", Target: "summary", ClientID: "reader", Allowed: true}},
+	} {
+		mu.Lock()
+		got = nil
+		mu.Unlock()
+		s.Call(tc.method, tc.params)
+		mu.Lock()
+		d := got
+		mu.Unlock()
+		if len(d) != 1 {
+			t.Errorf("%s %v: %d decisions, want 1: %+v", tc.method, tc.params, len(d), d)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, d[0], cmpopts.IgnoreFields(gosdk.Decision{}, "Time", "Duration", "Subject")); diff != "" {
+			t.Errorf("%s %v (-want +got):\n%s", tc.method, tc.params, diff)
+		}
 	}
 }

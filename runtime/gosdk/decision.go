@@ -9,7 +9,8 @@ import (
 
 // Decisions on this backend: see authz.Decision. A hook set with
 // WithDecisionHook hears one decision per tools/call and prompts/get of a
-// registered component. Lists, resource reads and HTTP refusals report
+// registered component; a call check that denies a call (WithCallChecks,
+// or ToolCallCheck in a tool's handler) is that decision's rule. Lists, resource reads and HTTP refusals report
 // nothing here yet (the mcp-go backend, package runtime, reports them),
 // and a decision carries no session ID.
 
@@ -69,8 +70,70 @@ func (s *Server) auditedDecide(ctx context.Context, ac AuthContext, rec *record,
 	if ac.Token != nil {
 		d.Subject, d.ClientID = authz.Subject(ac.Token), ac.Token.ClientID
 	}
+	if p := pendingFrom(ctx); p != nil && allowed && ac.Component.Kind == KindTool {
+		// Call checks in the tool's handler (ToolCallCheck) may still
+		// deny the call.
+		p.d, p.armed = d, true
+		return refusal, hidden
+	}
+	s.report(ctx, d)
+	return refusal, hidden
+}
+
+func (s *Server) report(ctx context.Context, d Decision) {
 	for _, h := range s.hooks {
 		h(ctx, d)
 	}
-	return refusal, hidden
+}
+
+type pendingKey struct{}
+
+// pending holds the allowed decision of a tools/call until the call ends:
+// a call check its handler runs (ToolCallCheck) may still deny it, and
+// then that denial is the request's one decision. The SDK calls the
+// handler on the goroutine of the request entry.
+type pending struct {
+	s     *Server
+	d     Decision
+	armed bool // an allowed decision waits
+	done  bool // the request's decision was reported
+	calls int  // call checks the handler ran
+}
+
+// withPending prepares ctx, the context of a tools/call, to hold its
+// allowed decision.
+func withPending(ctx context.Context, s *Server) (context.Context, *pending) {
+	p := &pending{s: s}
+	return context.WithValue(ctx, pendingKey{}, p), p
+}
+
+func pendingFrom(ctx context.Context) *pending {
+	p, _ := ctx.Value(pendingKey{}).(*pending)
+	return p
+}
+
+// callChecked is told by ToolCallCheck the outcome of a call check named
+// rule: a denial is reported as the request's decision.
+func (p *pending) callChecked(ctx context.Context, rule string, ok bool) {
+	at := p.calls
+	p.calls++
+	if ok || !p.armed || p.done {
+		return
+	}
+	p.done = true
+	d := p.d
+	d.Allowed = false
+	d.Duration = time.Since(d.Time)
+	d.Rule = authz.Rule{Layer: authz.LayerCall, Text: rule, Check: at}
+	p.s.report(ctx, d)
+}
+
+// flush reports the allowed decision, if it still waits: the call ended
+// without a call check denying it.
+func (p *pending) flush(ctx context.Context) {
+	if !p.armed || p.done {
+		return
+	}
+	p.done = true
+	p.s.report(ctx, p.d)
 }
