@@ -676,7 +676,11 @@ func outcome(t *testing.T, p probe, r opResult) string {
 func TestTokenRefresh(t *testing.T) {
 	node := requireNode(t)
 	ensureNodeModules(t, clientDir(t))
-	base := serve(t, fixture())
+	forEachBackend(t, func(t *testing.T, b backend) { tokenRefresh(t, node, b) })
+}
+
+func tokenRefresh(t *testing.T, node string, b backend) {
+	base := serveFixture(t, b, fixtureConfig{})
 
 	const (
 		reader = "client=reader-app scopes=[read]"
@@ -764,7 +768,11 @@ func TestTokenRefresh(t *testing.T) {
 func TestUnauthorized(t *testing.T) {
 	node := requireNode(t)
 	ensureNodeModules(t, clientDir(t))
-	base := serve(t, fixture(middleware()))
+	forEachBackend(t, func(t *testing.T, b backend) { unauthorized(t, node, b) })
+}
+
+func unauthorized(t *testing.T, node string, b backend) {
+	base := serveFixture(t, b, fixtureConfig{layer: fullLayer})
 	metadataURL := base + "/.well-known/oauth-protected-resource/mcp"
 	wantMetadata := map[string]any{
 		"resource":                 base + "/mcp",
