@@ -27,11 +27,11 @@ var oauthClients = []oidctest.Client{
 	{ID: "native-app", Scopes: []string{"read", "write"}, RedirectURIs: []string{"http://127.0.0.1/callback"}},
 }
 
-// oauthServer serves srv at /mcp of a local server whose tokens
-// come from p: verified as JWTs against p's JWKS, or by introspection at p
+// oauthServer serves the fixture on b, as c says, at /mcp of a local
+// server whose tokens come from p: verified as JWTs against p's JWKS, or by introspection at p
 // when opaque. Its protected resource metadata names p as authorization
 // server. It returns the MCP endpoint's URL.
-func oauthServer(t *testing.T, p *oidctest.Provider, srv *runtime.Server, opaque bool, opts ...runtime.HTTPOption) string {
+func oauthServer(t *testing.T, p *oidctest.Provider, b backend, c fixtureConfig, opaque bool) string {
 	t.Helper()
 	mux := http.NewServeMux()
 	ts := httptest.NewServer(mux)
@@ -50,9 +50,8 @@ func oauthServer(t *testing.T, p *oidctest.Provider, srv *runtime.Server, opaque
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := srv.HTTPHandler(append([]runtime.HTTPOption{
-		runtime.WithTokenVerifier(v), runtime.WithAuthorizationServers(p.Issuer()),
-	}, opts...)...)
+	c.verifier, c.authServers = v, []string{p.Issuer()}
+	h := b.handler(c)
 	mux.Handle("/mcp", h)
 	mux.Handle("/.well-known/oauth-protected-resource/mcp", h)
 	return resource
@@ -148,8 +147,12 @@ func toolNames(t *testing.T, r opResult) []string {
 func TestOAuthFlow(t *testing.T) {
 	node := requireNode(t)
 	ensureNodeModules(t, clientDir(t))
+	forEachBackend(t, func(t *testing.T, b backend) { oauthFlow(t, node, b) })
+}
+
+func oauthFlow(t *testing.T, node string, b backend) {
 	p := startOAuthProvider(t)
-	url := oauthServer(t, p, fixture(middleware()), false)
+	url := oauthServer(t, p, b, fixtureConfig{layer: fullLayer}, false)
 	base := strings.TrimSuffix(url, "/mcp")
 
 	out := runOAuthClient(t, node, url, p, "agent", "agent-secret", "read", false, []op{
@@ -263,11 +266,14 @@ func postInitialize(t *testing.T, url, token string) (int, string) {
 func TestOAuthStepUp(t *testing.T) {
 	node := requireNode(t)
 	ensureNodeModules(t, clientDir(t))
+	forEachBackend(t, func(t *testing.T, b backend) { oauthStepUp(t, node, b) })
+}
+
+func oauthStepUp(t *testing.T, node string, b backend) {
 	p := startOAuthProvider(t)
 	// Step-up applies to tools whose checks are all scope checks: the
 	// middleware is RestrictTag only.
-	srv := fixture(runtime.WithMiddleware(runtime.AuthMiddleware(runtime.RestrictTag("admin", "admin"))))
-	url := oauthServer(t, p, srv, false, runtime.WithStepUp())
+	url := oauthServer(t, p, b, fixtureConfig{layer: restrictTag, stepUp: true}, false)
 	ops := []op{
 		{"op": "callTool", "name": "write_tool", "args": map[string]any{"text": "hi"}},
 		{"op": "callTool", "name": "whoami"},
@@ -337,8 +343,12 @@ func tokenRequests(reqs []httpRequest, p *oidctest.Provider) []string {
 func TestOAuthOpaqueTokens(t *testing.T) {
 	node := requireNode(t)
 	ensureNodeModules(t, clientDir(t))
+	forEachBackend(t, func(t *testing.T, b backend) { oauthOpaqueTokens(t, node, b) })
+}
+
+func oauthOpaqueTokens(t *testing.T, node string, b backend) {
 	p := startOAuthProvider(t)
-	url := oauthServer(t, p, fixture(middleware()), true)
+	url := oauthServer(t, p, b, fixtureConfig{layer: fullLayer}, true)
 	out := runOAuthClient(t, node, url, p, "opaque-agent", "opaque-secret", "read", false, []op{
 		{"op": "listTools"},
 		{"op": "callTool", "name": "whoami"},
@@ -388,9 +398,12 @@ func TestOAuthOpaqueTokens(t *testing.T) {
 func TestOAuthCodeFlow(t *testing.T) {
 	node := requireNode(t)
 	ensureNodeModules(t, clientDir(t))
+	forEachBackend(t, func(t *testing.T, b backend) { oauthCodeFlow(t, node, b) })
+}
+
+func oauthCodeFlow(t *testing.T, node string, b backend) {
 	p := startOAuthProvider(t)
-	srv := fixture(runtime.WithMiddleware(runtime.AuthMiddleware(runtime.RestrictTag("admin", "admin"))))
-	url := oauthServer(t, p, srv, false, runtime.WithStepUp(), runtime.WithScopesSupported("read"))
+	url := oauthServer(t, p, b, fixtureConfig{layer: restrictTag, stepUp: true, scopes: []string{"read"}}, false)
 	const redirect = "http://127.0.0.1:8976/callback"
 	out := runOAuthArgs(t, node, url, []string{
 		"--client-id", "native-app", "--redirect-url", redirect, "--issuer", p.Issuer(), "--scope", "read",
