@@ -9,11 +9,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	gosdknotes "github.com/mcpauthgen/mcpauthgen/examples/gosdk/notes"
 	"github.com/mcpauthgen/mcpauthgen/examples/notes"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
 )
 
-// TestNotesOwners drives examples/notes, whose update_note and delete_note
+// TestNotesOwners drives examples/notes (and its go-sdk twin,
+// examples/gosdk/notes), whose update_note and delete_note
 // tools, notes://{id} template and summarize_note prompt carry call checks
 // (only a note's owner may touch it), with the TypeScript SDK as two users:
 // both see the same components, each may use only their own notes, and to
@@ -21,10 +24,20 @@ import (
 func TestNotesOwners(t *testing.T) {
 	node := requireNode(t)
 	ensureNodeModules(t, clientDir(t))
-	h := notes.New().HTTPHandler(runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(map[string]runtime.AccessToken{
+	forEachBackend(t, func(t *testing.T, b backend) { notesOwners(t, node, b) })
+}
+
+func notesOwners(t *testing.T, node string, b backend) {
+	v := runtime.NewStaticTokenVerifier(map[string]runtime.AccessToken{
 		"alice-token": {ClientID: "notes-app", Scopes: []string{"notes"}, Claims: map[string]any{"sub": "alice"}},
 		"bob-token":   {ClientID: "notes-app", Scopes: []string{"notes"}, Claims: map[string]any{"sub": "bob"}},
-	})))
+	})
+	var h http.Handler
+	if b.goSDK {
+		h = gosdknotes.New().HTTPHandler(gosdk.WithTokenVerifier(v))
+	} else {
+		h = notes.New().HTTPHandler(runtime.WithTokenVerifier(v))
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", h)
 	ts := httptest.NewServer(mux)
@@ -82,8 +95,14 @@ func TestNotesOwners(t *testing.T) {
 	if r := bob.Results[1]; !strings.Contains(string(r.Result), "Authorization failed for tool 'update_note': insufficient permissions") {
 		t.Errorf("bob updates alice's note: %s %+v", r.Result, r.Error)
 	}
-	if r := bob.Results[0]; r.Error == nil || r.Error.Code == nil || *r.Error.Code != -32002 {
-		t.Errorf("bob reads alice's note: %s %+v, want the resource-not-found error", r.Result, r.Error)
+	// Each SDK's own resource-not-found error: mcp-go's -32002, the
+	// go-sdk's mcp.ResourceNotFoundError (-32602 since its v1.7.0).
+	notFound := -32002
+	if b.goSDK {
+		notFound = -32602
+	}
+	if r := bob.Results[0]; r.Error == nil || r.Error.Code == nil || *r.Error.Code != notFound {
+		t.Errorf("bob reads alice's note: %s %+v, want the resource-not-found error %d", r.Result, r.Error, notFound)
 	}
 	// Both see the same tools.
 	if d := cmp.Diff(string(alice.Results[4].Result), string(bob.Results[2*n].Result)); d != "" {
