@@ -233,16 +233,14 @@ func (s *Server) enterResourceRead(ctx context.Context, uri string) (*record, er
 	return nil, middlewareDenial(s.policy.RefusalFor(ctx, AuthContext{Token: tok, Component: &Component{Kind: KindResource, Name: uri, URI: uri}}, nil, false, uri))
 }
 
-// readable reports whether the request of ctx may read uri: some
-// component serving it is visible to it.
+// readable reports whether the request of ctx may read uri, judged as
+// resources/read judges it (enterResourceRead): some component serving it
+// permits it, its checks seeing the variables uri binds, and so does the
+// middleware. Whether a list shows the component is not enough: a
+// template's checks may allow some of its URIs only.
 func (s *Server) readable(ctx context.Context, uri string) bool {
-	tok := AccessTokenFromContext(ctx)
-	for _, rec := range s.reg.Load().matches(uri) {
-		if s.listed(ctx, tok, rec) {
-			return true
-		}
-	}
-	return false
+	_, err := s.enterResourceRead(ctx, uri)
+	return err == nil
 }
 
 type routeKey struct{}
