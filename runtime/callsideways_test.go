@@ -17,13 +17,34 @@ import (
 // TestCallChecksGuardSubscriptions: a template read its call checks deny
 // answers as a missing resource, so subscribing to (or unsubscribing from)
 // that URI must answer so too, and never reach a subscription hook: else a
-// caller learns of, and is notified about, what it may not read.
+// caller learns of, and is notified about, what it may not read. With
+// decision hooks, the answers are the same, and each request's one
+// decision says what was answered.
 func TestCallChecksGuardSubscriptions(t *testing.T) {
-	for _, mw := range []bool{false, true} {
-		t.Run(fmt.Sprintf("middleware=%v", mw), func(t *testing.T) {
+	for _, c := range []struct{ mw, hooks bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+		mw := c.mw
+		t.Run(fmt.Sprintf("middleware=%v,hooks=%v", mw, c.hooks), func(t *testing.T) {
 			var opts []runtime.Option
 			if mw {
 				opts = append(opts, runtime.WithMiddleware(runtime.AuthMiddleware(runtime.RestrictTag("admin", "admin"))))
+			}
+			var decisions []runtime.Decision
+			if c.hooks {
+				opts = append(opts, runtime.WithDecisionHook(func(_ context.Context, d runtime.Decision) {
+					if d.URI == "owned://{id}" {
+						decisions = append(decisions, d)
+					}
+				}))
+			}
+			decided := func(method string, allowed bool) {
+				t.Helper()
+				if !c.hooks {
+					return
+				}
+				if len(decisions) != 1 || decisions[0].Allowed != allowed {
+					t.Errorf("%s: decisions %+v, want one with allowed %v", method, decisions, allowed)
+				}
+				decisions = nil
 			}
 			srv := sidewaysServer(opts...)
 			mine := func(_ context.Context, ac runtime.AuthContext) (bool, error) {
@@ -37,6 +58,7 @@ func TestCallChecksGuardSubscriptions(t *testing.T) {
 			s := newHTTPSession(t, ts.URL+"/mcp", "bob", false)
 			for _, method := range []string{"resources/read", "resources/subscribe", "resources/unsubscribe"} {
 				denied := s.post(method, map[string]any{"uri": "owned://theirs"})
+				decided(method+" owned://theirs", false)
 				missing := s.post(method, map[string]any{"uri": "absent://theirs"})
 				missing.Body = strings.ReplaceAll(missing.Body, "absent://theirs", "owned://theirs")
 				if diff := cmp.Diff(missing, denied); diff != "" {
@@ -45,6 +67,7 @@ func TestCallChecksGuardSubscriptions(t *testing.T) {
 				if got := s.post(method, map[string]any{"uri": "owned://mine"}); got.Status != http.StatusOK || !strings.Contains(got.Body, `"result":{`) {
 					t.Errorf("%s owned://mine: %+v", method, got)
 				}
+				decided(method+" owned://mine", true)
 			}
 			modern := newHTTPSession(t, ts.URL+"/mcp", "bob", true)
 			denied := modern.post("resources/read", map[string]any{"uri": "owned://theirs"})

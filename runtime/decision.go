@@ -158,19 +158,6 @@ func (s *Server) findResource(ctx context.Context, uri string) (rec *record, exi
 	return rec, exists, audit
 }
 
-// resourceDecided reports a resources/read that no middleware applies to:
-// allowed when rec serves it, denied by the first matching component's
-// rule when components match but none may be used, nothing when none
-// matches.
-func (s *Server) resourceDecided(ctx context.Context, a *resourceAudit, rec *record, uri string) {
-	switch {
-	case rec != nil:
-		s.decided(ctx, a.start, &rec.Component, uri, true, Rule{})
-	case a.denied != nil:
-		s.decided(ctx, a.start, &a.denied.Component, uri, false, a.rule)
-	}
-}
-
 // auditedResourceRefusal is resourceRefusal with the decision reported;
 // each check runs once.
 func (s *Server) auditedResourceRefusal(ctx context.Context, a *resourceAudit, uri string, rec *record, exists bool) string {
@@ -243,6 +230,44 @@ func (s *Server) enterAuditedRead(ctx context.Context, a *resourceAudit, uri str
 		return ctx
 	}
 	return s.withRecordView(ctx, rec)
+}
+
+// auditedSubscription decides a resources/subscribe or unsubscribe of
+// uri as enterSubscription does without hooks, the call checks included,
+// and reports its one decision, as enterAuditedRead reports a read's. It
+// returns the refusal, "" to let the request through.
+func (s *Server) auditedSubscription(ctx context.Context, a *resourceAudit, uri string, rec *record, exists bool) string {
+	mw := s.policy.HasMiddleware()
+	if rec == nil {
+		if !mw {
+			if a.denied != nil {
+				s.decided(ctx, a.start, &a.denied.Component, uri, false, a.rule)
+			}
+			if _, direct := s.mcp.ListResources()[uri]; !direct {
+				return resourceNotFound(uri)
+			}
+			return ""
+		}
+		return s.auditedResourceRefusal(ctx, a, uri, rec, exists)
+	}
+	ac := AuthContext{Token: AccessTokenFromContext(ctx), Component: &rec.Component, Arguments: rec.templateArguments(uri)}
+	var msg string
+	var rule Rule
+	if mw {
+		msg, rule = s.policy.DecideFor(ctx, ac, nil, true, uri)
+	}
+	if msg == "" && !skipChecks(ctx) {
+		var denied string
+		if denied, rule = rec.CallDecide(ctx, ac, uri); denied != "" {
+			// As resources/read: answered as for a URI nothing serves.
+			msg = resourceNotFound(uri)
+			if mw {
+				msg = s.policy.Refusal(ctx, ac.Token, &Component{Kind: KindResource, Name: uri, URI: uri}, nil, false, uri)
+			}
+		}
+	}
+	s.decided(ctx, a.start, &rec.Component, uri, msg == "", rule)
+	return msg
 }
 
 // auditedDecide is decide (the request entry of tools/call and

@@ -92,10 +92,9 @@ func (s *Server) enterSubscription(ctx context.Context, uri string) context.Cont
 	}
 	rec, exists, audit := s.findResource(ctx, uri)
 	var msg string
-	if !s.policy.HasMiddleware() {
-		if audit != nil {
-			s.resourceDecided(ctx, audit, rec, uri)
-		}
+	if audit != nil {
+		msg = s.auditedSubscription(ctx, audit, uri, rec, exists)
+	} else if !s.policy.HasMiddleware() {
 		if rec == nil {
 			if _, direct := s.mcp.ListResources()[uri]; !direct {
 				msg = resourceNotFound(uri)
@@ -103,8 +102,6 @@ func (s *Server) enterSubscription(ctx context.Context, uri string) context.Cont
 		} else if s.callDenied(ctx, rec, uri) {
 			msg = resourceNotFound(uri)
 		}
-	} else if audit != nil {
-		msg = s.auditedResourceRefusal(ctx, audit, uri, rec, exists)
 	} else {
 		msg = s.resourceRefusal(ctx, uri, rec, exists)
 		if msg == "" && rec != nil && s.callDenied(ctx, rec, uri) {

@@ -260,24 +260,14 @@ func (s *Server) missingResource(ctx context.Context, tok *AccessToken, uri stri
 	return middlewareDenial(s.policy.RefusalFor(ctx, AuthContext{Token: tok, Component: &Component{Kind: KindResource, Name: uri, URI: uri}}, nil, false, uri))
 }
 
-// readable reports whether the request of ctx may read uri: some
-// component serving it is visible to it, and the call checks of the first
-// such one, which a read goes to, let it read uri.
+// readable reports whether the request of ctx may read uri, judged as
+// resources/read judges it (enterResourceRead): some component serving it
+// permits it, its checks seeing the variables uri binds, and so does the
+// middleware. Whether a list shows the component is not enough: a
+// template's checks may allow some of its URIs only.
 func (s *Server) readable(ctx context.Context, uri string) bool {
-	tok := AccessTokenFromContext(ctx)
-	for _, rec := range s.reg.Load().matches(uri) {
-		if s.listed(ctx, tok, rec) {
-			if s.skipChecks.Load() || !rec.HasCallChecks() {
-				return true
-			}
-			ac := AuthContext{Token: tok, Component: &rec.Component}
-			if rec.match != nil {
-				ac.Arguments = rec.arguments(uri)
-			}
-			return rec.CallRefusal(ctx, ac, uri) == ""
-		}
-	}
-	return false
+	_, err := s.enterResourceRead(ctx, uri)
+	return err == nil
 }
 
 type routeKey struct{}

@@ -2,6 +2,7 @@ package gosdk
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
@@ -22,7 +23,8 @@ type (
 )
 
 // WithDecisionHook delivers the server's authorization decisions to
-// hooks, in the order given, on the request's goroutine. Without a hook,
+// hooks, in the order given, on the request's goroutine. A hook that
+// panics is logged and changes nothing else. Without a hook,
 // deciding costs what it did before.
 func WithDecisionHook(hooks ...DecisionHook) Option {
 	return func(c *serverConfig) { c.hooks = append(c.hooks, hooks...) }
@@ -82,7 +84,7 @@ func (s *Server) auditedDecide(ctx context.Context, ac AuthContext, rec *record,
 
 func (s *Server) report(ctx context.Context, d Decision) {
 	for _, h := range s.hooks {
-		h(ctx, d)
+		callHook(ctx, h, d)
 	}
 }
 
@@ -136,4 +138,16 @@ func (p *pending) flush(ctx context.Context) {
 	}
 	p.done = true
 	p.s.report(ctx, p.d)
+}
+
+// callHook calls one decision hook; a hook that panics is logged and does
+// not disturb the request or the other hooks. The SDK serves requests on
+// goroutines of its own, where a panic would end the process.
+func callHook(ctx context.Context, h DecisionHook, d Decision) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Default().ErrorContext(ctx, "mcpauthgen: decision hook panicked", slog.Any("panic", r))
+		}
+	}()
+	h(ctx, d)
 }

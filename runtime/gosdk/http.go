@@ -3,6 +3,8 @@ package gosdk
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -225,7 +227,9 @@ func verifiedTokenInfo(_ context.Context, _ string, r *http.Request) (*auth.Toke
 }
 
 // principal names who a token speaks for: its issuer and subject claims,
-// or else its client. Tokens of one principal may replace each other in a
+// or else its client, or else (as on the mcp-go backend) the token itself,
+// by its SHA-256 digest so that the SDK's session state never holds the
+// token's text. Tokens of one principal may replace each other in a
 // session; another principal's may not.
 func principal(tok *AccessToken) string {
 	iss, _ := tok.Claims["iss"].(string)
@@ -234,6 +238,10 @@ func principal(tok *AccessToken) string {
 	}
 	if tok.ClientID != "" {
 		return "client:" + iss + " " + tok.ClientID
+	}
+	if tok.Token != "" {
+		sum := sha256.Sum256([]byte(tok.Token))
+		return "token:" + hex.EncodeToString(sum[:])
 	}
 	return ""
 }
