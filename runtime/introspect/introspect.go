@@ -304,6 +304,15 @@ type call struct {
 func (v *Verifier) shared(ctx context.Context, key [sha256.Size]byte, raw string) (*authz.AccessToken, error) {
 	v.mu.Lock()
 	c, ok := v.inflight[key]
+	if !ok && v.cache != nil {
+		// A request for the same token may have ended between the
+		// caller's cache look-up and here: it stores its outcome before it
+		// leaves inflight, so the cache has it now.
+		if e, hit := v.cache.get(key, v.now()); hit {
+			v.mu.Unlock()
+			return e.token, e.err
+		}
+	}
 	if !ok {
 		c = &call{done: make(chan struct{})}
 		v.inflight[key] = c
