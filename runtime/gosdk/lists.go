@@ -145,20 +145,23 @@ const (
 
 // auditedPage is page with the list's decision reported: every item of c
 // is decided, before and after the page, so that the counts do not depend
-// on the cursor. An invalid cursor reports nothing.
+// on the cursor. A list with an invalid cursor is decided too, before it
+// is refused, as the mcp-go backend decides it.
 func (s *Server) auditedPage(ctx context.Context, method string, kind Kind, c catalog, cursor string) ([]*record, string, error) {
 	begin := time.Now()
 	start := 0
+	var invalid error
 	if cursor != "" {
 		last, err := decodeCursor(cursor)
 		if err != nil {
-			return nil, "", errInvalidCursor()
+			invalid, start = errInvalidCursor(), len(c.sorted)
+		} else {
+			i, found := slices.BinarySearchFunc(c.sorted, last, compareKey)
+			if found {
+				i++
+			}
+			start = i
 		}
-		i, found := slices.BinarySearchFunc(c.sorted, last, compareKey)
-		if found {
-			i++
-		}
-		start = i
 	}
 	tok := AccessTokenFromContext(ctx)
 	var out []*record
@@ -182,5 +185,8 @@ func (s *Server) auditedPage(ctx context.Context, method string, kind Kind, c ca
 		}
 	}
 	s.listDecided(ctx, begin, method, kind, visible, len(c.sorted)-visible)
+	if invalid != nil {
+		return nil, "", invalid
+	}
 	return out, next, nil
 }
