@@ -3,6 +3,8 @@ package parity_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -52,6 +54,36 @@ func (r *recorder) take() []authz.Decision {
 	out := r.got
 	r.got = nil
 	return out
+}
+
+// hooked is a setup's server on each backend (in the order of backends),
+// with the recorder of its decisions.
+type hooked [2]struct {
+	url string
+	rec *recorder
+}
+
+// hookedServers returns a function that serves a setup on both backends,
+// once per setup for t, with decision hooks.
+func hookedServers(t *testing.T) func(setup) *hooked {
+	servers := map[string]*hooked{}
+	return func(su setup) *hooked {
+		key := fmt.Sprint(su.id, len(su.middleware), su.stepUp)
+		if s, ok := servers[key]; ok {
+			return s
+		}
+		s := new(hooked)
+		for i, b := range backends {
+			s[i].rec = new(recorder)
+			su := su
+			su.hook = s[i].rec.hook
+			ts := httptest.NewServer(b.build(su))
+			t.Cleanup(ts.Close)
+			s[i].url = ts.URL
+		}
+		servers[key] = s
+		return s
+	}
 }
 
 // TestParityDecisions sends the same requests to both backends and
@@ -126,28 +158,7 @@ func TestParityDecisions(t *testing.T) {
 		{"call check denies template, middleware", withCallsMW, "reader", "resources/read", uri("notes://writer"), []string{`resources/read resource template "notes://writer" client=reader: denied by call check #2`}},
 		{"call check denies prompt", withCalls, "reader", "prompts/get", map[string]any{"name": "note_prompt", "arguments": map[string]any{"id": "locked"}}, []string{`prompts/get prompt "note_prompt" client=reader: denied by call check #1`}},
 	}
-	type server struct {
-		url string
-		rec *recorder
-	}
-	servers := map[string]*[2]server{}
-	serve := func(su setup) *[2]server {
-		key := su.id + "/" + strings.Repeat("m", len(su.middleware))
-		if s, ok := servers[key]; ok {
-			return s
-		}
-		s := new([2]server)
-		for i, b := range backends {
-			s[i].rec = new(recorder)
-			su := su
-			su.hook = s[i].rec.hook
-			ts := httptest.NewServer(b.build(su))
-			t.Cleanup(ts.Close)
-			s[i].url = ts.URL
-		}
-		servers[key] = s
-		return s
-	}
+	serve := hookedServers(t)
 	ignore := cmpopts.IgnoreFields(authz.Decision{}, "Time", "Duration", "SessionID")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -186,5 +197,84 @@ func TestParityDecisions(t *testing.T) {
 				t.Errorf("decisions (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestParityDecisionsHTTP: a request the HTTP layer refuses is one
+// decision with its status on both backends, naming the session the
+// request named.
+func TestParityDecisionsHTTP(t *testing.T) {
+	serve := hookedServers(t)
+	stepUp := setup{id: "stepup", stepUp: true}
+	cases := []struct {
+		name  string
+		setup setup
+		// send sends the request to url, once a session of reader is
+		// open there.
+		send func(t *testing.T, url string, reader *mcpwire.Session)
+		want string
+	}{
+		{"no token", setup{}, func(t *testing.T, url string, _ *mcpwire.Session) {
+			post(t, url, "", "", `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, http.StatusUnauthorized)
+		}, "HTTP 401: denied by http bearer(missing)"},
+		{"invalid token", setup{}, func(t *testing.T, url string, reader *mcpwire.Session) {
+			post(t, url, "Bearer forged", reader.ID, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, http.StatusUnauthorized)
+		}, "HTTP 401: denied by http bearer(invalid)"},
+		{"another's session", setup{}, func(t *testing.T, url string, reader *mcpwire.Session) {
+			post(t, url, "Bearer writer", reader.ID, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, http.StatusNotFound)
+		}, "tools/list client=writer: denied by http session(principal), 0 visible, 0 hidden (HTTP 404)"},
+		{"step-up", stepUp, func(t *testing.T, url string, reader *mcpwire.Session) {
+			post(t, url, "Bearer reader", reader.ID, `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"write_tool"}}`, http.StatusForbidden)
+		}, `tools/call tool "write_tool" client=reader: denied by component scopes(write) (HTTP 403)`},
+	}
+	ignore := cmpopts.IgnoreFields(authz.Decision{}, "Time", "Duration", "SessionID")
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got [2][]authz.Decision
+			for i, s := range serve(c.setup) {
+				reader := mcpwire.Connect(t, s.url, "reader")
+				s.rec.take()
+				c.send(t, s.url, reader)
+				got[i] = s.rec.take()
+				for _, d := range got[i] {
+					if d.SessionID != reader.ID && c.name != "no token" {
+						t.Errorf("%s: session %q, want %q", backends[i].name, d.SessionID, reader.ID)
+					}
+				}
+			}
+			if diff := cmp.Diff(got[0], got[1], ignore, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("decisions (-mcp-go +go-sdk):\n%s", diff)
+			}
+			if len(got[1]) != 1 || got[1][0].String() != c.want {
+				t.Errorf("decisions %v, want [%s]", got[1], c.want)
+			}
+		})
+	}
+}
+
+// post sends body to url with the authorization and session headers
+// given ("" for none) and expects status.
+func post(t *testing.T, url, authorization, session, body string, status int) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Protocol-Version", mcpwire.ProtocolVersion)
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	if session != "" {
+		req.Header.Set("Mcp-Session-Id", session)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != status {
+		t.Errorf("status %d, want %d", resp.StatusCode, status)
 	}
 }
