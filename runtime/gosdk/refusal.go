@@ -56,4 +56,3 @@ func (s *Server) steppedUp(r *http.Request, tok *AccessToken, start time.Time, n
 		Status:    http.StatusForbidden,
 	})
 }
-
