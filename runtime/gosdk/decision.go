@@ -10,11 +10,13 @@ import (
 )
 
 // Decisions on this backend: see authz.Decision. A hook set with
-// WithDecisionHook hears one decision per tools/call and prompts/get of a
-// registered component; a call check that denies a call (WithCallChecks,
-// or ToolCallCheck in a tool's handler) is that decision's rule. Lists, resource reads and HTTP refusals report
-// nothing here yet (the mcp-go backend, package runtime, reports them),
-// and a decision carries no session ID.
+// WithDecisionHook hears what the mcp-go backend's hooks hear, for the
+// same requests: one decision per tools/call, prompts/get,
+// resources/read, completion/complete, resources/subscribe and
+// unsubscribe of a registered component (a call check that denies it,
+// WithCallChecks or ToolCallCheck in a tool's handler, is its rule); one
+// per list, with the counts of the whole catalog; one per request
+// HTTPHandler refuses (refusal.go). Each carries the request's session ID.
 
 type (
 	// Decision is one authorization decision. See authz.Decision.
