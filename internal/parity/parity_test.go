@@ -50,6 +50,9 @@ type setup struct {
 	mask       bool // WithMaskErrorDetails, and the failing components
 	roleClaims []string
 	calls      bool // the components with call checks (calls_test.go)
+	// hook hears the server's decisions; with it the server also
+	// completes arguments and takes subscriptions (decisions_test.go).
+	hook authz.DecisionHook
 }
 
 // The failing components, served with setup.mask: a handler that returns
@@ -133,6 +136,13 @@ func buildMCPGo(su setup) http.Handler {
 	if su.mask {
 		opts = append(opts, runtime.WithMaskErrorDetails())
 	}
+	if su.hook != nil {
+		opts = append(opts, runtime.WithDecisionHook(su.hook), runtime.WithServerOptions(
+			mcpgoserver.WithCompletions(),
+			mcpgoserver.WithPromptCompletionProvider(completer{}),
+			mcpgoserver.WithResourceCompletionProvider(completer{}),
+			mcpgoserver.WithResourceCapabilities(true, true)))
+	}
 	srv := runtime.NewServer("parity", "1.0.0", opts...)
 	if su.mask {
 		srv.AddTool(mcpgo.NewTool("failing_tool"), func(context.Context, mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
@@ -194,7 +204,14 @@ func buildGoSDK(su setup) http.Handler {
 	if su.mask {
 		options = append(options, gosdk.WithMaskErrorDetails())
 	}
-	srv := gosdk.NewServer(&mcp.Implementation{Name: "parity", Version: "1.0.0"}, &mcp.ServerOptions{PageSize: su.pageSize}, options...)
+	sopts := &mcp.ServerOptions{PageSize: su.pageSize}
+	if su.hook != nil {
+		options = append(options, gosdk.WithDecisionHook(su.hook))
+		sopts.CompletionHandler = complete
+		sopts.SubscribeHandler = func(context.Context, *mcp.SubscribeRequest) error { return nil }
+		sopts.UnsubscribeHandler = func(context.Context, *mcp.UnsubscribeRequest) error { return nil }
+	}
+	srv := gosdk.NewServer(&mcp.Implementation{Name: "parity", Version: "1.0.0"}, sopts, options...)
 	if su.mask {
 		gosdk.AddTool(srv, &mcp.Tool{Name: "failing_tool"}, func(context.Context, *mcp.CallToolRequest, map[string]any) (*mcp.CallToolResult, any, error) {
 			return gosdk.TextResult("", errors.New(secretError))

@@ -20,6 +20,8 @@ const (
 	methodListResourceTemplates = "resources/templates/list"
 	methodReadResource          = "resources/read"
 	methodComplete              = "completion/complete"
+	methodSubscribe             = "resources/subscribe"
+	methodUnsubscribe           = "resources/unsubscribe"
 )
 
 // authorize is the runtime's receiving middleware, the request entry of
@@ -33,6 +35,9 @@ func (s *Server) authorize(next mcp.MethodHandler) mcp.MethodHandler {
 		}
 		if ss, ok := req.GetSession().(*mcp.ServerSession); ok && ss != nil {
 			s.notifyViews.record(s, ss, AccessTokenFromContext(ctx))
+		}
+		if s.hooks != nil {
+			ctx = withSession(ctx, req)
 		}
 		switch method {
 		case methodListTools:
@@ -216,6 +221,9 @@ func (r *registry) matches(uri string) []*record {
 func (s *Server) enterResourceRead(ctx context.Context, uri string) (*record, error) {
 	tok := AccessTokenFromContext(ctx)
 	matches := s.reg.Load().matches(uri)
+	if s.hooks != nil && !s.skipChecks.Load() {
+		return s.auditedRead(ctx, methodReadResource, tok, uri, matches)
+	}
 	acOf := func(rec *record) AuthContext {
 		ac := AuthContext{Token: tok, Component: &rec.Component}
 		if rec.match != nil && (rec.NeedsArguments() || s.policy.HasMiddleware()) {
@@ -323,9 +331,16 @@ func (s *Server) enterComplete(ctx context.Context, params *mcp.CompleteParams) 
 		return nil
 	}
 	reg, tok := s.reg.Load(), AccessTokenFromContext(ctx)
+	audited := s.hooks != nil && !s.skipChecks.Load()
+	visible := func(rec *record, target string) bool {
+		if audited {
+			return s.auditedCompletion(ctx, tok, rec, target)
+		}
+		return rec != nil && s.listed(ctx, tok, rec)
+	}
 	switch ref := params.Ref; ref.Type {
 	case "ref/prompt":
-		if rec := reg.prompts.byKey[ref.Name]; rec == nil || !s.listed(ctx, tok, rec) {
+		if !visible(reg.prompts.byKey[ref.Name], ref.Name) {
 			return unknownPrompt(ref.Name)
 		}
 	case "ref/resource":
@@ -333,7 +348,7 @@ func (s *Server) enterComplete(ctx context.Context, params *mcp.CompleteParams) 
 		if rec == nil {
 			rec = reg.resources.byKey[ref.URI]
 		}
-		if rec == nil || !s.listed(ctx, tok, rec) {
+		if !visible(rec, ref.URI) {
 			return mcp.ResourceNotFoundError(ref.URI)
 		}
 	}
@@ -348,12 +363,19 @@ func (s *Server) enterComplete(ctx context.Context, params *mcp.CompleteParams) 
 // request.
 func subscribeGuard[R interface{ GetParams() mcp.Params }](s *Server, h func(context.Context, R) error) func(context.Context, R) error {
 	return func(ctx context.Context, req R) error {
-		var uri string
+		var uri, method string
 		switch p := req.GetParams().(type) {
 		case *mcp.SubscribeParams:
-			uri = p.URI
+			uri, method = p.URI, methodSubscribe
 		case *mcp.UnsubscribeParams:
-			uri = p.URI
+			uri, method = p.URI, methodUnsubscribe
+		}
+		if s.hooks != nil && !s.skipChecks.Load() {
+			tok := AccessTokenFromContext(ctx)
+			if rec, _ := s.auditedRead(ctx, method, tok, uri, s.reg.Load().matches(uri)); rec == nil {
+				return mcp.ResourceNotFoundError(uri)
+			}
+			return h(ctx, req)
 		}
 		if !s.readable(ctx, uri) {
 			return mcp.ResourceNotFoundError(uri)

@@ -270,8 +270,11 @@ func TestCallCheckDecisions(t *testing.T) {
 			t.Errorf("%s %v: %d decisions, want 1: %+v", tc.method, tc.params, len(d), d)
 			continue
 		}
-		if diff := cmp.Diff(tc.want, d[0], cmpopts.IgnoreFields(gosdk.Decision{}, "Time", "Duration", "Subject")); diff != "" {
+		if diff := cmp.Diff(tc.want, d[0], cmpopts.IgnoreFields(gosdk.Decision{}, "Time", "Duration", "Subject", "SessionID")); diff != "" {
 			t.Errorf("%s %v (-want +got):\n%s", tc.method, tc.params, diff)
+		}
+		if d[0].SessionID == "" {
+			t.Errorf("%s %v: decision without the session ID", tc.method, tc.params)
 		}
 	}
 }

@@ -5,15 +5,19 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // Decisions on this backend: see authz.Decision. A hook set with
-// WithDecisionHook hears one decision per tools/call and prompts/get of a
-// registered component; a call check that denies a call (WithCallChecks,
-// or ToolCallCheck in a tool's handler) is that decision's rule. Lists, resource reads and HTTP refusals report
-// nothing here yet (the mcp-go backend, package runtime, reports them),
-// and a decision carries no session ID.
+// WithDecisionHook hears what the mcp-go backend's hooks hear, for the
+// same requests: one decision per tools/call, prompts/get,
+// resources/read, completion/complete, resources/subscribe and
+// unsubscribe of a registered component (a call check that denies it,
+// WithCallChecks or ToolCallCheck in a tool's handler, is its rule); one
+// per list, with the counts of the whole catalog; one per request
+// HTTPHandler refuses (refusal.go). Each carries the request's session ID.
 
 type (
 	// Decision is one authorization decision. See authz.Decision.
@@ -82,10 +86,42 @@ func (s *Server) auditedDecide(ctx context.Context, ac AuthContext, rec *record,
 	return refusal, hidden
 }
 
+// report completes d with the principal and session of the request, when
+// it lacks them, and hands it to the hooks.
 func (s *Server) report(ctx context.Context, d Decision) {
+	if d.Subject == "" && d.ClientID == "" {
+		if tok := AccessTokenFromContext(ctx); tok != nil {
+			d.Subject, d.ClientID = authz.Subject(tok), tok.ClientID
+		}
+	}
+	if d.SessionID == "" {
+		d.SessionID, _ = ctx.Value(sessionKey{}).(string)
+	}
 	for _, h := range s.hooks {
 		callHook(ctx, h, d)
 	}
+}
+
+type sessionKey struct{}
+
+// withSession records the ID of the request's MCP session for the
+// decision hooks (set by the request entry only when there are hooks).
+func withSession(ctx context.Context, req mcp.Request) context.Context {
+	ss, ok := req.GetSession().(*mcp.ServerSession)
+	if !ok || ss == nil || ss.ID() == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, sessionKey{}, ss.ID())
+}
+
+// listDecided reports the decision of a list of kind, begun at start:
+// visible and hidden count the whole catalog, before pagination.
+func (s *Server) listDecided(ctx context.Context, start time.Time, method string, kind Kind, visible, hidden int) {
+	s.report(ctx, Decision{
+		Time: start, Duration: time.Since(start),
+		Method: method, Kind: kind,
+		Allowed: true, Visible: visible, Hidden: hidden,
+	})
 }
 
 type pendingKey struct{}
@@ -150,4 +186,100 @@ func callHook(ctx context.Context, h DecisionHook, d Decision) {
 		}
 	}()
 	h(ctx, d)
+}
+
+// auditedRead is enterResourceRead with the decision reported, as the
+// mcp-go backend reports it: allowed by the component the read goes to;
+// denied by the rule of the first match whose checks (its own, then the
+// middleware's) denied, or by the call check of the component found; a
+// URI nothing serves reports nothing. Each check runs once. method is
+// the request's: resources/subscribe and resources/unsubscribe are
+// decided as the read they guard.
+func (s *Server) auditedRead(ctx context.Context, method string, tok *AccessToken, uri string, matches []*record) (*record, error) {
+	start := time.Now()
+	mw := s.policy.HasMiddleware()
+	decided := func(rec *record, allowed bool, rule authz.Rule) {
+		s.report(ctx, Decision{
+			Time: start, Duration: time.Since(start),
+			Method: method,
+			Kind:   rec.Component.Kind, Name: rec.Component.Name, URI: rec.Component.URI, Target: uri,
+			Allowed: allowed, Rule: rule,
+		})
+	}
+	var denied *record // the first match whose checks denied
+	var deniedRule authz.Rule
+	var mwRec *record // the first match the middleware denied
+	var mwRule authz.Rule
+	var mwMsg string
+	for _, rec := range matches {
+		ac := AuthContext{Token: tok, Component: &rec.Component}
+		if rec.match != nil && (rec.NeedsArguments() || mw) {
+			ac.Arguments = rec.arguments(uri)
+		}
+		var msg string
+		var rule authz.Rule
+		if mw {
+			msg, rule = s.policy.DecideFor(ctx, ac, rec.Guard, true, uri)
+		} else if ok, r := rec.Guard.Evaluate(ctx, ac); !ok {
+			msg, rule = "hidden", r
+		}
+		if msg != "" {
+			if denied == nil {
+				denied, deniedRule = rec, rule
+			}
+			if mwRec == nil && rule.Layer != authz.LayerComponent {
+				mwRec, mwRule, mwMsg = rec, rule, msg
+			}
+			continue
+		}
+		if refusal, rule := rec.CallDecide(ctx, ac, uri); refusal != "" {
+			// A read its call checks deny is answered as for a URI that
+			// nothing serves.
+			decided(rec, false, rule)
+			return nil, s.missingResource(ctx, tok, uri)
+		}
+		decided(rec, true, authz.Rule{})
+		return rec, nil
+	}
+	if denied == nil {
+		return nil, s.missingResource(ctx, tok, uri)
+	}
+	if mwRec != nil {
+		// A match the component's own checks permit was denied by the
+		// middleware, which says so; its rule decided.
+		decided(mwRec, false, mwRule)
+		return nil, middlewareDenial(mwMsg)
+	}
+	decided(denied, false, deniedRule)
+	if !mw {
+		return nil, mcp.ResourceNotFoundError(uri)
+	}
+	return nil, s.missingResource(ctx, tok, uri)
+}
+
+// auditedCompletion reports the decision about the component a
+// completion/complete refers to (rec; nil when none of the runtime's has
+// the name or URI, which reports nothing) and returns whether the request
+// may see it.
+func (s *Server) auditedCompletion(ctx context.Context, tok *AccessToken, rec *record, target string) bool {
+	if rec == nil {
+		return false
+	}
+	start := time.Now()
+	ac := AuthContext{Token: tok, Component: &rec.Component}
+	var allowed bool
+	var rule authz.Rule
+	if s.policy.HasMiddleware() {
+		msg, r := s.policy.DecideFor(ctx, ac, rec.Guard, true, target)
+		allowed, rule = msg == "", r
+	} else {
+		allowed, rule = rec.Guard.Evaluate(ctx, ac)
+	}
+	s.report(ctx, Decision{
+		Time: start, Duration: time.Since(start),
+		Method: methodComplete,
+		Kind:   rec.Component.Kind, Name: rec.Component.Name, URI: rec.Component.URI, Target: target,
+		Allowed: allowed, Rule: rule,
+	})
+	return allowed
 }

@@ -14,7 +14,8 @@ import (
 )
 
 // TestDecisions: each tools/call and prompts/get of a registered component
-// is one decision naming the rule that decided, on the go-sdk backend too.
+// is one decision naming the rule that decided, with the request's
+// session, on the go-sdk backend too.
 func TestDecisions(t *testing.T) {
 	var mu sync.Mutex
 	var got []gosdk.Decision
@@ -56,8 +57,11 @@ func TestDecisions(t *testing.T) {
 				t.Errorf("middleware %v, %s: %d decisions, want 1: %+v", mw, tc.name, len(d), d)
 				continue
 			}
-			if diff := cmp.Diff(tc.want, d[0], cmpopts.IgnoreFields(gosdk.Decision{}, "Time", "Duration")); diff != "" {
+			if diff := cmp.Diff(tc.want, d[0], cmpopts.IgnoreFields(gosdk.Decision{}, "Time", "Duration", "SessionID")); diff != "" {
 				t.Errorf("middleware %v, %s (-want +got):\n%s", mw, tc.name, diff)
+			}
+			if d[0].SessionID == "" {
+				t.Errorf("middleware %v, %s: decision without the session ID", mw, tc.name)
 			}
 		}
 		if mw {
@@ -66,7 +70,7 @@ func TestDecisions(t *testing.T) {
 			c.Call("tools/call", map[string]any{"name": "tagged_tool"})
 			want := gosdk.Decision{Method: "tools/call", Kind: gosdk.KindTool, Name: "tagged_tool", Target: "tagged_tool", ClientID: "writer",
 				Rule: authz.Rule{Layer: authz.LayerMiddleware, Text: "restrict_tag(admin: admin)"}}
-			if d := take(); len(d) != 1 || !cmp.Equal(want, d[0], cmpopts.IgnoreFields(gosdk.Decision{}, "Time", "Duration")) {
+			if d := take(); len(d) != 1 || !cmp.Equal(want, d[0], cmpopts.IgnoreFields(gosdk.Decision{}, "Time", "Duration", "SessionID")) {
 				t.Errorf("middleware denial: %+v, want %+v", d, want)
 			}
 		}

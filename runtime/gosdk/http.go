@@ -271,8 +271,15 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.sdk.ServeHTTP(w, r)
 		return
 	}
-	tok, ok := authz.Authenticate(w, r, h.cfg.verifier, func() string { return h.metadataURL(r) })
-	if !ok {
+	var start time.Time
+	if h.srv.hooks != nil {
+		start = time.Now()
+	}
+	tok, status, rule := authz.VerifyBearer(w, r, h.cfg.verifier, func() string { return h.metadataURL(r) })
+	if status != 0 {
+		if h.srv.hooks != nil {
+			h.srv.refusedHTTP(r, start, status, rule)
+		}
 		return
 	}
 	p := principal(tok)
@@ -281,6 +288,9 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// Another principal's session: answered as an unknown one,
 			// and nothing changes.
 			unknownSession(w)
+			if h.srv.hooks != nil {
+				h.srv.refusedSession(r, tok, body)
+			}
 			return
 		}
 		if r.Method == http.MethodDelete {
@@ -300,6 +310,9 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if msg.Method == methodCallTool {
 			if scopes, ok := h.srv.reg.Load().tools.byKey[msg.Params.Name].guard().StepUpScopes(tok); ok {
 				authz.Challenge(w, http.StatusForbidden, h.metadataURL(r), `error="insufficient_scope"`, `scope="`+authz.ScopeParam(scopes)+`"`)
+				if h.srv.hooks != nil {
+					h.srv.steppedUp(r, tok, start, msg.Params.Name)
+				}
 				return
 			}
 		}

@@ -3,6 +3,7 @@ package gosdk
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -20,7 +21,7 @@ func (s *Server) listTools(ctx context.Context, req *mcp.ListToolsRequest) (mcp.
 	if req.Params == nil {
 		req.Params = &mcp.ListToolsParams{}
 	}
-	page, next, err := s.page(ctx, s.reg.Load().tools, req.Params.Cursor)
+	page, next, err := s.page(ctx, methodListTools, KindTool, s.reg.Load().tools, req.Params.Cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +37,7 @@ func (s *Server) listPrompts(ctx context.Context, req *mcp.ListPromptsRequest) (
 	if req.Params == nil {
 		req.Params = &mcp.ListPromptsParams{}
 	}
-	page, next, err := s.page(ctx, s.reg.Load().prompts, req.Params.Cursor)
+	page, next, err := s.page(ctx, methodListPrompts, KindPrompt, s.reg.Load().prompts, req.Params.Cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +53,7 @@ func (s *Server) listResources(ctx context.Context, req *mcp.ListResourcesReques
 	if req.Params == nil {
 		req.Params = &mcp.ListResourcesParams{}
 	}
-	page, next, err := s.page(ctx, s.reg.Load().resources, req.Params.Cursor)
+	page, next, err := s.page(ctx, methodListResources, KindResource, s.reg.Load().resources, req.Params.Cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +69,7 @@ func (s *Server) listResourceTemplates(ctx context.Context, req *mcp.ListResourc
 	if req.Params == nil {
 		req.Params = &mcp.ListResourceTemplatesParams{}
 	}
-	page, next, err := s.page(ctx, s.reg.Load().templates, req.Params.Cursor)
+	page, next, err := s.page(ctx, methodListResourceTemplates, KindResourceTemplate, s.reg.Load().templates, req.Params.Cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -82,8 +83,12 @@ func (s *Server) listResourceTemplates(ctx context.Context, req *mcp.ListResourc
 
 // page returns the page of c's components the request of ctx may see that
 // follows cursor ("" for the first page), and the cursor of the next page
-// ("" when none follows).
-func (s *Server) page(ctx context.Context, c catalog, cursor string) ([]*record, string, error) {
+// ("" when none follows). With decision hooks, it reports the list's
+// decision (method, kind) with the counts of the whole catalog.
+func (s *Server) page(ctx context.Context, method string, kind Kind, c catalog, cursor string) ([]*record, string, error) {
+	if s.hooks != nil {
+		return s.auditedPage(ctx, method, kind, c, cursor)
+	}
 	start := 0
 	if cursor != "" {
 		last, err := decodeCursor(cursor)
@@ -137,3 +142,51 @@ const (
 	cacheScopePublic  = "public"
 	cacheScopePrivate = "private"
 )
+
+// auditedPage is page with the list's decision reported: every item of c
+// is decided, before and after the page, so that the counts do not depend
+// on the cursor. A list with an invalid cursor is decided too, before it
+// is refused, as the mcp-go backend decides it.
+func (s *Server) auditedPage(ctx context.Context, method string, kind Kind, c catalog, cursor string) ([]*record, string, error) {
+	begin := time.Now()
+	start := 0
+	var invalid error
+	if cursor != "" {
+		last, err := decodeCursor(cursor)
+		if err != nil {
+			invalid, start = errInvalidCursor(), len(c.sorted)
+		} else {
+			i, found := slices.BinarySearchFunc(c.sorted, last, compareKey)
+			if found {
+				i++
+			}
+			start = i
+		}
+	}
+	tok := AccessTokenFromContext(ctx)
+	var out []*record
+	next, visible, full := "", 0, false
+	for i, rec := range c.sorted {
+		if !s.listed(ctx, tok, rec) {
+			continue
+		}
+		visible++
+		switch {
+		case i < start || next != "":
+		case full:
+			cur, err := encodeCursor(out[len(out)-1].key)
+			if err != nil {
+				return nil, "", err
+			}
+			next = cur
+		default:
+			out = append(out, rec)
+			full = len(out) == s.pageSize
+		}
+	}
+	s.listDecided(ctx, begin, method, kind, visible, len(c.sorted)-visible)
+	if invalid != nil {
+		return nil, "", invalid
+	}
+	return out, next, nil
+}
