@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +48,34 @@ func openStream(t *testing.T, ctx context.Context, url, token, session string) <
 	return out
 }
 
+// receivedAll collects what a stream delivers until every one of want has
+// arrived (or a generous deadline passes, for a loaded machine), then what
+// follows within a short grace period.
+func receivedAll(ch <-chan string, want ...string) []string {
+	var got []string
+	deadline := time.After(10 * time.Second)
+	missing := func() bool {
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				return true
+			}
+		}
+		return false
+	}
+	for missing() {
+		select {
+		case m, ok := <-ch:
+			if !ok {
+				return got
+			}
+			got = append(got, m)
+		case <-deadline:
+			return got
+		}
+	}
+	return append(got, received(ch, 100*time.Millisecond)...)
+}
+
 // received collects what a stream delivers within d.
 func received(ch <-chan string, d time.Duration) []string {
 	var got []string
@@ -83,7 +112,10 @@ func TestListChangedRespectsHiding(t *testing.T) {
 	srv.AddTool(tool, h, mcpruntime.WithScopes("admin"))
 	srv.AddPrompt(mcp.NewPrompt("new_admin_prompt"), nil, mcpruntime.WithScopes("admin"))
 	srv.AddResource(mcp.NewResource("admin://new", "new"), nil, mcpruntime.WithScopes("admin"))
-	a, b := received(aliceStream, 300*time.Millisecond), received(bobStream, 300*time.Millisecond)
+	// Bob's stream is read once Alice has been told everything: a wrong
+	// notification to Bob would have been sent by then.
+	a := receivedAll(aliceStream, "notifications/tools/list_changed", "notifications/prompts/list_changed", "notifications/resources/list_changed")
+	b := received(bobStream, 300*time.Millisecond)
 	if len(b) != 0 {
 		t.Errorf("bob was told of changes he cannot see: %v", b)
 	}
@@ -95,7 +127,7 @@ func TestListChangedRespectsHiding(t *testing.T) {
 
 	tool, h = textTool("new_public_tool")
 	srv.AddTool(tool, h)
-	a, b = received(aliceStream, 300*time.Millisecond), received(bobStream, 300*time.Millisecond)
+	a, b = receivedAll(aliceStream, "notifications/tools/list_changed"), receivedAll(bobStream, "notifications/tools/list_changed")
 	if len(a) != 1 || len(b) != 1 || a[0] != "notifications/tools/list_changed" || b[0] != a[0] {
 		t.Errorf("a tool everyone sees: alice told %v, bob told %v; want one tools/list_changed each", a, b)
 	}
