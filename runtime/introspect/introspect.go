@@ -458,8 +458,8 @@ func (v *Verifier) judge(raw string, claims map[string]any) (*authz.AccessToken,
 	}
 	return &authz.AccessToken{
 		Token:     raw,
-		ClientID:  clientIDOf(claims),
-		Scopes:    scopesOf(claims),
+		ClientID:  authz.ClientIDFromClaims(claims),
+		Scopes:    authz.ScopesFromClaims(claims),
 		ExpiresAt: exp,
 		Resource:  resource,
 		Claims:    claims,
@@ -500,37 +500,6 @@ func stringList(c any) ([]string, bool) {
 		return out, true
 	}
 	return nil, false
-}
-
-// clientIDOf reads the client of a token as runtime/jwtauth does:
-// client_id (RFC 7662), else azp, else sub.
-func clientIDOf(claims map[string]any) string {
-	for _, name := range []string{"client_id", "azp", "sub"} {
-		if s, ok := claims[name].(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-// scopesOf reads the granted scopes: "scope" (RFC 7662: space-separated),
-// else "scp"; each may be a string or a list of strings.
-func scopesOf(claims map[string]any) []string {
-	for _, name := range []string{"scope", "scp"} {
-		switch c := claims[name].(type) {
-		case string:
-			return strings.Fields(c)
-		case []any:
-			scopes := make([]string, 0, len(c))
-			for _, s := range c {
-				if s, ok := s.(string); ok && s != "" {
-					scopes = append(scopes, s)
-				}
-			}
-			return scopes
-		}
-	}
-	return nil
 }
 
 // clone copies t with its own Scopes and top-level Claims, so that a

@@ -438,8 +438,8 @@ func (v *Verifier) VerifyToken(ctx context.Context, raw string) (*authz.AccessTo
 	}
 	at := &authz.AccessToken{
 		Token:    raw,
-		ClientID: clientIDOf(claims),
-		Scopes:   scopesOf(claims),
+		ClientID: authz.ClientIDFromClaims(claims),
+		Scopes:   authz.ScopesFromClaims(claims),
 		Resource: v.resourceOf(std.Audience),
 		Claims:   claims,
 	}
@@ -483,37 +483,6 @@ func (v *Verifier) resourceOf(aud jwt.Audience) string {
 		}
 	}
 	return ""
-}
-
-// clientIDOf reads the client of a token: client_id (RFC 9068), else azp
-// (OpenID Connect), else sub.
-func clientIDOf(claims map[string]any) string {
-	for _, name := range []string{"client_id", "azp", "sub"} {
-		if s, ok := claims[name].(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-// scopesOf reads the granted scopes: the first of "scope" and "scp" that is
-// a string (space-separated) or a list of strings.
-func scopesOf(claims map[string]any) []string {
-	for _, name := range []string{"scope", "scp"} {
-		switch c := claims[name].(type) {
-		case string:
-			return strings.Fields(c)
-		case []any:
-			scopes := make([]string, 0, len(c))
-			for _, s := range c {
-				if s, ok := s.(string); ok && s != "" {
-					scopes = append(scopes, s)
-				}
-			}
-			return scopes
-		}
-	}
-	return nil
 }
 
 func missingScopes(t *authz.AccessToken, required []string) []string {
