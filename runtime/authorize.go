@@ -54,6 +54,7 @@ func (s *Server) filterTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 	if skipChecks(ctx) {
 		return tools
 	}
+	ctx = s.policy.ListingContext(ctx)
 	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
 	var start time.Time
 	if s.listing(ctx, KindTool) {
@@ -76,6 +77,7 @@ func (s *Server) filterPrompts(ctx context.Context, prompts []mcp.Prompt) []mcp.
 	if skipChecks(ctx) {
 		return prompts
 	}
+	ctx = s.policy.ListingContext(ctx)
 	reg, d, tok := s.reg.Load(), verdictFrom(ctx), AccessTokenFromContext(ctx)
 	var start time.Time
 	if s.listing(ctx, KindPrompt) {
@@ -401,6 +403,7 @@ func (s *Server) listedResources(ctx context.Context) map[string]server.ServerRe
 		start = time.Now()
 	}
 	out := make(map[string]server.ServerResource, len(reg.resources))
+	ctx = s.policy.ListingContext(ctx)
 	for uri, rec := range reg.resources {
 		if skip || s.policy.Listed(ctx, tok, &rec.Component, rec.Guard) {
 			out[uri] = rec.resource
@@ -419,6 +422,7 @@ func (s *Server) listedTemplates(ctx context.Context) map[string]server.ServerRe
 		start = time.Now()
 	}
 	out := make(map[string]server.ServerResourceTemplate, len(reg.templates))
+	ctx = s.policy.ListingContext(ctx)
 	for _, rec := range reg.templates {
 		if skip || s.policy.Listed(ctx, tok, &rec.Component, rec.Guard) {
 			out[rec.Component.URI] = rec.template

@@ -91,6 +91,7 @@ func (w *streamWriter) tells(data []byte) bool {
 // listed returns the sorted names (URIs) of the components of kind in reg
 // that the request of ctx may list.
 func (s *Server) listed(ctx context.Context, reg *registry, kind Kind) []string {
+	ctx = s.policy.ListingContext(ctx)
 	tok := AccessTokenFromContext(ctx)
 	var out []string
 	add := func(key string, rec *record) {

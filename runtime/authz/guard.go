@@ -186,7 +186,8 @@ func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
 // Listed reports whether a list shows comp to a request carrying tok: the
 // component's own checks (g's; nil for a component registered without
 // any) and every middleware check pass. The middleware checks see a
-// context for which Listing reports true.
+// context for which Listing reports true; a caller deciding a whole list
+// marks ctx once with ListingContext, so that no item pays for it.
 func (p *Policy) Listed(ctx context.Context, tok *AccessToken, comp *Component, g *Guard) bool {
 	ac := AuthContext{Token: tok, Component: comp}
 	if !g.Permits(ctx, ac) {
@@ -195,8 +196,18 @@ func (p *Policy) Listed(ctx context.Context, tok *AccessToken, comp *Component, 
 	if len(p.middleware) == 0 {
 		return true
 	}
-	ok, _, _ := p.decideMiddleware(context.WithValue(ctx, listingKey{}, true), ac)
+	ok, _, _ := p.decideMiddleware(p.ListingContext(ctx), ac)
 	return ok
+}
+
+// ListingContext returns ctx marked for listing (see Listing) when p has
+// middleware to see the mark, and ctx itself otherwise or when it is
+// marked already.
+func (p *Policy) ListingContext(ctx context.Context) context.Context {
+	if len(p.middleware) == 0 || Listing(ctx) {
+		return ctx
+	}
+	return context.WithValue(ctx, listingKey{}, true)
 }
 
 // Messages of middleware denials, as FastMCP words them.

@@ -1,39 +1,33 @@
-package authz_test
+package authz
 
 import (
 	"context"
 	"testing"
-
-	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
-// TestListing: a middleware check can tell a list from a request that uses
-// the component; component checks are not told.
-func TestListing(t *testing.T) {
-	var seen []bool
-	record := func(ctx context.Context, _ authz.AuthContext) (bool, error) {
-		seen = append(seen, authz.Listing(ctx))
+// TestListingContextMarksOnce: a list marks its context once, and Listed
+// then adds nothing per item; middleware checks see the mark either way.
+func TestListingContextMarksOnce(t *testing.T) {
+	var sawListing bool
+	p := NewPolicy(AuthMiddleware(func(ctx context.Context, _ AuthContext) (bool, error) {
+		sawListing = Listing(ctx)
 		return true, nil
-	}
-	p := authz.NewPolicy(authz.AuthMiddleware(record))
-	g := p.Guard(authz.Component{Kind: authz.KindTool, Name: "t"}, authz.WithAuth(record))
+	}))
+	tok, comp := &AccessToken{Scopes: []string{"read"}}, &Component{Kind: KindTool, Name: "t"}
 	ctx := context.Background()
-	if !p.Listed(ctx, nil, &g.Component, g) {
-		t.Fatal("not listed")
+	if !p.Listed(ctx, tok, comp, nil) || !sawListing {
+		t.Fatalf("Listed on an unmarked context: middleware saw Listing %v", sawListing)
 	}
-	if msg := p.Refusal(ctx, nil, &g.Component, g, true, "t"); msg != "" {
-		t.Fatalf("refused: %s", msg)
+	marked := p.ListingContext(ctx)
+	if !Listing(marked) || p.ListingContext(marked) != marked {
+		t.Fatal("ListingContext does not mark once")
 	}
-	want := []bool{false, true, false, false} // component check, middleware; then the call
-	if len(seen) != len(want) {
-		t.Fatalf("checks saw %v, want %v", seen, want)
+	if NewPolicy().ListingContext(ctx) != ctx {
+		t.Error("a policy without middleware marks the context")
 	}
-	for i := range want {
-		if seen[i] != want[i] {
-			t.Errorf("check %d saw Listing %v, want %v", i, seen[i], want[i])
-		}
-	}
-	if authz.Listing(ctx) {
-		t.Error("a plain context reads as listing")
+	perItem := testing.AllocsPerRun(100, func() { p.Listed(ctx, tok, comp, nil) })
+	once := testing.AllocsPerRun(100, func() { p.Listed(marked, tok, comp, nil) })
+	if once >= perItem {
+		t.Errorf("Listed allocates %v per item on a marked context, %v on an unmarked one: the mark is not reused", once, perItem)
 	}
 }

@@ -101,7 +101,7 @@ func (s *Server) page(ctx context.Context, method string, kind Kind, c catalog, 
 		}
 		start = i
 	}
-	tok := AccessTokenFromContext(ctx)
+	tok, ctx := AccessTokenFromContext(ctx), s.policy.ListingContext(ctx)
 	out := make([]*record, 0, min(s.pageSize, len(c.sorted)-start))
 	for _, rec := range c.sorted[start:] {
 		if !s.listed(ctx, tok, rec) {
@@ -163,7 +163,7 @@ func (s *Server) auditedPage(ctx context.Context, method string, kind Kind, c ca
 			start = i
 		}
 	}
-	tok := AccessTokenFromContext(ctx)
+	tok, ctx := AccessTokenFromContext(ctx), s.policy.ListingContext(ctx)
 	var out []*record
 	next, visible, full := "", 0, false
 	for i, rec := range c.sorted {

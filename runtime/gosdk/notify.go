@@ -87,6 +87,7 @@ func (v *views) tells(s *Server, ss *mcp.ServerSession, kinds ...Kind) bool {
 
 // visible lists the keys of c's components a caller with tok may list.
 func (s *Server) visible(ctx context.Context, tok *AccessToken, c catalog) []string {
+	ctx = s.policy.ListingContext(ctx)
 	var out []string
 	for _, rec := range c.sorted {
 		if s.listed(ctx, tok, rec) {
