@@ -75,15 +75,15 @@ func (e *emitter) callsDecl(c *component) jen.Code {
 	}
 	return jen.Commentf("%s returns the call checks of the %s %s, bound to its %s.", e.calls[c], c.Kind.label(), c.Name, what).Line().
 		Comment("The checks are evaluated once, when Register runs.").Line().
-		Func().Id(e.calls[c]).Params().Index().Add(e.rt("AuthCheck")).BlockFunc(func(g *jen.Group) {
+		Func().Id(e.calls[c]).Params().Index().Add(e.rt("Checker")).BlockFunc(func(g *jen.Group) {
 		e.evalChecks(g, c)
 		var items []jen.Code
 		for i, ce := range c.callChecks() {
-			items = append(items, e.checkFunc(c, ce, l.checks[i], func(g *jen.Group) []jen.Code {
+			items = append(items, e.rt("AuthCheck").Call(e.checkFunc(c, ce, l.checks[i], func(g *jen.Group) []jen.Code {
 				return e.entryArgs(g, c, ce.Call)
-			}))
+			})))
 		}
-		g.Return(jen.Index().Add(e.rt("AuthCheck")).Add(multi("{", "}", items...)))
+		g.Return(jen.Index().Add(e.rt("Checker")).Add(multi("{", "}", items...)))
 	})
 }
 

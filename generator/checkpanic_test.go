@@ -36,7 +36,7 @@ type limits struct{ Max int }
 
 var lim *limits // never set
 
-func minLevel(n int) runtime.AuthCheck { return runtime.RequireScopes("x") }
+func minLevel(n int) runtime.Checker { return runtime.RequireScopes("x") }
 
 // Tool has a check whose expression dereferences nil.
 //

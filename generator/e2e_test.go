@@ -281,11 +281,29 @@ func TestPrompts(t *testing.T) {
 func TestAdvanced(t *testing.T) {
 	c := connect(t, advanced.Register)
 	staffOwner := as([]string{"admin", "read"}, map[string]any{"owner": true, "group": "staff"})
-	if got, want := toolNames(t, c, as(nil, map[string]any{"owner": true})), []string{"audit", "big", "full_result", "maybe_found", "maybe_text", "numbers", "ping", "transfer"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, c, as(nil, map[string]any{"owner": true})), []string{"audit", "big", "export", "full_result", "maybe_found", "maybe_text", "numbers", "ping", "transfer"}; !slices.Equal(got, want) {
 		t.Errorf("owner outside staff sees %v, want %v", got, want)
 	}
-	if got, want := toolNames(t, c, staffOwner), []string{"audit", "big", "full_result", "maybe_found", "maybe_text", "numbers", "ping", "ping_lower", "query", "shout", "transfer"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, c, staffOwner), []string{"audit", "big", "export", "full_result", "maybe_found", "maybe_text", "numbers", "ping", "ping_lower", "query", "shout", "transfer"}; !slices.Equal(got, want) {
 		t.Errorf("staff owner sees %v, want %v", got, want)
+	}
+
+	// check(exportQuota) registers the program's own Checker as it is:
+	// its Check method decides, for lists and calls alike.
+	if text, isErr, _ := call(t, c, staffOwner, "export", nil); isErr || text != "exported" {
+		t.Errorf("export within quota: %q (isError %v)", text, isErr)
+	}
+	spent := as([]string{"admin", "read"}, map[string]any{"owner": true, "group": "staff", "exports": 3.0})
+	if got := toolNames(t, c, spent); slices.Contains(got, "export") {
+		t.Errorf("a caller past the quota sees export: %v", got)
+	}
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "export"
+	_, hiddenErr := c.CallTool(spent, req)
+	req.Params.Name = "no_such_tool"
+	_, missingErr := c.CallTool(spent, req)
+	if hiddenErr == nil || missingErr == nil || strings.Replace(hiddenErr.Error(), "export", "no_such_tool", 1) != missingErr.Error() {
+		t.Errorf("export past the quota answers %v, a missing tool %v", hiddenErr, missingErr)
 	}
 
 	text, isErr, _ := call(t, c, staffOwner, "query", map[string]any{

@@ -399,7 +399,7 @@ func (e *emitter) check(ce *checkExpr) jen.Code {
 	}
 	if ce.MayPanic {
 		// Evaluated once, when Register runs; a panic names the annotation.
-		return e.rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(e.rt("AuthCheck")).Block(jen.Return(x)))
+		return e.rt("CheckAt").Call(jen.Lit(ce.Pos), jen.Lit(ce.Text), jen.Func().Params().Add(e.rt("Checker")).Block(jen.Return(x)))
 	}
 	return x
 }

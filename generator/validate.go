@@ -690,7 +690,9 @@ checked:
 	v.vocab.checkLiterals(v.e, expr, info, offset)
 	ce := &checkExpr{Text: w.Text, Parts: v.exprParts(w.Text, fset, base, expr, info),
 		MayPanic: mayPanic(expr, info), Pos: shortPosition(w.Pos)}
-	if isNamed(t, authzPath, "AuthCheck") {
+	if isNamed(t, authzPath, "AuthCheck") || isChecker(t) {
+		// A Checker (the built-ins, AuthCheck, a type of the program's
+		// own) is registered as it is; its Check method decides.
 		ce.Direct = true
 		return ce
 	}
@@ -706,7 +708,12 @@ checked:
 		ce.Call = call
 		return ce
 	}
-	v.e.at(w.Pos, "check(%s): %s has type %s, which is not an auth check; want runtime.AuthCheck or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error), or a call check: one of these taking the handler's arguments after the runtime.AuthContext",
+	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr && isChecker(types.NewPointer(t)) {
+		v.e.at(w.Pos, "check(%s): %s has type %s, whose Check method has a pointer receiver: only *%s is a runtime.Checker",
+			w.Text, w.Text, types.TypeString(t, v.qual), types.TypeString(t, v.qual))
+		return nil
+	}
+	v.e.at(w.Pos, "check(%s): %s has type %s, which is not an auth check; want a runtime.Checker (such as runtime.AuthCheck) or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error), or a call check: one of these taking the handler's arguments after the runtime.AuthContext",
 		w.Text, w.Text, types.TypeString(t, v.qual))
 	return nil
 }
@@ -772,6 +779,22 @@ func invalidIn(t types.Type, seen map[types.Type]bool) bool {
 
 // isCheckShape reports whether sig is one of the check shapes
 // runtime.Check accepts.
+// isChecker reports whether a value of type t is a runtime.Checker: its
+// method set has Check(context.Context, runtime.AuthContext) (bool, error).
+func isChecker(t types.Type) bool {
+	sel := types.NewMethodSet(t).Lookup(nil, "Check")
+	if sel == nil {
+		return false
+	}
+	sig, _ := sel.Type().(*types.Signature)
+	if sig == nil || sig.Variadic() {
+		return false
+	}
+	ps, rs := sig.Params(), sig.Results()
+	return ps.Len() == 2 && isNamed(ps.At(0).Type(), "context", "Context") && isNamed(ps.At(1).Type(), authzPath, "AuthContext") &&
+		rs.Len() == 2 && types.Identical(rs.At(0).Type(), types.Typ[types.Bool]) && types.Identical(rs.At(1).Type(), types.Universe.Lookup("error").Type())
+}
+
 func isCheckShape(sig *types.Signature) bool {
 	if sig == nil || sig.Variadic() || sig.TypeParams().Len() > 0 || sig.Recv() != nil {
 		return false

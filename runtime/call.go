@@ -26,7 +26,7 @@ import (
 //   - resources/read: exactly as a read of a URI that no resource serves.
 //
 // Like every check, call checks are skipped on stdio.
-func WithCallChecks(checks ...AuthCheck) ComponentOption { return authz.WithCallChecks(checks...) }
+func WithCallChecks(checks ...Checker) ComponentOption { return authz.WithCallChecks(checks...) }
 
 // ToolCallHandler is a tool handler that is given the AuthContext of the
 // call it serves (the caller's token, the tool, the call's arguments), so

@@ -277,7 +277,7 @@ func TestToolCallCheck(t *testing.T) {
 // no check runs, call checks do not run either.
 func TestStdioSkipsCallChecks(t *testing.T) {
 	ran := 0
-	deny := func(context.Context, runtime.AuthContext) (bool, error) { ran++; return false, nil }
+	deny := runtime.AuthCheck(func(context.Context, runtime.AuthContext) (bool, error) { ran++; return false, nil })
 	srv := runtime.NewServer("stdio", "1")
 	srv.AddToolCall(mcp.NewTool("typed"), func(ctx context.Context, ac runtime.AuthContext, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		if res := runtime.ToolCallCheck(ctx, ac, "check(deny)", deny); res != nil {

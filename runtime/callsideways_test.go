@@ -47,9 +47,9 @@ func TestCallChecksGuardSubscriptions(t *testing.T) {
 				decisions = nil
 			}
 			srv := sidewaysServer(opts...)
-			mine := func(_ context.Context, ac runtime.AuthContext) (bool, error) {
+			mine := runtime.AuthCheck(func(_ context.Context, ac runtime.AuthContext) (bool, error) {
 				return ac.Arguments["id"] == "mine", nil
-			}
+			})
 			srv.AddResourceTemplate(mcp.NewResourceTemplate("owned://{id}", "owned"), func(_ context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 				return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, Text: "owned"}}, nil
 			}, runtime.WithCallChecks(mine))

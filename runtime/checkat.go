@@ -9,7 +9,7 @@ import "fmt"
 // raised again as an error that names the annotation's position ("file.go:line:col")
 // and expression, instead of a line of generated code; the original panic
 // value is wrapped when it is an error.
-func CheckAt(pos, expr string, eval func() AuthCheck) AuthCheck {
+func CheckAt(pos, expr string, eval func() Checker) Checker {
 	defer func() {
 		if r := recover(); r != nil {
 			if err, ok := r.(error); ok {

@@ -7,17 +7,17 @@ import (
 )
 
 func TestCheckAt(t *testing.T) {
-	ok := CheckAt("a.go:3:20", "f()", func() AuthCheck {
-		return func(context.Context, AuthContext) (bool, error) { return true, nil }
+	ok := CheckAt("a.go:3:20", "f()", func() Checker {
+		return AuthCheck(func(context.Context, AuthContext) (bool, error) { return true, nil })
 	})
-	if allowed, err := ok(context.Background(), AuthContext{}); !allowed || err != nil {
+	if allowed, err := ok.Check(context.Background(), AuthContext{}); !allowed || err != nil {
 		t.Errorf("check = %v, %v; want the evaluated check", allowed, err)
 	}
 
 	var nilMap map[string]int
 	got := func() (r any) {
 		defer func() { r = recover() }()
-		CheckAt("policy.go:12:23", "minLevel(5)", func() AuthCheck {
+		CheckAt("policy.go:12:23", "minLevel(5)", func() Checker {
 			nilMap["x"] = 1 // panics: assignment to entry in nil map
 			return nil
 		})
@@ -35,7 +35,7 @@ func TestCheckAt(t *testing.T) {
 
 	got = func() (r any) {
 		defer func() { r = recover() }()
-		CheckAt("b.go:1:2", "g()", func() AuthCheck { panic("no config") })
+		CheckAt("b.go:1:2", "g()", func() Checker { panic("no config") })
 		return nil
 	}()
 	if err, ok := got.(error); !ok || err.Error() != "b.go:1:2: check(g()) panicked when Register ran: no config" {

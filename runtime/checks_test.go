@@ -38,7 +38,7 @@ func TestRequireScopes(t *testing.T) {
 		{nil, &runtime.AccessToken{}, true},
 		{nil, nil, false}, // no token never passes a scope check
 	} {
-		got, err := runtime.RequireScopes(tc.require...)(context.Background(), runtime.AuthContext{Token: tc.tok, Component: comp})
+		got, err := runtime.RequireScopes(tc.require...).Check(context.Background(), runtime.AuthContext{Token: tc.tok, Component: comp})
 		if err != nil || got != tc.want {
 			t.Errorf("RequireScopes(%v) with %v = %v, %v; want %v", tc.require, tc.tok, got, err, tc.want)
 		}
@@ -60,7 +60,7 @@ func TestRestrictTag(t *testing.T) {
 		{tagged, tokRead, false},
 		{tagged, tokAdmin, true},
 	} {
-		got, err := check(context.Background(), runtime.AuthContext{Token: tc.tok, Component: tc.comp})
+		got, err := check.Check(context.Background(), runtime.AuthContext{Token: tc.tok, Component: tc.comp})
 		if err != nil || got != tc.want {
 			t.Errorf("RestrictTag on %v with %v = %v, %v; want %v", tc.comp.Tags, tc.tok, got, err, tc.want)
 		}
@@ -88,7 +88,7 @@ func TestCheckShapes(t *testing.T) {
 	notBanned := func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
 		return ac.Token.ClientID != "banned", ctx.Err()
 	}
-	chain := []runtime.AuthCheck{runtime.Check(premium), runtime.Check(level(5)), runtime.Check(tenant), runtime.Check(notBanned)}
+	chain := []runtime.Checker{runtime.Check(premium), runtime.Check(level(5)), runtime.Check(tenant), runtime.Check(notBanned)}
 	claims := func(plan string, level int, tenant string) map[string]any {
 		return map[string]any{"plan": plan, "level": level, "tenant": tenant}
 	}
@@ -118,26 +118,26 @@ func TestRunAuthChecks(t *testing.T) {
 			return ok, err
 		}
 	}
-	panics := func(context.Context, runtime.AuthContext) (bool, error) {
+	panics := runtime.AuthCheck(func(context.Context, runtime.AuthContext) (bool, error) {
 		ran = append(ran, "panic")
 		panic("database password is hunter2")
-	}
+	})
 	authErr := &runtime.AuthorizationError{Message: "upgrade your plan"}
 	for _, tc := range []struct {
 		name    string
-		checks  []runtime.AuthCheck
+		checks  []runtime.Checker
 		want    bool
 		wantErr error
 		ran     string
 		logged  string // a substring of what is logged, or "" for no log
 	}{
 		{"empty allows", nil, true, nil, "", ""},
-		{"all pass", []runtime.AuthCheck{step("a", true, nil), step("b", true, nil)}, true, nil, "a b", ""},
-		{"stops at first false", []runtime.AuthCheck{step("a", true, nil), step("b", false, nil), step("c", true, nil)}, false, nil, "a b", ""},
-		{"authorization error stops and propagates", []runtime.AuthCheck{step("a", false, authErr), step("b", true, nil)}, false, authErr, "a", ""},
-		{"other error denies, logged, not returned", []runtime.AuthCheck{step("a", true, errors.New("dial tcp 10.0.0.7:5432: refused")), step("b", true, nil)}, false, nil, "a", "dial tcp 10.0.0.7:5432: refused"},
-		{"panic denies, logged", []runtime.AuthCheck{step("a", true, nil), panics, step("c", true, nil)}, false, nil, "a panic", "hunter2"},
-		{"nil check denies", []runtime.AuthCheck{nil}, false, nil, "", "check=<nil>"},
+		{"all pass", []runtime.Checker{step("a", true, nil), step("b", true, nil)}, true, nil, "a b", ""},
+		{"stops at first false", []runtime.Checker{step("a", true, nil), step("b", false, nil), step("c", true, nil)}, false, nil, "a b", ""},
+		{"authorization error stops and propagates", []runtime.Checker{step("a", false, authErr), step("b", true, nil)}, false, authErr, "a", ""},
+		{"other error denies, logged, not returned", []runtime.Checker{step("a", true, errors.New("dial tcp 10.0.0.7:5432: refused")), step("b", true, nil)}, false, nil, "a", "dial tcp 10.0.0.7:5432: refused"},
+		{"panic denies, logged", []runtime.Checker{step("a", true, nil), panics, step("c", true, nil)}, false, nil, "a panic", "hunter2"},
+		{"nil check denies", []runtime.Checker{nil}, false, nil, "", "check=<nil>"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			logs := captureLogs(t)

@@ -33,6 +33,17 @@ type (
 	// AuthCheck decides whether a request may see and use a component.
 	// See authz.AuthCheck.
 	AuthCheck = authz.AuthCheck
+	// Checker decides whether a request may see and use a component:
+	// an AuthCheck, a built-in check, or a type of the program's own. See
+	// authz.Checker.
+	Checker = authz.Checker
+	// ScopeCheck is the check RequireScopes and RestrictTag return. See
+	// authz.ScopeCheck.
+	ScopeCheck = authz.ScopeCheck
+	// RoleCheck is the check RequireRoles returns. See authz.RoleCheck.
+	RoleCheck = authz.RoleCheck
+	// AnyCheck is the check AnyOf returns. See authz.AnyCheck.
+	AnyCheck = authz.AnyCheck
 	// CheckFunc lists the function shapes Check accepts. See
 	// authz.CheckFunc.
 	CheckFunc = authz.CheckFunc
@@ -102,16 +113,16 @@ func Check[F CheckFunc](f F) AuthCheck { return authz.Check(f) }
 
 // RequireScopes returns a check that passes when the token grants every one
 // of scopes (exact match). A request without a token fails it.
-func RequireScopes(scopes ...string) AuthCheck { return authz.RequireScopes(scopes...) }
+func RequireScopes(scopes ...string) ScopeCheck { return authz.RequireScopes(scopes...) }
 
 // RestrictTag returns a check for server-wide rules: a component tagged tag
 // requires every one of scopes; a component without the tag passes, even
 // for a request without a token. It is FastMCP's restrict_tag.
-func RestrictTag(tag string, scopes ...string) AuthCheck { return authz.RestrictTag(tag, scopes...) }
+func RestrictTag(tag string, scopes ...string) ScopeCheck { return authz.RestrictTag(tag, scopes...) }
 
 // RunAuthChecks runs checks in order and reports whether all of them pass
 // (AND). See authz.RunAuthChecks.
-func RunAuthChecks(ctx context.Context, ac AuthContext, checks ...AuthCheck) (bool, error) {
+func RunAuthChecks(ctx context.Context, ac AuthContext, checks ...Checker) (bool, error) {
 	return authz.RunAuthChecks(ctx, ac, checks...)
 }
 
@@ -119,12 +130,12 @@ func RunAuthChecks(ctx context.Context, ac AuthContext, checks ...AuthCheck) (bo
 // the server, on top of each component's own checks. A component that fails
 // them is left out of every list; using it is answered with an explicit
 // authorization error. See authz.AuthMiddleware for the messages.
-func AuthMiddleware(checks ...AuthCheck) Middleware { return authz.AuthMiddleware(checks...) }
+func AuthMiddleware(checks ...Checker) Middleware { return authz.AuthMiddleware(checks...) }
 
 // WithAuth appends checks to the component's chain. All must pass (AND),
 // in the order they were given. The scopes named by RequireScopes checks
 // among them become the component's declared scopes (Component.Scopes).
-func WithAuth(checks ...AuthCheck) ComponentOption { return authz.WithAuth(checks...) }
+func WithAuth(checks ...Checker) ComponentOption { return authz.WithAuth(checks...) }
 
 // WithScopes is WithAuth(RequireScopes(scopes...)): the token must grant
 // every one of scopes, which the component declares (Component.Scopes) to

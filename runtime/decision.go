@@ -58,7 +58,7 @@ const (
 // names it rule in decisions: the term as its annotation wrote it, such as
 // "check(isOwner)". Generated code names every check so; checks added with
 // WithAuth are named by what they are (see authz.Rule).
-func WithRule(rule string, check AuthCheck) ComponentOption { return authz.WithRule(rule, check) }
+func WithRule(rule string, check Checker) ComponentOption { return authz.WithRule(rule, check) }
 
 // WithCallRules names the component's call checks (WithCallChecks), in
 // order, in decisions: the terms as the annotation wrote them. Generated

@@ -24,7 +24,7 @@ func Register(s *runtime.Server) {
 		Name:           "sensitive_operation",
 		Description:    "SensitiveOperation needs access level 5 or more.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolSensitiveOperation, runtime.WithRule("check(requireAccessLevel(5))", runtime.CheckAt("customchecks.go:53:23", "requireAccessLevel(5)", func() runtime.AuthCheck {
+	}, mcpauthToolSensitiveOperation, runtime.WithRule("check(requireAccessLevel(5))", runtime.CheckAt("customchecks.go:53:23", "requireAccessLevel(5)", func() runtime.Checker {
 		return runtime.Check(requireAccessLevel(5))
 	})))
 	// moderate_operation: customchecks.go:60
@@ -32,7 +32,7 @@ func Register(s *runtime.Server) {
 		Name:           "moderate_operation",
 		Description:    "ModerateOperation needs access level 2 or more.",
 		RawInputSchema: json.RawMessage(`{"type":"object","properties":{}}`),
-	}, mcpauthToolModerateOperation, runtime.WithRule("check(requireAccessLevel(2))", runtime.CheckAt("customchecks.go:60:23", "requireAccessLevel(2)", func() runtime.AuthCheck {
+	}, mcpauthToolModerateOperation, runtime.WithRule("check(requireAccessLevel(2))", runtime.CheckAt("customchecks.go:60:23", "requireAccessLevel(2)", func() runtime.Checker {
 		return runtime.Check(requireAccessLevel(2))
 	})))
 }

@@ -158,12 +158,12 @@ func mcpauthResourceNoteByID(ctx context.Context, req mcp.ReadResourceRequest) (
 
 // mcpauthResourceNoteByIDCalls returns the call checks of the resource template note, bound to its template variables.
 // The checks are evaluated once, when Register runs.
-func mcpauthResourceNoteByIDCalls() []runtime.AuthCheck {
+func mcpauthResourceNoteByIDCalls() []runtime.Checker {
 	check := ownsID
-	return []runtime.AuthCheck{
-		func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+	return []runtime.Checker{
+		runtime.AuthCheck(func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
 			return check(ac, runtime.StringArgument(ac, "id")), nil
-		},
+		}),
 	}
 }
 
@@ -180,11 +180,11 @@ func mcpauthPromptSummarizeNote(ctx context.Context, req mcp.GetPromptRequest) (
 
 // mcpauthPromptSummarizeNoteCalls returns the call checks of the prompt summarize_note, bound to its prompt arguments.
 // The checks are evaluated once, when Register runs.
-func mcpauthPromptSummarizeNoteCalls() []runtime.AuthCheck {
+func mcpauthPromptSummarizeNoteCalls() []runtime.Checker {
 	check := ownsID
-	return []runtime.AuthCheck{
-		func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+	return []runtime.Checker{
+		runtime.AuthCheck(func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
 			return check(ac, runtime.StringArgument(ac, "id")), nil
-		},
+		}),
 	}
 }

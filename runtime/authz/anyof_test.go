@@ -34,37 +34,37 @@ func TestAnyOf(t *testing.T) {
 			return ok, err
 		}
 	}
-	panics := func(context.Context, authz.AuthContext) (bool, error) {
+	panics := authz.AuthCheck(func(context.Context, authz.AuthContext) (bool, error) {
 		calls = append(calls, "panic")
 		panic("secret detail")
-	}
+	})
 	boom := errors.New("database down: secret detail")
 	refused := &authz.AuthorizationError{Message: "ask an admin"}
 	later := &authz.AuthorizationError{Message: "later"}
 
 	for _, tc := range []struct {
 		name      string
-		checks    []authz.AuthCheck
+		checks    []authz.Checker
 		wantOK    bool
 		wantErr   error
 		wantCalls []string
 		wantLog   string
 	}{
-		{"first passes, the rest never run", []authz.AuthCheck{branch("a", true, nil), branch("b", true, nil)}, true, nil, []string{"a"}, ""},
-		{"second passes", []authz.AuthCheck{branch("a", false, nil), branch("b", true, nil), branch("c", true, nil)}, true, nil, []string{"a", "b"}, ""},
-		{"none passes", []authz.AuthCheck{branch("a", false, nil), branch("b", false, nil)}, false, nil, []string{"a", "b"}, ""},
-		{"an error denies its branch only", []authz.AuthCheck{branch("a", true, boom), branch("b", true, nil)}, true, nil, []string{"a", "b"}, "database down"},
-		{"a panic denies its branch only", []authz.AuthCheck{panics, branch("b", true, nil)}, true, nil, []string{"panic", "b"}, "secret detail"},
-		{"errors everywhere deny, text hidden", []authz.AuthCheck{branch("a", true, boom), panics}, false, nil, []string{"a", "panic"}, "database down"},
-		{"an authorization error waits for the others", []authz.AuthCheck{branch("a", false, refused), branch("b", true, nil)}, true, nil, []string{"a", "b"}, ""},
-		{"the first authorization error is returned", []authz.AuthCheck{branch("a", false, nil), branch("b", false, refused), branch("c", false, later)}, false, refused, []string{"a", "b", "c"}, ""},
+		{"first passes, the rest never run", []authz.Checker{branch("a", true, nil), branch("b", true, nil)}, true, nil, []string{"a"}, ""},
+		{"second passes", []authz.Checker{branch("a", false, nil), branch("b", true, nil), branch("c", true, nil)}, true, nil, []string{"a", "b"}, ""},
+		{"none passes", []authz.Checker{branch("a", false, nil), branch("b", false, nil)}, false, nil, []string{"a", "b"}, ""},
+		{"an error denies its branch only", []authz.Checker{branch("a", true, boom), branch("b", true, nil)}, true, nil, []string{"a", "b"}, "database down"},
+		{"a panic denies its branch only", []authz.Checker{panics, branch("b", true, nil)}, true, nil, []string{"panic", "b"}, "secret detail"},
+		{"errors everywhere deny, text hidden", []authz.Checker{branch("a", true, boom), panics}, false, nil, []string{"a", "panic"}, "database down"},
+		{"an authorization error waits for the others", []authz.Checker{branch("a", false, refused), branch("b", true, nil)}, true, nil, []string{"a", "b"}, ""},
+		{"the first authorization error is returned", []authz.Checker{branch("a", false, nil), branch("b", false, refused), branch("c", false, later)}, false, refused, []string{"a", "b", "c"}, ""},
 		{"no checks deny", nil, false, nil, nil, ""},
-		{"a nil check denies its branch", []authz.AuthCheck{authz.Check[authz.AuthCheck](nil), branch("b", true, nil)}, true, nil, []string{"b"}, ""},
+		{"a nil check denies its branch", []authz.Checker{authz.Check[authz.AuthCheck](nil), branch("b", true, nil)}, true, nil, []string{"b"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls = nil
 			logs := captureLog(t)
-			ok, err := authz.AnyOf(tc.checks...)(ctx, authz.AuthContext{Component: comp})
+			ok, err := authz.AnyOf(tc.checks...).Check(ctx, authz.AuthContext{Component: comp})
 			if ok != tc.wantOK || err != tc.wantErr {
 				t.Errorf("AnyOf = %v, %v; want %v, %v", ok, err, tc.wantOK, tc.wantErr)
 			}
@@ -87,7 +87,7 @@ func TestAnyOfInChains(t *testing.T) {
 	ctx := context.Background()
 	comp := &authz.Component{Kind: authz.KindTool, Name: "t"}
 	isOwner := authz.Check(func(ac authz.AuthContext) bool { return ac.Token != nil && ac.Token.ClientID == "owner" })
-	chain := []authz.AuthCheck{
+	chain := []authz.Checker{
 		authz.RequireScopes("notes"),
 		authz.AnyOf(authz.RequireRoles("admin"), isOwner, authz.AnyOf(authz.RequireScopes("a"), authz.RequireScopes("b"))),
 	}
@@ -139,7 +139,7 @@ func BenchmarkAnyOf(b *testing.B) {
 	tok := &authz.AccessToken{Scopes: []string{"b"}}
 	for _, tc := range []struct {
 		name  string
-		check authz.AuthCheck
+		check authz.Checker
 	}{
 		{"scopes(b)", authz.RequireScopes("b")},
 		{"any(scopes(a),scopes(b))", authz.AnyOf(authz.RequireScopes("a"), authz.RequireScopes("b"))},

@@ -17,7 +17,7 @@ import (
 // the order given, only for a request that targets the component, and see
 // its arguments (AuthContext.Arguments). They never hide the component from
 // a list. A denied call is answered as CallRefusal says.
-func WithCallChecks(checks ...AuthCheck) ComponentOption {
+func WithCallChecks(checks ...Checker) ComponentOption {
 	return func(g *Guard) { g.calls = append(g.calls, checks...) }
 }
 

@@ -82,7 +82,7 @@ func TestNeedsArguments(t *testing.T) {
 	builtins := authz.AnyOf(authz.RequireRoles("admin"), authz.AnyOf(authz.RequireScopes("a"), authz.RestrictTag("x", "b")))
 	for _, tc := range []struct {
 		name       string
-		middleware []authz.AuthCheck
+		middleware []authz.Checker
 		opts       []authz.ComponentOption
 		want       bool
 	}{
@@ -90,12 +90,12 @@ func TestNeedsArguments(t *testing.T) {
 		{"scopes", nil, []authz.ComponentOption{authz.WithScopes("read")}, false},
 		{"roles", nil, []authz.ComponentOption{authz.WithAuth(authz.RequireRoles("admin"))}, false},
 		{"any of built-ins, nested", nil, []authz.ComponentOption{authz.WithScopes("read"), authz.WithAuth(builtins)}, false},
-		{"tag middleware", []authz.AuthCheck{authz.RestrictTag("x", "admin")}, []authz.ComponentOption{authz.WithAuth(authz.RequireRoles("admin"))}, false},
-		{"roles middleware", []authz.AuthCheck{authz.AnyOf(authz.RequireRoles("staff"), authz.RequireScopes("root"))}, nil, false},
+		{"tag middleware", []authz.Checker{authz.RestrictTag("x", "admin")}, []authz.ComponentOption{authz.WithAuth(authz.RequireRoles("admin"))}, false},
+		{"roles middleware", []authz.Checker{authz.AnyOf(authz.RequireRoles("staff"), authz.RequireScopes("root"))}, nil, false},
 		{"own check", nil, []authz.ComponentOption{authz.WithAuth(own)}, true},
 		{"own check in any", nil, []authz.ComponentOption{authz.WithAuth(authz.AnyOf(authz.RequireRoles("admin"), own))}, true},
 		{"own check nested in any", nil, []authz.ComponentOption{authz.WithAuth(authz.AnyOf(authz.RequireRoles("admin"), authz.AnyOf(authz.RequireScopes("a"), own)))}, true},
-		{"middleware check", []authz.AuthCheck{own}, []authz.ComponentOption{authz.WithScopes("read")}, true},
+		{"middleware check", []authz.Checker{own}, []authz.ComponentOption{authz.WithScopes("read")}, true},
 		{"call checks", nil, []authz.ComponentOption{authz.WithAuth(authz.RequireRoles("admin")), authz.WithCallChecks(authz.RequireScopes("read"))}, true},
 	} {
 		var mw []authz.Middleware

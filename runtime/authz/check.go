@@ -90,10 +90,27 @@ type AuthContext struct {
 	roles *RoleClaims
 }
 
-// AuthCheck decides whether a request may see and use a component. It
-// returns false to deny. An *AuthorizationError denies with a message meant
-// for the client; any other error denies and is logged, never shown.
+// A Checker decides whether a request may see and use a component. Check
+// returns false to deny. An *AuthorizationError denies with a message
+// meant for the client; any other error denies and is logged, never shown.
+//
+// Every place that takes checks (WithAuth, AuthMiddleware, RunAuthChecks,
+// AnyOf, WithCallChecks) takes Checkers: an AuthCheck, one of the
+// built-in checks (ScopeCheck, RoleCheck, AnyCheck), or a type of the
+// program's own. A Checker that is also a fmt.Stringer is named by its
+// String method in decisions.
+type Checker interface {
+	Check(ctx context.Context, ac AuthContext) (bool, error)
+}
+
+// AuthCheck is a check written as a plain function. It is a Checker, as
+// an http.HandlerFunc is an http.Handler: a function literal, or a factory
+// returning one, becomes a check by conversion, AuthCheck(f), or through
+// Check, which also accepts the shorter shapes.
 type AuthCheck func(ctx context.Context, ac AuthContext) (bool, error)
+
+// Check calls c(ctx, ac).
+func (c AuthCheck) Check(ctx context.Context, ac AuthContext) (bool, error) { return c(ctx, ac) }
 
 // CheckFunc lists the function shapes Check accepts: the four function
 // types, and any named type of one of them (AuthCheck is one).
@@ -161,53 +178,6 @@ func unnamed(t reflect.Type) reflect.Type {
 	return reflect.FuncOf(in, out, false)
 }
 
-// RequireScopes returns a check that passes when the token grants every one
-// of scopes (exact match). A request without a token fails it. The scope list
-// is copied once here; the check allocates nothing when it runs.
-//
-//go:noinline
-func RequireScopes(scopes ...string) AuthCheck {
-	want := slices.Clone(scopes)
-	return func(_ context.Context, ac AuthContext) (bool, error) {
-		if ac.Component == describing {
-			describeInto(ac, "", want)
-			return false, nil
-		}
-		return hasAllScopes(ac.Token, want), nil
-	}
-}
-
-func hasAllScopes(t *AccessToken, want []string) bool {
-	if t == nil {
-		return false
-	}
-	for _, s := range want {
-		if !slices.Contains(t.Scopes, s) {
-			return false
-		}
-	}
-	return true
-}
-
-// RestrictTag returns a check for server-wide rules: a component tagged tag
-// requires every one of scopes; a component without the tag passes, even
-// for a request without a token. It is FastMCP's restrict_tag.
-//
-//go:noinline
-func RestrictTag(tag string, scopes ...string) AuthCheck {
-	want := slices.Clone(scopes)
-	return func(_ context.Context, ac AuthContext) (bool, error) {
-		if ac.Component == describing {
-			describeInto(ac, tag, want)
-			return false, nil
-		}
-		if !ac.Component.HasTag(tag) {
-			return true, nil
-		}
-		return hasAllScopes(ac.Token, want), nil
-	}
-}
-
 // AuthorizationError denies access with a message for the client. Returned
 // by a middleware check, its message reaches the client verbatim; returned
 // by a component check it only denies (the component stays hidden).
@@ -223,7 +193,7 @@ func (e *AuthorizationError) Error() string { return e.Message }
 // a panic, is logged with log/slog (with the check's name and the
 // component) and counts as a denial: the returned error is nil, so nothing
 // of its text can reach a client.
-func RunAuthChecks(ctx context.Context, ac AuthContext, checks ...AuthCheck) (bool, error) {
+func RunAuthChecks(ctx context.Context, ac AuthContext, checks ...Checker) (bool, error) {
 	ok, _, _, authErr := runChain(ctx, ac, checks)
 	if authErr != nil {
 		return false, authErr
@@ -232,21 +202,21 @@ func RunAuthChecks(ctx context.Context, ac AuthContext, checks ...AuthCheck) (bo
 }
 
 // runCheck calls one check, turning a panic into a logged denial.
-func runCheck(ctx context.Context, ac AuthContext, check AuthCheck) (bool, error) {
+func runCheck(ctx context.Context, ac AuthContext, check Checker) (bool, error) {
 	ok, _, err := runCheckRecover(ctx, ac, check)
 	return ok, err
 }
 
 // runCheckRecover calls one check, turning a panic into a logged denial
 // (panicked set).
-func runCheckRecover(ctx context.Context, ac AuthContext, check AuthCheck) (ok, panicked bool, err error) {
+func runCheckRecover(ctx context.Context, ac AuthContext, check Checker) (ok, panicked bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			logCheckFailure(ctx, ac, check, "panic", r)
 			ok, panicked, err = false, true, nil
 		}
 	}()
-	ok, err = check(ctx, ac)
+	ok, err = check.Check(ctx, ac)
 	return ok, false, err
 }
 
@@ -256,7 +226,7 @@ func asAuthorizationError(err error) (*AuthorizationError, bool) {
 	return authErr, ok
 }
 
-func logCheckFailure(ctx context.Context, ac AuthContext, check AuthCheck, what string, cause any) {
+func logCheckFailure(ctx context.Context, ac AuthContext, check Checker, what string, cause any) {
 	attrs := []any{slog.String("check", checkName(check)), slog.Any(what, cause)}
 	if c := ac.Component; c != nil {
 		attrs = append(attrs, slog.String("component", c.Kind.String()+" "+c.label()))
@@ -264,13 +234,33 @@ func logCheckFailure(ctx context.Context, ac AuthContext, check AuthCheck, what 
 	slog.Default().WarnContext(ctx, "mcpauthgen: authorization check failed; access denied", attrs...)
 }
 
-// checkName names a check's function for logs, as the Go runtime knows it.
-func checkName(check AuthCheck) string {
-	if check == nil {
+// checkName names a check for logs: a function by its name as the Go
+// runtime knows it, a Stringer by its String, any other by its type.
+func checkName(check Checker) string {
+	switch c := check.(type) {
+	case nil:
 		return "<nil>"
+	case AuthCheck:
+		if c == nil {
+			return "<nil>"
+		}
+		if f := goruntime.FuncForPC(reflect.ValueOf(c).Pointer()); f != nil {
+			return f.Name()
+		}
+		return "<unknown>"
+	case fmt.Stringer:
+		return stringOf(c)
 	}
-	if f := goruntime.FuncForPC(reflect.ValueOf(check).Pointer()); f != nil {
-		return f.Name()
-	}
-	return "<unknown>"
+	return fmt.Sprintf("%T", check)
+}
+
+// stringOf returns s.String(), or s's type when String panics (a
+// program's Stringer may be written for other uses than ours).
+func stringOf(s fmt.Stringer) (text string) {
+	defer func() {
+		if recover() != nil {
+			text = fmt.Sprintf("%T", s)
+		}
+	}()
+	return s.String()
 }

@@ -177,17 +177,16 @@ const (
 // what they require, any other by its function's name as the Go runtime
 // knows it, or by its position in the chain when that name says nothing
 // (a closure made by Check).
-func ruleText(check AuthCheck, i int) string {
-	if req, ok := describe(check); ok {
-		if req.tag == "" {
-			return "scopes(" + strings.Join(req.scopes, ",") + ")"
+func ruleText(check Checker, i int) string {
+	switch c := check.(type) {
+	case AuthCheck:
+		if c != nil {
+			if f := goruntime.FuncForPC(reflect.ValueOf(c).Pointer()); f != nil && !strings.HasPrefix(f.Name(), authzPkg+".") {
+				return "check(" + f.Name() + ")"
+			}
 		}
-		return "restrict_tag(" + req.tag + ": " + strings.Join(req.scopes, ",") + ")"
-	}
-	if check != nil {
-		if f := goruntime.FuncForPC(reflect.ValueOf(check).Pointer()); f != nil && !strings.HasPrefix(f.Name(), authzPkg+".") {
-			return "check(" + f.Name() + ")"
-		}
+	case fmt.Stringer:
+		return stringOf(c)
 	}
 	return fmt.Sprintf("check #%d", i+1)
 }
@@ -198,7 +197,7 @@ var authzPkg = reflect.TypeFor[Rule]().PkgPath()
 // runChain runs checks as RunAuthChecks does and reports, on denial, the
 // index of the check that denied, whether it failed (error or panic), and
 // the *AuthorizationError it returned, if any.
-func runChain(ctx context.Context, ac AuthContext, checks []AuthCheck) (ok bool, at int, failed bool, authErr *AuthorizationError) {
+func runChain(ctx context.Context, ac AuthContext, checks []Checker) (ok bool, at int, failed bool, authErr *AuthorizationError) {
 	for i, check := range checks {
 		ok, panicked, err := runCheckRecover(ctx, ac, check)
 		if panicked {
@@ -221,7 +220,7 @@ func runChain(ctx context.Context, ac AuthContext, checks []AuthCheck) (ok bool,
 // WithRule appends check to the component's chain, as WithAuth does, and
 // names it rule in decisions: the term as its annotation wrote it, such as
 // "check(isOwner)". Generated code names every check so.
-func WithRule(rule string, check AuthCheck) ComponentOption {
+func WithRule(rule string, check Checker) ComponentOption {
 	return func(g *Guard) {
 		WithAuth(check)(g)
 		g.rules[len(g.rules)-1] = rule

@@ -16,9 +16,9 @@ type Guard struct {
 	// shown.
 	Component Component
 
-	checks []AuthCheck // the component's own, in order
+	checks []Checker // the component's own, in order
 	rules  []string    // the text of each check, as decisions name it
-	calls  []AuthCheck // its call checks (WithCallChecks), in order
+	calls  []Checker // its call checks (WithCallChecks), in order
 	// callRules name the call checks in decisions (WithCallRules); may be
 	// shorter than calls.
 	callRules []string
@@ -42,7 +42,7 @@ type ComponentOption func(*Guard)
 // WithAuth appends checks to the component's chain. All must pass (AND),
 // in the order they were given. The scopes named by RequireScopes checks
 // among them become the component's declared scopes (Component.Scopes).
-func WithAuth(checks ...AuthCheck) ComponentOption {
+func WithAuth(checks ...Checker) ComponentOption {
 	return func(g *Guard) {
 		g.checks = append(g.checks, checks...)
 		g.rules = append(g.rules, make([]string, len(checks))...)
@@ -106,7 +106,7 @@ func (g *Guard) StepUpScopes(tok *AccessToken) ([]string, bool) {
 // Policy is a server's authorization: the checks of its middleware, which
 // apply to every component on top of the component's own.
 type Policy struct {
-	middleware []AuthCheck // every middleware's checks, in order
+	middleware []Checker // every middleware's checks, in order
 	// For each check of middleware: the index of its middleware, its
 	// index there, and its text.
 	mwIndex, mwCheck []int
@@ -167,13 +167,13 @@ func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
 		if !argumentFree(c) {
 			g.readsArgs = true
 		}
-		req, ok := describe(c)
+		sc, ok := c.(ScopeCheck)
 		if !ok {
 			g.scopeOnly = false
 			continue
 		}
-		if req.applies(&g.Component) {
-			for _, sc := range req.scopes {
+		if sc.appliesTo(&g.Component) {
+			for _, sc := range sc.scopes {
 				if !slices.Contains(g.required, sc) {
 					g.required = append(g.required, sc)
 				}

@@ -9,10 +9,10 @@ import (
 // then adds nothing per item; middleware checks see the mark either way.
 func TestListingContextMarksOnce(t *testing.T) {
 	var sawListing bool
-	p := NewPolicy(AuthMiddleware(func(ctx context.Context, _ AuthContext) (bool, error) {
+	p := NewPolicy(AuthMiddleware(AuthCheck(func(ctx context.Context, _ AuthContext) (bool, error) {
 		sawListing = Listing(ctx)
 		return true, nil
-	}))
+	})))
 	tok, comp := &AccessToken{Scopes: []string{"read"}}, &Component{Kind: KindTool, Name: "t"}
 	ctx := context.Background()
 	if !p.Listed(ctx, tok, comp, nil) || !sawListing {

@@ -5,7 +5,7 @@ import "slices"
 // Middleware is a server-wide authorization layer, added with
 // WithMiddleware. It is the Go form of FastMCP's AuthMiddleware.
 type Middleware struct {
-	checks []AuthCheck
+	checks []Checker
 	rules  []string // names of checks in decisions (Named); may be short
 }
 
@@ -25,6 +25,6 @@ type Middleware struct {
 // so the two cannot be told apart. On tools/call the answer is a tool result
 // with isError set, which an agent can read; on resources/read and
 // prompts/get it is a JSON-RPC error (code -32600) carrying the message.
-func AuthMiddleware(checks ...AuthCheck) Middleware {
+func AuthMiddleware(checks ...Checker) Middleware {
 	return Middleware{checks: slices.Clone(checks)}
 }

@@ -1,7 +1,6 @@
 package authz
 
 import (
-	"context"
 	"slices"
 	"strings"
 )
@@ -174,28 +173,6 @@ func OktaRoleClaims() []string { return []string{"groups"} }
 // under, such as "https://example.com/roles" (Auth0 requires custom claims
 // to be namespaced).
 func Auth0RoleClaims(claim string) []string { return []string{claim} }
-
-// RequireRoles returns a check that passes when the token grants every one
-// of roles (exact match), read from its claims through the server's role
-// claim mapping (DefaultRoleClaim unless the server names others). A
-// request without a token fails it. The check allocates nothing when it
-// runs.
-//
-//go:noinline
-func RequireRoles(roles ...string) AuthCheck {
-	want := slices.Clone(roles)
-	return func(_ context.Context, ac AuthContext) (bool, error) {
-		if ac.Token == nil {
-			return false, nil
-		}
-		for _, r := range want {
-			if !ac.HasRole(r) {
-				return false, nil
-			}
-		}
-		return true, nil
-	}
-}
 
 // HasRole reports whether the request's token grants role, read through
 // the role claim mapping of the server serving the request (see

@@ -108,7 +108,7 @@ func TestRequireRoles(t *testing.T) {
 		{nil, tok, true},
 		{nil, nil, false}, // no token: denied even with nothing to require
 	} {
-		ok, err := authz.RequireRoles(tc.roles...)(ctx, authz.AuthContext{Token: tc.tok, Component: comp})
+		ok, err := authz.RequireRoles(tc.roles...).Check(ctx, authz.AuthContext{Token: tc.tok, Component: comp})
 		if err != nil || ok != tc.want {
 			t.Errorf("RequireRoles(%q) with %v = %v, %v; want %v", tc.roles, tc.tok != nil, ok, err, tc.want)
 		}

@@ -125,7 +125,7 @@ func New(policies *cedar.PolicySet, opts ...Option) *Authorizer {
 // server's decisions (runtime.Decision) its rule is named "cedar", with the
 // ids of the policies that decided (Rule.Policies).
 func (a *Authorizer) Middleware() authz.Middleware {
-	return authz.AuthMiddleware(a.Check).Named("cedar")
+	return authz.AuthMiddleware(a).Named("cedar")
 }
 
 // policyIDs are the ids of the policies that decided, sorted.

@@ -181,7 +181,7 @@ func Hint(b bool) *bool { return &b }
 // runtime.CheckAt does: generated Register functions call it for every
 // expression that could panic, and a panic names the annotation's
 // position and expression.
-func CheckAt(pos, expr string, eval func() AuthCheck) AuthCheck {
+func CheckAt(pos, expr string, eval func() Checker) Checker {
 	defer func() {
 		if r := recover(); r != nil {
 			if err, ok := r.(error); ok {

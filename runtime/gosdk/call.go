@@ -29,7 +29,7 @@ import (
 // decoded (AddToolCall, ToolCallCheck).
 //
 // Like every check, call checks are skipped on stdio.
-func WithCallChecks(checks ...AuthCheck) ComponentOption { return authz.WithCallChecks(checks...) }
+func WithCallChecks(checks ...Checker) ComponentOption { return authz.WithCallChecks(checks...) }
 
 // WithCallRules names the component's call checks (WithCallChecks), in
 // order, in decisions: the terms as the annotation wrote them, such as

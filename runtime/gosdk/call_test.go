@@ -157,7 +157,7 @@ func TestCallChecksRunLast(t *testing.T) {
 // no check runs, call checks do not run either.
 func TestStdioSkipsCallChecks(t *testing.T) {
 	ran := 0
-	deny := func(context.Context, gosdk.AuthContext) (bool, error) { ran++; return false, nil }
+	deny := gosdk.AuthCheck(func(context.Context, gosdk.AuthContext) (bool, error) { ran++; return false, nil })
 	srv := gosdk.NewServer(&mcp.Implementation{Name: "stdio", Version: "1"}, nil)
 	gosdk.AddToolCall(srv, &mcp.Tool{Name: "typed"}, func(ctx context.Context, ac gosdk.AuthContext, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
 		if res := gosdk.ToolCallCheck(ctx, ac, "check(deny)", deny); res != nil {
@@ -198,7 +198,7 @@ func TestStdioSkipsCallChecks(t *testing.T) {
 func TestCallChecksGuardSubscriptions(t *testing.T) {
 	calls := &recorder{}
 	srv := fixture(sidewaysOptions(calls))
-	mine := func(_ context.Context, ac gosdk.AuthContext) (bool, error) { return ac.Arguments["id"] == "mine", nil }
+	mine := gosdk.AuthCheck(func(_ context.Context, ac gosdk.AuthContext) (bool, error) { return ac.Arguments["id"] == "mine", nil })
 	srv.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: "owned://{id}", Name: "owned"}, readHandler("owned"), gosdk.WithCallChecks(mine))
 	s := mcpwire.Connect(t, serve(t, authorized(srv)), "reader-token")
 	for _, method := range []string{"resources/read", "resources/subscribe", "resources/unsubscribe"} {

@@ -26,6 +26,17 @@ type (
 	AuthContext = authz.AuthContext
 	// AuthCheck decides whether a request may see and use a component.
 	AuthCheck = authz.AuthCheck
+	// Checker decides whether a request may see and use a component:
+	// an AuthCheck, a built-in check, or a type of the program's own. See
+	// authz.Checker.
+	Checker = authz.Checker
+	// ScopeCheck is the check RequireScopes and RestrictTag return. See
+	// authz.ScopeCheck.
+	ScopeCheck = authz.ScopeCheck
+	// RoleCheck is the check RequireRoles returns. See authz.RoleCheck.
+	RoleCheck = authz.RoleCheck
+	// AnyCheck is the check AnyOf returns. See authz.AnyCheck.
+	AnyCheck = authz.AnyCheck
 	// CheckFunc lists the function shapes Check accepts.
 	CheckFunc = authz.CheckFunc
 	// AuthorizationError denies access with a message for the client.
@@ -69,18 +80,18 @@ func Check[F CheckFunc](f F) AuthCheck { return authz.Check(f) }
 
 // RequireScopes returns a check that passes when the token grants every one
 // of scopes (exact match). A request without a token fails it.
-func RequireScopes(scopes ...string) AuthCheck { return authz.RequireScopes(scopes...) }
+func RequireScopes(scopes ...string) ScopeCheck { return authz.RequireScopes(scopes...) }
 
 // RestrictTag returns a check under which a component tagged tag requires
 // every one of scopes; other components pass. It is FastMCP's restrict_tag.
-func RestrictTag(tag string, scopes ...string) AuthCheck { return authz.RestrictTag(tag, scopes...) }
+func RestrictTag(tag string, scopes ...string) ScopeCheck { return authz.RestrictTag(tag, scopes...) }
 
 // AuthMiddleware returns a layer that applies checks to every component of
 // the server, on top of each component's own. See authz.AuthMiddleware.
-func AuthMiddleware(checks ...AuthCheck) Middleware { return authz.AuthMiddleware(checks...) }
+func AuthMiddleware(checks ...Checker) Middleware { return authz.AuthMiddleware(checks...) }
 
 // WithAuth appends checks to the component's chain (AND, in order).
-func WithAuth(checks ...AuthCheck) ComponentOption { return authz.WithAuth(checks...) }
+func WithAuth(checks ...Checker) ComponentOption { return authz.WithAuth(checks...) }
 
 // WithScopes is WithAuth(RequireScopes(scopes...)).
 func WithScopes(scopes ...string) ComponentOption { return authz.WithScopes(scopes...) }

@@ -36,7 +36,7 @@ func WithDecisionHook(hooks ...DecisionHook) Option {
 
 // WithRule appends check to the component's chain, as WithAuth does, and
 // names it rule in decisions (see authz.WithRule).
-func WithRule(rule string, check AuthCheck) ComponentOption { return authz.WithRule(rule, check) }
+func WithRule(rule string, check Checker) ComponentOption { return authz.WithRule(rule, check) }
 
 // auditedDecide is decide with the decision reported. A name without a
 // record reports nothing: no component of the runtime has it.

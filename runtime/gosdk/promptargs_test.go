@@ -36,12 +36,12 @@ func TestPromptArgumentsAsTheHandlerSeesThem(t *testing.T) {
 			}
 			return gosdk.PromptText("ok", nil)
 		},
-		gosdk.WithCallChecks(func(_ context.Context, ac gosdk.AuthContext) (bool, error) {
+		gosdk.WithCallChecks(gosdk.AuthCheck(func(_ context.Context, ac gosdk.AuthContext) (bool, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			check = args{Topic: gosdk.OptionalStringArgument(ac, "topic"), Style: gosdk.StringArgument(ac, "style")}
 			return true, gosdk.ArgumentsInto(ac, &in)
-		}))
+		})))
 	s := mcpwire.Connect(t, serve(t, authorized(srv)), "reader-token")
 	for _, raw := range []string{
 		`{}`,

@@ -31,12 +31,12 @@ func WithRoleClaims(paths ...string) Option {
 // RequireRoles returns a check that passes when the token grants every one
 // of roles (exact match), read through the server's role claims (see
 // WithRoleClaims). A request without a token fails it.
-func RequireRoles(roles ...string) AuthCheck { return authz.RequireRoles(roles...) }
+func RequireRoles(roles ...string) RoleCheck { return authz.RequireRoles(roles...) }
 
 // AnyOf returns a check that passes when one of checks passes, trying them
 // in order and stopping at the first that passes. An error or panic in one
 // check denies that check only, and is logged. See authz.AnyOf.
-func AnyOf(checks ...AuthCheck) AuthCheck { return authz.AnyOf(checks...) }
+func AnyOf(checks ...Checker) AnyCheck { return authz.AnyOf(checks...) }
 
 // KeycloakRoleClaims reads Keycloak's realm roles (realm_access.roles) and
 // the roles of each client named (resource_access.<client>.roles).

@@ -103,3 +103,25 @@ func ping() (string, error) { return "pong", nil }
 //
 //mcp:tool
 func Ping() (string, error) { return "PONG", nil }
+
+// quota is a check of the program's own type: a Checker with a pointer
+// receiver, registered as it is, and named in decisions by its String
+// method.
+type quota struct{ max float64 }
+
+func (q *quota) Check(_ context.Context, ac AuthContext) (bool, error) {
+	if ac.Token == nil {
+		return false, nil
+	}
+	used, _ := ac.Token.Claims["exports"].(float64)
+	return used < q.max, nil
+}
+
+func (q *quota) String() string { return "quota(" + strconv.FormatFloat(q.max, 'f', -1, 64) + ")" }
+
+var exportQuota = &quota{max: 3}
+
+// Export is allowed while the caller has exports left.
+//
+//mcp:tool auth=check(exportQuota)
+func Export() (string, error) { return "exported", nil }

@@ -80,7 +80,7 @@ func Register(srv *runtime.Server) {
 				"weights"
 			]
 		}`),
-	}, mcpauthToolRunQuery, runtime.WithRule("check(pol.IsOwner)", runtime.Check(policy.IsOwner)), runtime.WithRule("check(pol.InGroup(\"staff\"))", runtime.CheckAt("advanced.go:47:53", "pol.InGroup(\"staff\")", func() runtime.AuthCheck {
+	}, mcpauthToolRunQuery, runtime.WithRule("check(pol.IsOwner)", runtime.Check(policy.IsOwner)), runtime.WithRule("check(pol.InGroup(\"staff\"))", runtime.CheckAt("advanced.go:47:53", "pol.InGroup(\"staff\")", func() runtime.Checker {
 		return runtime.Check(policy.InGroup("staff"))
 	})), runtime.WithTags("data", "read"))
 	// shout: advanced.go:57
@@ -101,7 +101,7 @@ func Register(srv *runtime.Server) {
 				"text"
 			]
 		}`),
-	}, mcpauthToolShout, runtime.WithRule("check(Check(isAdmin))", runtime.CheckAt("advanced.go:57:23", "Check(isAdmin)", func() runtime.AuthCheck {
+	}, mcpauthToolShout, runtime.WithRule("check(Check(isAdmin))", runtime.CheckAt("advanced.go:57:23", "Check(isAdmin)", func() runtime.Checker {
 		return runtime.Check(isAdmin)
 	})))
 	// avatar: advanced.go:69
@@ -110,7 +110,7 @@ func Register(srv *runtime.Server) {
 		"avatar",
 		mcp.WithTemplateDescription("Avatar returns an avatar."),
 		mcp.WithTemplateMIMEType("application/octet-stream"),
-	), mcpauthResourceAvatar, runtime.WithRule("check(RequireScopes(\"read\"))", runtime.CheckAt("advanced.go:69:55", "RequireScopes(\"read\")", func() runtime.AuthCheck {
+	), mcpauthResourceAvatar, runtime.WithRule("check(RequireScopes(\"read\"))", runtime.CheckAt("advanced.go:69:55", "RequireScopes(\"read\")", func() runtime.Checker {
 		return runtime.RequireScopes("read")
 	})))
 	// numbers: advanced.go:76
@@ -161,6 +161,12 @@ func Register(srv *runtime.Server) {
 		Description:    "Ping shares ping's wrapper name but for case.",
 		RawInputSchema: mcpauthjson.RawMessage(`{"type":"object","properties":{}}`),
 	}, mcpauthTool_Ping)
+	// export: advanced.go:126
+	srv.AddTool(mcp.Tool{
+		Name:           "export",
+		Description:    "Export is allowed while the caller has exports left.",
+		RawInputSchema: mcpauthjson.RawMessage(`{"type":"object","properties":{}}`),
+	}, mcpauthToolExport, runtime.WithRule("check(exportQuota)", exportQuota))
 	// transfer: calls.go:35
 	srv.AddToolCall(mcp.Tool{
 		Name:        "transfer",
@@ -340,6 +346,11 @@ func mcpauthTool_Ping(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallTo
 	return runtime.TextResult(Ping())
 }
 
+// mcpauthToolExport serves the tool export with Export.
+func mcpauthToolExport(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return runtime.TextResult(Export())
+}
+
 // mcpauthToolTransfer returns the handler of the tool transfer: it serves it with Transfer
 // once the call checks pass. The checks are evaluated once, when Register runs.
 func mcpauthToolTransfer() runtime.ToolCallHandler {
@@ -391,16 +402,16 @@ func mcpauthPromptBrief(ctx context.Context, req mcp.GetPromptRequest) (*mcp.Get
 
 // mcpauthPromptBriefCalls returns the call checks of the prompt brief, bound to its prompt arguments.
 // The checks are evaluated once, when Register runs.
-func mcpauthPromptBriefCalls() []runtime.AuthCheck {
+func mcpauthPromptBriefCalls() []runtime.Checker {
 	check := briefAllowed
-	return []runtime.AuthCheck{
-		func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+	return []runtime.Checker{
+		runtime.AuthCheck(func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
 			var in BriefInput
 			if err := runtime.ArgumentsInto(ac, &in); err != nil {
 				return false, err
 			}
 			return check(ac, in), nil
-		},
+		}),
 	}
 }
 
@@ -418,12 +429,12 @@ func mcpauthPromptReply(ctx context.Context, req mcp.GetPromptRequest) (*mcp.Get
 
 // mcpauthPromptReplyCalls returns the call checks of the prompt reply, bound to its prompt arguments.
 // The checks are evaluated once, when Register runs.
-func mcpauthPromptReplyCalls() []runtime.AuthCheck {
+func mcpauthPromptReplyCalls() []runtime.Checker {
 	check := toneAllowed
-	return []runtime.AuthCheck{
-		func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+	return []runtime.Checker{
+		runtime.AuthCheck(func(ctx context.Context, ac runtime.AuthContext) (bool, error) {
 			return check(ac, runtime.OptionalStringArgument(ac, "tone")), nil
-		},
+		}),
 	}
 }
 

@@ -143,7 +143,7 @@ func Register(s *runtime.Server) {
 				"mode"
 			]
 		}`),
-	}, mcpauthToolRaw, runtime.WithRule("check(minLevel(5))", runtime.CheckAt("tools.go:75:23", "minLevel(5)", func() runtime.AuthCheck {
+	}, mcpauthToolRaw, runtime.WithRule("check(minLevel(5))", runtime.CheckAt("tools.go:75:23", "minLevel(5)", func() runtime.Checker {
 		return minLevel(5)
 	})))
 }

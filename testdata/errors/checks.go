@@ -41,3 +41,26 @@ func CheckNil() (string, error) { return "", nil }
 //
 //mcp:tool auth=check(minLevel("5"))
 func CheckArg(ctx context.Context) (string, error) { return "", nil }
+
+// almostChecker has a Check method of the wrong shape, and only on its
+// pointer: neither value is a runtime.Checker.
+type almostChecker struct{}
+
+func (*almostChecker) Check(ctx context.Context, ac runtime.AuthContext) bool { return true }
+
+// CheckAlmost names a value whose Check method is not a Checker's.
+//
+//mcp:tool auth=check(almostChecker{})
+func CheckAlmost() (string, error) { return "", nil }
+
+// ptrChecker is a Checker only through its pointer.
+type ptrChecker struct{}
+
+func (*ptrChecker) Check(ctx context.Context, ac runtime.AuthContext) (bool, error) {
+	return true, nil
+}
+
+// CheckPtr names the value where the pointer is the Checker.
+//
+//mcp:tool auth=check(ptrChecker{})
+func CheckPtr() (string, error) { return "", nil }

@@ -158,7 +158,7 @@ func Register(s *gosdk.Server) {
 				"mode"
 			]
 		}`),
-	}, mcpauthToolRaw, gosdk.WithRule("check(minLevel(5))", gosdk.CheckAt("tools.go:75:23", "minLevel(5)", func() gosdk.AuthCheck {
+	}, mcpauthToolRaw, gosdk.WithRule("check(minLevel(5))", gosdk.CheckAt("tools.go:75:23", "minLevel(5)", func() gosdk.Checker {
 		return minLevel(5)
 	})))
 }

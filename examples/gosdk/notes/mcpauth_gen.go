@@ -153,12 +153,12 @@ func mcpauthResourceNoteByID(ctx context.Context, req *mcp.ReadResourceRequest) 
 
 // mcpauthResourceNoteByIDCalls returns the call checks of the resource template note, bound to its template variables.
 // The checks are evaluated once, when Register runs.
-func mcpauthResourceNoteByIDCalls() []gosdk.AuthCheck {
+func mcpauthResourceNoteByIDCalls() []gosdk.Checker {
 	check := ownsID
-	return []gosdk.AuthCheck{
-		func(ctx context.Context, ac gosdk.AuthContext) (bool, error) {
+	return []gosdk.Checker{
+		gosdk.AuthCheck(func(ctx context.Context, ac gosdk.AuthContext) (bool, error) {
 			return check(ac, gosdk.StringArgument(ac, "id")), nil
-		},
+		}),
 	}
 }
 
@@ -175,11 +175,11 @@ func mcpauthPromptSummarizeNote(ctx context.Context, req *mcp.GetPromptRequest) 
 
 // mcpauthPromptSummarizeNoteCalls returns the call checks of the prompt summarize_note, bound to its prompt arguments.
 // The checks are evaluated once, when Register runs.
-func mcpauthPromptSummarizeNoteCalls() []gosdk.AuthCheck {
+func mcpauthPromptSummarizeNoteCalls() []gosdk.Checker {
 	check := ownsID
-	return []gosdk.AuthCheck{
-		func(ctx context.Context, ac gosdk.AuthContext) (bool, error) {
+	return []gosdk.Checker{
+		gosdk.AuthCheck(func(ctx context.Context, ac gosdk.AuthContext) (bool, error) {
 			return check(ac, gosdk.StringArgument(ac, "id")), nil
-		},
+		}),
 	}
 }
