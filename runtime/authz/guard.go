@@ -17,7 +17,7 @@ type Guard struct {
 	Component Component
 
 	checks []Checker // the component's own, in order
-	rules  []string    // the text of each check, as decisions name it
+	rules  []string  // the text of each check, as decisions name it
 	calls  []Checker // its call checks (WithCallChecks), in order
 	// callRules name the call checks in decisions (WithCallRules); may be
 	// shorter than calls.
