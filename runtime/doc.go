@@ -11,10 +11,16 @@
 //
 // # Checks
 //
-// An AuthCheck decides on an AuthContext: the request's token and the
-// Component asked about. A component's checks, and the checks of every
-// middleware, run in the order written and must all pass (RunAuthChecks).
-// RequireScopes, RequireRoles and RestrictTag are built in; AnyOf passes
+// A Checker decides on an AuthContext: the request's token and the
+// Component asked about. AuthCheck, a plain function, is one, as an
+// http.HandlerFunc is an http.Handler; so are the built-in checks and any
+// type of the program's own with a Check method. A component's checks,
+// and the checks of every middleware, run in the order written and must
+// all pass (RunAuthChecks). RequireScopes and RestrictTag (ScopeCheck)
+// and RequireRoles (RoleCheck) are built in, values that say what they
+// require, which the runtime reads (never by calling them) to publish a
+// component's scopes, to challenge for more and to name the rule that
+// decided; AnyOf (AnyCheck) passes
 // when one of its checks passes (in order, stopping at the first; an error
 // or panic denies that check only); Check adapts functions of the four
 // accepted shapes, synchronous or context-aware, and of named types of

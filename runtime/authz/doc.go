@@ -8,8 +8,12 @@
 //
 //   - AccessToken, TokenVerifier and NewStaticTokenVerifier: who is
 //     calling, and how a raw bearer token becomes an AccessToken.
-//   - AuthCheck, RequireScopes, RequireRoles, RestrictTag, AnyOf, Check
-//     and RunAuthChecks: the checks and how a chain of them runs.
+//   - Checker, AuthCheck, Check and RunAuthChecks: the checks and how a
+//     chain of them runs. The built-in checks are values that describe
+//     what they require, which a type switch reads: ScopeCheck
+//     (RequireScopes, RestrictTag), RoleCheck (RequireRoles) and AnyCheck
+//     (AnyOf). Any other Checker is opaque: it is only ever called to
+//     decide a request.
 //     RoleClaims says where a token's claims hold its roles; a Policy
 //     hands its mapping to every check it runs (AuthContext.HasRole).
 //   - Middleware (AuthMiddleware), Policy and Guard: a server's
