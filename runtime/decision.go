@@ -75,7 +75,7 @@ func WithDecisionHook(hooks ...DecisionHook) Option {
 }
 
 // report completes d with the principal and session of the request and
-// hands it to the hooks.
+// hands it to the hooks, redacted (see authz.RedactURI).
 func (s *Server) report(ctx context.Context, d *Decision) {
 	if tok := AccessTokenFromContext(ctx); tok != nil {
 		d.Subject, d.ClientID = authz.Subject(tok), tok.ClientID
@@ -85,8 +85,9 @@ func (s *Server) report(ctx context.Context, d *Decision) {
 			d.SessionID = sess.SessionID()
 		}
 	}
+	r := d.Redacted()
 	for _, h := range s.hooks {
-		callHook(ctx, h, *d)
+		callHook(ctx, h, r)
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 // the HTTP layer (401, 403) gives one decision with its Status.
 //
 // A Decision never holds the token, nor anything of its claims but the
-// subject.
+// subject, nor the password of a resource URI (see RedactURI).
 type Decision struct {
 	// Time is when the decision began; Duration is how long deciding took
 	// (every check that ran, or for a list, every item's checks).
@@ -33,7 +33,9 @@ type Decision struct {
 	// list, Kind is the kind listed and Name and URI are empty). URI is
 	// the resource URI or template as declared; Target is what the
 	// request asked for (a tool or prompt name, a resource URI), which
-	// for a resource template differs from URI.
+	// for a resource template differs from URI. The runtimes record
+	// resource URIs redacted (Decision.Redacted): the password of a
+	// userinfo is replaced by xxxxx.
 	Kind   Kind
 	Name   string
 	URI    string

@@ -71,3 +71,14 @@ func authorityStart(uri string) int {
 	}
 	return -1
 }
+
+// Redacted returns d with the password of each resource URI it holds
+// (Target, URI, and Name, which for a resource can be its URI) replaced,
+// as RedactURI does. Both runtimes hand their decision hooks decisions so
+// redacted: a decision never holds a password a client put in a URI.
+func (d Decision) Redacted() Decision {
+	if d.Kind == KindResource || d.Kind == KindResourceTemplate {
+		d.Target, d.URI, d.Name = RedactURI(d.Target), RedactURI(d.URI), RedactURI(d.Name)
+	}
+	return d
+}

@@ -1,7 +1,10 @@
 package authz_test
 
 import (
+	"context"
+	"errors"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
@@ -96,5 +99,30 @@ func BenchmarkRedactURI(b *testing.B) {
 				_ = authz.RedactURI(uri)
 			}
 		})
+	}
+}
+
+// TestFailedCheckLogRedactsURI: the log line of a check that failed names
+// a resource by its URI, which can be the one a client asked for (the
+// component a middleware decides about when no component of the runtime
+// serves the URI), with its password redacted.
+func TestFailedCheckLogRedactsURI(t *testing.T) {
+	log := captureLog(t)
+	ctx := context.Background()
+	const uri = "files://alice:hunter2@host/a"
+	ac := authz.AuthContext{Component: &authz.Component{Kind: authz.KindResource, Name: uri, URI: uri}}
+	failing := func(context.Context, authz.AuthContext) (bool, error) { return false, errors.New("store down") }
+	panicking := func(context.Context, authz.AuthContext) (bool, error) { panic("store gone") }
+	if ok, _ := authz.RunAuthChecks(ctx, ac, authz.AuthCheck(failing)); ok {
+		t.Fatal("a failing check passed")
+	}
+	if ok, _ := authz.RunCallCheck(ctx, ac, "check(owns)", failing); ok {
+		t.Fatal("a failing call check passed")
+	}
+	if ok, _ := authz.RunCallCheck(ctx, ac, "check(owns)", panicking); ok {
+		t.Fatal("a panicking call check passed")
+	}
+	if out := log.String(); strings.Contains(out, "hunter2") || strings.Count(out, "files://alice:xxxxx@host/a") != 3 {
+		t.Errorf("log:\n%s", out)
 	}
 }
