@@ -20,7 +20,8 @@ type Request struct {
 	ID string
 	// Name is the tool or prompt a tools/call or prompts/get names; URI is
 	// the resource of a resources/read, resources/subscribe or
-	// resources/unsubscribe.
+	// resources/unsubscribe, as the client sent it: a hook that records
+	// it redacts it first (authz.RedactURI), as package otelmcp does.
 	Name string
 	URI  string
 	// Meta is params._meta of the request, where clients put trace context

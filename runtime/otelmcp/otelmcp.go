@@ -23,6 +23,11 @@
 // code) and status Error with the error's message; a tools/call answered
 // with an isError result gets error.type "tool_error" and status Error.
 //
+// A resource URI is recorded with the password of its userinfo replaced
+// by xxxxx (authz.RedactURI), in mcp.resource.uri, in the decision's
+// attributes and in the status message of an error that names the URI;
+// the client is answered with the URI as it sent it.
+//
 // The span continues the client's trace: its parent is the context the
 // request carries in params._meta (traceparent, tracestate, baggage, as
 // the conventions say), linked to the transport's context when there is
@@ -55,6 +60,7 @@ package otelmcp
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -171,8 +177,9 @@ func (t *Telemetry) StartRequest(ctx context.Context, req runtime.Request) (cont
 		name += " " + req.Name
 		attrs = append(attrs, attribute.String("gen_ai.prompt.name", req.Name))
 	}
-	if req.URI != "" {
-		attrs = append(attrs, attribute.String("mcp.resource.uri", req.URI))
+	uri := authz.RedactURI(req.URI)
+	if uri != "" {
+		attrs = append(attrs, attribute.String("mcp.resource.uri", uri))
 	}
 	if req.ID != "" {
 		attrs = append(attrs, attribute.String("jsonrpc.request.id", req.ID))
@@ -193,7 +200,12 @@ func (t *Telemetry) StartRequest(ctx context.Context, req runtime.Request) (cont
 		case out.Code != 0:
 			code := strconv.Itoa(out.Code)
 			span.SetAttributes(attribute.String("error.type", code), attribute.String("rpc.response.status_code", code))
-			span.SetStatus(codes.Error, out.Message)
+			msg := out.Message
+			if uri != req.URI {
+				// The error names the URI as the client sent it.
+				msg = strings.ReplaceAll(msg, req.URI, uri)
+			}
+			span.SetStatus(codes.Error, msg)
 		case out.ToolError:
 			span.SetAttributes(attribute.String("error.type", "tool_error"))
 			span.SetStatus(codes.Error, "tool_error")
