@@ -462,11 +462,13 @@ func (s *Server) listDecided(ctx context.Context, start time.Time, method mcp.MC
 }
 
 // refusedSession reports a request refused (404, as an unknown session)
-// for naming a session another principal initialized.
+// for naming a session another principal initialized. Its method, which
+// nothing checked, is recorded only if MCP defines it
+// (authz.RecordedMethod).
 func (s *Server) refusedSession(ctx context.Context, r *http.Request, method string) {
 	s.report(ctx, &Decision{
 		Time:      time.Now(),
-		Method:    method,
+		Method:    authz.RecordedMethod(method),
 		SessionID: r.Header.Get(server.HeaderKeySessionID),
 		Rule:      Rule{Layer: LayerHTTP, Text: RuleSessionPrincipal},
 		Status:    http.StatusNotFound,

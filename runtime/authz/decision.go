@@ -27,6 +27,10 @@ type Decision struct {
 
 	// Method is the MCP method ("tools/call", "tools/list", ...); "" for
 	// a request refused at the HTTP layer before its message was read.
+	// A request refused before its method was checked (another
+	// principal's session) records a method MCP does not define as
+	// OtherMethod ("_OTHER"), so that what a client makes up stays out of
+	// the record (RecordedMethod).
 	Method string
 
 	// Kind, Name and URI describe the component decided about (for a

@@ -26,7 +26,8 @@ func (s *Server) refusedHTTP(r *http.Request, start time.Time, status int, rule 
 
 // refusedSession reports a request of tok refused (404, as an unknown
 // session) for naming a session another principal initialized; body is
-// the request's message, which names its method.
+// the request's message, which names its method: recorded only if MCP
+// defines it (authz.RecordedMethod).
 func (s *Server) refusedSession(r *http.Request, tok *AccessToken, body []byte) {
 	var msg struct {
 		Method string `json:"method"`
@@ -34,7 +35,7 @@ func (s *Server) refusedSession(r *http.Request, tok *AccessToken, body []byte) 
 	_ = json.Unmarshal(body, &msg) // a message that is not one has no method
 	s.report(authz.ContextWithAccessToken(r.Context(), tok), Decision{
 		Time:      time.Now(),
-		Method:    msg.Method,
+		Method:    authz.RecordedMethod(msg.Method),
 		SessionID: r.Header.Get(sessionIDHeader),
 		Rule:      authz.Rule{Layer: authz.LayerHTTP, Text: authz.RuleSessionPrincipal},
 		Status:    http.StatusNotFound,

@@ -54,7 +54,8 @@
 // with the attributes mcp.authz.outcome ("allowed" or "denied"),
 // mcp.authz.component.kind, mcp.method.name and mcp.authz.rule.layer
 // (each left out when empty). A method MCP does not define is counted as
-// "_OTHER", so that clients cannot add series by making methods up.
+// "_OTHER" (authz.RecordedMethod), so that clients cannot add series by
+// making methods up.
 package otelmcp
 
 import (
@@ -254,7 +255,7 @@ func (t *Telemetry) Decided(ctx context.Context, d runtime.Decision) {
 		counted = append(counted, attribute.String(authz.AttrKind, kind))
 	}
 	if d.Method != "" {
-		counted = append(counted, attribute.String(authz.AttrMethod, countedMethod(d.Method)))
+		counted = append(counted, attribute.String(authz.AttrMethod, authz.RecordedMethod(d.Method)))
 	}
 	if d.Rule.Layer != 0 {
 		counted = append(counted, attribute.String(authz.AttrLayer, d.Rule.Layer.String()))
@@ -324,32 +325,6 @@ func decisionAttrs(d runtime.Decision, list bool) []attribute.KeyValue {
 	}
 	attrs = append(attrs, attribute.Float64(authz.AttrDuration, d.Duration.Seconds()))
 	return attrs
-}
-
-// otherMethod is the counter's mcp.method.name for a method MCP does not
-// define, as the semantic conventions bound HTTP methods.
-const otherMethod = "_OTHER"
-
-// countedMethod is method as the counter labels it: a method MCP defines,
-// else otherMethod. A decision about a request refused before its method
-// was checked (another principal's session) carries whatever method the
-// client sent, and a label taken from clients would let them grow the
-// counter's series without bound.
-func countedMethod(method string) string {
-	switch method {
-	case "initialize", "ping",
-		"tools/list", "tools/call",
-		"prompts/list", "prompts/get",
-		"resources/list", "resources/templates/list", "resources/read",
-		"resources/subscribe", "resources/unsubscribe",
-		"completion/complete", "logging/setLevel",
-		"sampling/createMessage", "elicitation/create", "roots/list",
-		"tasks/get", "tasks/list", "tasks/result", "tasks/cancel",
-		"notifications/initialized", "notifications/cancelled", "notifications/progress",
-		"notifications/roots/list_changed":
-		return method
-	}
-	return otherMethod
 }
 
 func isList(method string) bool {
