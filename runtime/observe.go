@@ -13,7 +13,9 @@ import (
 // Request is an MCP request as a request hook sees it, before the runtime
 // decides about it and mcp-go handles it.
 type Request struct {
-	// Method is the JSON-RPC method ("tools/call", "initialize", ...).
+	// Method is the JSON-RPC method ("tools/call", "initialize", ...), as
+	// the client sent it: a hook that records it bounds it first
+	// (authz.RecordedMethod), as package otelmcp does.
 	Method string
 	// ID is the JSON-RPC id as its JSON text (a string keeps its
 	// quotes removed); "" for a notification.

@@ -12,7 +12,10 @@
 // transport (HTTPHandler, HandleMessage) gets a span of kind server, named
 // and attributed as the OpenTelemetry semantic conventions for MCP say:
 // "{mcp.method.name} {target}" where the target is the tool or prompt
-// name ("tools/call get_weather"), else "{mcp.method.name}"; attributes
+// name ("tools/call get_weather"), else "{mcp.method.name}", with a
+// method MCP does not define named and recorded as "_OTHER"
+// (authz.RecordedMethod), as the conventions record unknown HTTP methods,
+// so that a client's text never becomes a span's name; attributes
 // mcp.method.name, jsonrpc.request.id, mcp.session.id,
 // mcp.protocol.version, gen_ai.tool.name and gen_ai.operation.name
 // ("execute_tool") for tools/call, gen_ai.prompt.name for prompts/get,
@@ -168,8 +171,8 @@ func (t *Telemetry) StartRequest(ctx context.Context, req runtime.Request) (cont
 		}
 	}
 
-	name := req.Method
-	attrs := []attribute.KeyValue{attribute.String(authz.AttrMethod, req.Method)}
+	name := authz.RecordedMethod(req.Method) // a made-up method can be megabytes long
+	attrs := []attribute.KeyValue{attribute.String(authz.AttrMethod, name)}
 	switch req.Method {
 	case "tools/call":
 		name += " " + req.Name
