@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
@@ -124,5 +126,29 @@ func TestFailedCheckLogRedactsURI(t *testing.T) {
 	}
 	if out := log.String(); strings.Contains(out, "hunter2") || strings.Count(out, "files://alice:xxxxx@host/a") != 3 {
 		t.Errorf("log:\n%s", out)
+	}
+}
+
+// TestDecisionRedacted: a decision about a resource holds its URIs
+// redacted (the one asked for, and a declared one, which the server
+// wrote); names of tools and prompts are not URIs and stay as they are.
+func TestDecisionRedacted(t *testing.T) {
+	for _, tc := range []struct{ in, want authz.Decision }{
+		{
+			authz.Decision{Kind: authz.KindResourceTemplate, Name: "files", URI: "files://{+path}", Target: "files://alice:pw@host/a"},
+			authz.Decision{Kind: authz.KindResourceTemplate, Name: "files", URI: "files://{+path}", Target: "files://alice:xxxxx@host/a"},
+		},
+		{
+			authz.Decision{Kind: authz.KindResource, Name: "https://bot:pw@example.com/feed", URI: "https://bot:pw@example.com/feed", Target: "https://bot:pw@example.com/feed"},
+			authz.Decision{Kind: authz.KindResource, Name: "https://bot:xxxxx@example.com/feed", URI: "https://bot:xxxxx@example.com/feed", Target: "https://bot:xxxxx@example.com/feed"},
+		},
+		{
+			authz.Decision{Kind: authz.KindTool, Name: "//a:b@c", Target: "//a:b@c"},
+			authz.Decision{Kind: authz.KindTool, Name: "//a:b@c", Target: "//a:b@c"},
+		},
+	} {
+		if diff := cmp.Diff(tc.want, tc.in.Redacted()); diff != "" {
+			t.Errorf("Redacted (-want +got):\n%s", diff)
+		}
 	}
 }
