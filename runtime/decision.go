@@ -469,17 +469,19 @@ func (s *Server) refusedSession(ctx context.Context, r *http.Request, method str
 	s.report(ctx, &Decision{
 		Time:      time.Now(),
 		Method:    authz.RecordedMethod(method),
-		SessionID: r.Header.Get(server.HeaderKeySessionID),
+		SessionID: authz.RecordedSessionID(r.Header.Get(server.HeaderKeySessionID)),
 		Rule:      Rule{Layer: LayerHTTP, Text: RuleSessionPrincipal},
 		Status:    http.StatusNotFound,
 	})
 }
 
-// refusedHTTP reports a request the HTTP layer refused with status.
+// refusedHTTP reports a request the HTTP layer refused with status. Like
+// every refusal, it names the session its header names, bounded
+// (authz.RecordedSessionID): nothing has checked it.
 func (s *Server) refusedHTTP(r *http.Request, start time.Time, status int, rule string) {
 	s.report(r.Context(), &Decision{
 		Time: start, Duration: time.Since(start),
-		SessionID: r.Header.Get(server.HeaderKeySessionID),
+		SessionID: authz.RecordedSessionID(r.Header.Get(server.HeaderKeySessionID)),
 		Rule:      Rule{Layer: LayerHTTP, Text: rule},
 		Status:    status,
 	})
@@ -494,7 +496,7 @@ func (s *Server) steppedUp(ctx context.Context, r *http.Request, start time.Time
 		Time: start, Duration: time.Since(start),
 		Method: string(mcp.MethodToolsCall),
 		Kind:   KindTool, Name: name, Target: name,
-		SessionID: r.Header.Get(server.HeaderKeySessionID),
+		SessionID: authz.RecordedSessionID(r.Header.Get(server.HeaderKeySessionID)),
 		Rule:      rule,
 		Status:    http.StatusForbidden,
 	})

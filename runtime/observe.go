@@ -32,7 +32,10 @@ type Request struct {
 	// Header holds the HTTP request's headers; nil for a message handed to
 	// HandleMessage.
 	Header http.Header
-	// SessionID is the MCP session of the request, if any.
+	// SessionID is the MCP session of the request, if any; before the
+	// request is in a session, its Mcp-Session-Id header as sent (a hook
+	// that records it bounds it first, authz.RecordedSessionID, as package
+	// otelmcp does).
 	SessionID string
 }
 

@@ -37,3 +37,34 @@ func TestParityRefusedSessionMethod(t *testing.T) {
 		}
 	}
 }
+
+// TestParityRefusedSessionHeader: a request the HTTP layer refuses
+// records the session its Mcp-Session-Id header names, which no one has
+// checked yet (a request without a token can send any): recorded as sent
+// when it could be a session ID (visible ASCII, at most
+// authz.MaxRecordedSessionID bytes), else as authz.OtherSessionID, on both
+// backends. Here a header of 900 KiB, inside net/http's 1 MiB limit.
+func TestParityRefusedSessionHeader(t *testing.T) {
+	serve := hookedServers(t)
+	plausible := strings.Repeat("s", authz.MaxRecordedSessionID)
+	for _, c := range []struct{ header, want string }{
+		{strings.Repeat("s", 900<<10), authz.OtherSessionID},
+		{plausible + "s", authz.OtherSessionID},
+		{"bad id", authz.OtherSessionID}, // a space is not visible ASCII
+		{plausible, plausible},
+	} {
+		for i, s := range serve(setup{}) {
+			s.rec.take()
+			post(t, s.url, "", c.header, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, 401)
+			got := s.rec.take()
+			if len(got) != 1 || got[0].SessionID != c.want {
+				var ids []string
+				for _, d := range got {
+					ids = append(ids, d.SessionID[:min(len(d.SessionID), 40)])
+				}
+				t.Errorf("%s: header %.20q... (%d bytes): decisions recording the session IDs %q, want one recording %.40q",
+					backends[i].name, c.header, len(c.header), ids, c.want)
+			}
+		}
+	}
+}

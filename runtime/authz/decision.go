@@ -49,7 +49,10 @@ type Decision struct {
 	// principal; both are empty for a request without a token.
 	Subject  string
 	ClientID string
-	// SessionID is the MCP session of the request, if any.
+	// SessionID is the MCP session of the request, if any. A request
+	// refused at the HTTP layer names the session of its Mcp-Session-Id
+	// header, which nothing checked: recorded as RecordedSessionID bounds
+	// it.
 	SessionID string
 
 	// Allowed reports the outcome. A list is allowed; its Visible and

@@ -107,3 +107,23 @@ func TestSpanMethodBounded(t *testing.T) {
 		t.Errorf("mcp.method.name %.40q, want _OTHER", got)
 	}
 }
+
+// TestSpanSessionIDBounded: the span of a request whose Mcp-Session-Id
+// names no session records that header only as authz.RecordedSessionID
+// bounds it: a header of 900 KiB is recorded as "_OTHER".
+func TestSpanSessionIDBounded(t *testing.T) {
+	tm := newTelemetry(t)
+	verifier := runtime.NewStaticTokenVerifier(map[string]runtime.AccessToken{"alice": {ClientID: "a"}})
+	h := server(tm.tel).HTTPHandler(runtime.WithTokenVerifier(verifier))
+	req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Authorization", "Bearer alice")
+	req.Header.Set("Mcp-Session-Id", strings.Repeat("s", 900<<10))
+	req.Header.Set("Mcp-Protocol-Version", mcp.ProtocolVersion20251125)
+	h.ServeHTTP(httptest.NewRecorder(), req) // the span has ended when it returns
+	span := tm.span(t, "tools/list")
+	if got := attrs(span.Attributes())["mcp.session.id"]; got != "_OTHER" {
+		t.Errorf("mcp.session.id %.40q (%d bytes), want _OTHER", got, len(fmt.Sprint(got)))
+	}
+}

@@ -189,7 +189,8 @@ func (t *Telemetry) StartRequest(ctx context.Context, req runtime.Request) (cont
 		attrs = append(attrs, attribute.String("jsonrpc.request.id", req.ID))
 	}
 	if req.SessionID != "" {
-		attrs = append(attrs, attribute.String(authz.AttrSessionID, req.SessionID))
+		// Taken from the header when the request is in no session yet.
+		attrs = append(attrs, attribute.String(authz.AttrSessionID, authz.RecordedSessionID(req.SessionID)))
 	}
 	if v := protocolVersion(req); v != "" {
 		attrs = append(attrs, attribute.String("mcp.protocol.version", v))

@@ -27,3 +27,31 @@ func RecordedMethod(method string) string {
 	}
 	return OtherMethod
 }
+
+// OtherSessionID is how a session ID that no session ID can be is
+// recorded.
+const OtherSessionID = "_OTHER"
+
+// MaxRecordedSessionID bounds the session IDs a record takes from a
+// client's header: well above what either runtime issues (38 bytes on
+// mcp-go, 26 on the go-sdk unless ServerOptions.GetSessionID says
+// otherwise).
+const MaxRecordedSessionID = 256
+
+// RecordedSessionID is the Mcp-Session-Id header id as a record of a
+// request refused before its session was checked holds it (a request
+// refused for its token, or answered with a scope challenge): id when it
+// could be a session ID (visible ASCII, as MCP requires, and at most
+// MaxRecordedSessionID bytes), else OtherSessionID. Without the bound, a
+// request without a token could write a megabyte into each log line.
+func RecordedSessionID(id string) string {
+	if len(id) > MaxRecordedSessionID {
+		return OtherSessionID
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return OtherSessionID
+		}
+	}
+	return id
+}
