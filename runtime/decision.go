@@ -75,7 +75,7 @@ func WithDecisionHook(hooks ...DecisionHook) Option {
 }
 
 // report completes d with the principal and session of the request and
-// hands it to the hooks.
+// hands it to the hooks, redacted (see authz.RedactURI).
 func (s *Server) report(ctx context.Context, d *Decision) {
 	if tok := AccessTokenFromContext(ctx); tok != nil {
 		d.Subject, d.ClientID = authz.Subject(tok), tok.ClientID
@@ -85,8 +85,9 @@ func (s *Server) report(ctx context.Context, d *Decision) {
 			d.SessionID = sess.SessionID()
 		}
 	}
+	r := d.Redacted()
 	for _, h := range s.hooks {
-		callHook(ctx, h, *d)
+		callHook(ctx, h, r)
 	}
 }
 
@@ -461,22 +462,26 @@ func (s *Server) listDecided(ctx context.Context, start time.Time, method mcp.MC
 }
 
 // refusedSession reports a request refused (404, as an unknown session)
-// for naming a session another principal initialized.
+// for naming a session another principal initialized. Its method, which
+// nothing checked, is recorded only if MCP defines it
+// (authz.RecordedMethod).
 func (s *Server) refusedSession(ctx context.Context, r *http.Request, method string) {
 	s.report(ctx, &Decision{
 		Time:      time.Now(),
-		Method:    method,
-		SessionID: r.Header.Get(server.HeaderKeySessionID),
+		Method:    authz.RecordedMethod(method),
+		SessionID: authz.RecordedSessionID(r.Header.Get(server.HeaderKeySessionID)),
 		Rule:      Rule{Layer: LayerHTTP, Text: RuleSessionPrincipal},
 		Status:    http.StatusNotFound,
 	})
 }
 
-// refusedHTTP reports a request the HTTP layer refused with status.
+// refusedHTTP reports a request the HTTP layer refused with status. Like
+// every refusal, it names the session its header names, bounded
+// (authz.RecordedSessionID): nothing has checked it.
 func (s *Server) refusedHTTP(r *http.Request, start time.Time, status int, rule string) {
 	s.report(r.Context(), &Decision{
 		Time: start, Duration: time.Since(start),
-		SessionID: r.Header.Get(server.HeaderKeySessionID),
+		SessionID: authz.RecordedSessionID(r.Header.Get(server.HeaderKeySessionID)),
 		Rule:      Rule{Layer: LayerHTTP, Text: rule},
 		Status:    status,
 	})
@@ -491,7 +496,7 @@ func (s *Server) steppedUp(ctx context.Context, r *http.Request, start time.Time
 		Time: start, Duration: time.Since(start),
 		Method: string(mcp.MethodToolsCall),
 		Kind:   KindTool, Name: name, Target: name,
-		SessionID: r.Header.Get(server.HeaderKeySessionID),
+		SessionID: authz.RecordedSessionID(r.Header.Get(server.HeaderKeySessionID)),
 		Rule:      rule,
 		Status:    http.StatusForbidden,
 	})

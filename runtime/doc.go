@@ -90,6 +90,12 @@
 // every request before it is decided and its outcome after. Without
 // hooks, none of this costs anything per request.
 //
+// A resource URI that carries a password ("files://alice:secret@host/a")
+// is recorded with the password replaced by xxxxx, as url.URL.Redacted
+// writes it (authz.RedactURI): in decisions, in the log lines of failing
+// handlers and checks, and in otelmcp's spans. Clients are answered with
+// the URI as they sent it; WithRequestHook sees it as sent too.
+//
 // # Transports
 //
 // On stdio (ServeStdio) there is no token and no check runs, as in FastMCP.

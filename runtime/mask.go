@@ -9,6 +9,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // ToolError is an error meant for the client, as FastMCP's ToolError: a
@@ -54,8 +56,12 @@ func forClient(err error) error {
 	return nil
 }
 
-// logHandlerFailure logs a handler's masked error or panic.
+// logHandlerFailure logs a handler's masked error or panic; a resource is
+// named by the URI read, its password redacted.
 func logHandlerFailure(ctx context.Context, kind, name string, err error, panicked any) {
+	if kind == "resource" {
+		name = authz.RedactURI(name) // the URI read, as the client sent it
+	}
 	if panicked != nil {
 		slog.Default().ErrorContext(ctx, "mcpauthgen: handler panicked", slog.String("kind", kind), slog.String("name", name),
 			slog.Any("panic", panicked), slog.String("stack", string(debug.Stack())))

@@ -13,14 +13,17 @@ import (
 // Request is an MCP request as a request hook sees it, before the runtime
 // decides about it and mcp-go handles it.
 type Request struct {
-	// Method is the JSON-RPC method ("tools/call", "initialize", ...).
+	// Method is the JSON-RPC method ("tools/call", "initialize", ...), as
+	// the client sent it: a hook that records it bounds it first
+	// (authz.RecordedMethod), as package otelmcp does.
 	Method string
 	// ID is the JSON-RPC id as its JSON text (a string keeps its
 	// quotes removed); "" for a notification.
 	ID string
 	// Name is the tool or prompt a tools/call or prompts/get names; URI is
 	// the resource of a resources/read, resources/subscribe or
-	// resources/unsubscribe.
+	// resources/unsubscribe, as the client sent it: a hook that records
+	// it redacts it first (authz.RedactURI), as package otelmcp does.
 	Name string
 	URI  string
 	// Meta is params._meta of the request, where clients put trace context
@@ -29,7 +32,10 @@ type Request struct {
 	// Header holds the HTTP request's headers; nil for a message handed to
 	// HandleMessage.
 	Header http.Header
-	// SessionID is the MCP session of the request, if any.
+	// SessionID is the MCP session of the request, if any; before the
+	// request is in a session, its Mcp-Session-Id header as sent (a hook
+	// that records it bounds it first, authz.RecordedSessionID, as package
+	// otelmcp does).
 	SessionID string
 }
 

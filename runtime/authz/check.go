@@ -61,11 +61,12 @@ func (c *Component) HasTag(tag string) bool {
 	return c != nil && slices.Contains(c.Tags, tag)
 }
 
-// label names the component in messages: the URI for resources, the name
-// otherwise.
+// label names the component in logs: the URI for resources (its password
+// redacted: a component a middleware decides about can be the URI a client
+// asked for), the name otherwise.
 func (c *Component) label() string {
 	if c.Kind == KindResource || c.Kind == KindResourceTemplate {
-		return c.URI
+		return RedactURI(c.URI)
 	}
 	return c.Name
 }

@@ -18,7 +18,7 @@ import (
 // the HTTP layer (401, 403) gives one decision with its Status.
 //
 // A Decision never holds the token, nor anything of its claims but the
-// subject.
+// subject, nor the password of a resource URI (see RedactURI).
 type Decision struct {
 	// Time is when the decision began; Duration is how long deciding took
 	// (every check that ran, or for a list, every item's checks).
@@ -27,13 +27,19 @@ type Decision struct {
 
 	// Method is the MCP method ("tools/call", "tools/list", ...); "" for
 	// a request refused at the HTTP layer before its message was read.
+	// A request refused before its method was checked (another
+	// principal's session) records a method MCP does not define as
+	// OtherMethod ("_OTHER"), so that what a client makes up stays out of
+	// the record (RecordedMethod).
 	Method string
 
 	// Kind, Name and URI describe the component decided about (for a
 	// list, Kind is the kind listed and Name and URI are empty). URI is
 	// the resource URI or template as declared; Target is what the
 	// request asked for (a tool or prompt name, a resource URI), which
-	// for a resource template differs from URI.
+	// for a resource template differs from URI. The runtimes record
+	// resource URIs redacted (Decision.Redacted): the password of a
+	// userinfo is replaced by xxxxx.
 	Kind   Kind
 	Name   string
 	URI    string
@@ -43,7 +49,10 @@ type Decision struct {
 	// principal; both are empty for a request without a token.
 	Subject  string
 	ClientID string
-	// SessionID is the MCP session of the request, if any.
+	// SessionID is the MCP session of the request, if any. A request
+	// refused at the HTTP layer names the session of its Mcp-Session-Id
+	// header, which nothing checked: recorded as RecordedSessionID bounds
+	// it.
 	SessionID string
 
 	// Allowed reports the outcome. A list is allowed; its Visible and

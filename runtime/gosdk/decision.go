@@ -17,7 +17,8 @@ import (
 // unsubscribe of a registered component (a call check that denies it,
 // WithCallChecks or ToolCallCheck in a tool's handler, is its rule); one
 // per list, with the counts of the whole catalog; one per request
-// HTTPHandler refuses (refusal.go). Each carries the request's session ID.
+// HTTPHandler refuses (refusal.go). Each carries the request's session ID,
+// and resource URIs redacted as on mcp-go (authz.RedactURI).
 
 type (
 	// Decision is one authorization decision. See authz.Decision.
@@ -87,7 +88,8 @@ func (s *Server) auditedDecide(ctx context.Context, ac AuthContext, rec *record,
 }
 
 // report completes d with the principal and session of the request, when
-// it lacks them, and hands it to the hooks.
+// it lacks them, and hands it to the hooks, redacted (see
+// authz.RedactURI).
 func (s *Server) report(ctx context.Context, d Decision) {
 	if d.Subject == "" && d.ClientID == "" {
 		if tok := AccessTokenFromContext(ctx); tok != nil {
@@ -97,6 +99,7 @@ func (s *Server) report(ctx context.Context, d Decision) {
 	if d.SessionID == "" {
 		d.SessionID, _ = ctx.Value(sessionKey{}).(string)
 	}
+	d = d.Redacted()
 	for _, h := range s.hooks {
 		callHook(ctx, h, d)
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
 )
 
 // ToolError is an error meant for the client, as package runtime's
@@ -43,7 +45,12 @@ func passesThrough(err error) bool {
 	return errors.As(err, &te) || errors.As(err, &we)
 }
 
+// logHandlerFailure logs a handler's masked error or panic; a resource is
+// named by the URI read, its password redacted.
 func logHandlerFailure(ctx context.Context, kind, name string, err error, panicked any) {
+	if kind == "resource" {
+		name = authz.RedactURI(name) // the URI read, as the client sent it
+	}
 	if panicked != nil {
 		slog.Default().ErrorContext(ctx, "mcpauthgen: handler panicked", slog.String("kind", kind), slog.String("name", name),
 			slog.Any("panic", panicked), slog.String("stack", string(debug.Stack())))

@@ -11,14 +11,15 @@ import (
 // Decisions of requests the HTTP layer refuses (HTTPHandler), reported
 // only when there are decision hooks, as the mcp-go backend reports them:
 // the bearer token (401, 403, 503), a session of another principal (404),
-// a scope step-up (403). Each names the session the request named.
+// a scope step-up (403). Each names the session the request named, as
+// authz.RecordedSessionID bounds it.
 
 // refusedHTTP reports a request whose bearer token was refused with
 // status by rule.
 func (s *Server) refusedHTTP(r *http.Request, start time.Time, status int, rule string) {
 	s.report(r.Context(), Decision{
 		Time: start, Duration: time.Since(start),
-		SessionID: r.Header.Get(sessionIDHeader),
+		SessionID: authz.RecordedSessionID(r.Header.Get(sessionIDHeader)),
 		Rule:      authz.Rule{Layer: authz.LayerHTTP, Text: rule},
 		Status:    status,
 	})
@@ -26,7 +27,8 @@ func (s *Server) refusedHTTP(r *http.Request, start time.Time, status int, rule 
 
 // refusedSession reports a request of tok refused (404, as an unknown
 // session) for naming a session another principal initialized; body is
-// the request's message, which names its method.
+// the request's message, which names its method: recorded only if MCP
+// defines it (authz.RecordedMethod).
 func (s *Server) refusedSession(r *http.Request, tok *AccessToken, body []byte) {
 	var msg struct {
 		Method string `json:"method"`
@@ -34,8 +36,8 @@ func (s *Server) refusedSession(r *http.Request, tok *AccessToken, body []byte) 
 	_ = json.Unmarshal(body, &msg) // a message that is not one has no method
 	s.report(authz.ContextWithAccessToken(r.Context(), tok), Decision{
 		Time:      time.Now(),
-		Method:    msg.Method,
-		SessionID: r.Header.Get(sessionIDHeader),
+		Method:    authz.RecordedMethod(msg.Method),
+		SessionID: authz.RecordedSessionID(r.Header.Get(sessionIDHeader)),
 		Rule:      authz.Rule{Layer: authz.LayerHTTP, Text: authz.RuleSessionPrincipal},
 		Status:    http.StatusNotFound,
 	})
@@ -51,7 +53,7 @@ func (s *Server) steppedUp(r *http.Request, tok *AccessToken, start time.Time, n
 		Time: start, Duration: time.Since(start),
 		Method: methodCallTool,
 		Kind:   KindTool, Name: name, Target: name,
-		SessionID: r.Header.Get(sessionIDHeader),
+		SessionID: authz.RecordedSessionID(r.Header.Get(sessionIDHeader)),
 		Rule:      rule,
 		Status:    http.StatusForbidden,
 	})

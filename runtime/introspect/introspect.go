@@ -19,7 +19,9 @@
 // a shorter while (Config.NegativeCacheTTL), so a client that sends the same
 // token on every request costs one introspection request per token and per
 // CacheTTL; concurrent first requests with the same token share one
-// introspection request.
+// introspection request. Each verification hands out its own deep copy of
+// the token (AccessToken.Clone), so a handler that changes its token's
+// claims, however deep, changes nothing for the next request.
 //
 // When the endpoint cannot answer (connection refused, timeout, a status
 // other than 200, a body that is not an introspection response), the error
@@ -40,7 +42,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -287,7 +288,7 @@ func (v *Verifier) result(tok *authz.AccessToken, err error) (*authz.AccessToken
 	if len(missing) > 0 {
 		return nil, &authz.InsufficientScopeError{Required: slices.Clone(v.cfg.RequiredScopes), Missing: missing}
 	}
-	return clone(tok), nil
+	return tok.Clone(), nil // deep: a handler may change its token, however deep
 }
 
 // call is one introspection request that concurrent verifications of the
@@ -500,15 +501,6 @@ func stringList(c any) ([]string, bool) {
 		return out, true
 	}
 	return nil, false
-}
-
-// clone copies t with its own Scopes and top-level Claims, so that a
-// request changing its token does not change what the cache hands out.
-func clone(t *authz.AccessToken) *authz.AccessToken {
-	c := *t
-	c.Scopes = slices.Clone(t.Scopes)
-	c.Claims = maps.Clone(t.Claims)
-	return &c
 }
 
 // cache remembers outcomes by the SHA-256 of the token; it never holds the

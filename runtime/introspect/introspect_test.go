@@ -2,6 +2,7 @@ package introspect_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -450,5 +451,46 @@ func TestPanicIsAnOutage(t *testing.T) {
 		if got, err := v.VerifyToken(context.Background(), "tok"); got != nil || !errors.Is(err, runtime.ErrVerifierUnavailable) {
 			t.Fatalf("got %+v, %v; want ErrVerifierUnavailable", got, err)
 		}
+	}
+}
+
+// TestCacheHandsOutDeepCopies: a handler that changes a nested claim of
+// its token (a role list, say) does not change what the next request
+// with the same token is granted, whether that one is answered from the
+// cache or shares the introspection.
+func TestCacheHandsOutDeepCopies(t *testing.T) {
+	clk := newFakeNow()
+	nested := map[string]any{
+		"realm_access": map[string]any{"roles": []any{"viewer"}},
+		"groups":       []any{"staff", map[string]any{"name": "ops"}},
+	}
+	body, err := json.Marshal(map[string]any{
+		"active": true, "iss": "https://idp.test", "aud": "https://mcp.test/mcp", "client_id": "app",
+		"exp":          clk.now().Add(10 * time.Minute).Unix(),
+		"realm_access": nested["realm_access"], "groups": nested["groups"],
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &endpoint{answer: serveJSON(string(body))}
+	v := fake(t, e, clk, func(c *introspect.Config) { c.CacheTTL = time.Minute })
+	for i := range 3 {
+		tok, err := v.VerifyToken(context.Background(), "tok")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]any{"realm_access": tok.Claims["realm_access"], "groups": tok.Claims["groups"]}
+		if diff := cmp.Diff(nested, got); diff != "" {
+			t.Fatalf("verification %d: nested claims changed by an earlier request (-want +got):\n%s", i, diff)
+		}
+		realm := tok.Claims["realm_access"].(map[string]any)
+		realm["roles"].([]any)[0] = "admin"
+		realm["extra"] = true
+		groups := tok.Claims["groups"].([]any)
+		groups[0] = "admins"
+		groups[1].(map[string]any)["name"] = "root"
+	}
+	if n := e.count.Load(); n != 1 {
+		t.Errorf("%d introspection requests, want 1 (the others from the cache)", n)
 	}
 }

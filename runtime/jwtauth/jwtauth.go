@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -158,7 +157,10 @@ type Config struct {
 	// expired entries are dropped and, if that is not enough, arbitrary
 	// ones. Zero means the default, 4096 entries; a negative value disables
 	// the cache. A cached token stays accepted until its expiry even if
-	// its key is withdrawn from the JWKS meanwhile.
+	// its key is withdrawn from the JWKS meanwhile. Each verification
+	// hands out its own deep copy of a cached token (AccessToken.Clone),
+	// so a handler that changes its token's claims, however deep, changes
+	// nothing for the next request.
 	CacheSize int
 
 	// Now returns the current time; nil means time.Now. Tests set it.
@@ -451,7 +453,7 @@ func (v *Verifier) VerifyToken(ctx context.Context, raw string) (*authz.AccessTo
 	}
 	if v.cache != nil && !at.ExpiresAt.IsZero() {
 		v.cache.put(sum, at, now)
-		return clone(at), nil // the cache keeps at
+		return at.Clone(), nil // the cache keeps at
 	}
 	return at, nil
 }
@@ -495,15 +497,6 @@ func missingScopes(t *authz.AccessToken, required []string) []string {
 	return missing
 }
 
-// clone copies t, with its own Scopes and top-level Claims, so that one
-// request changing its token does not change what the cache hands out.
-func clone(t *authz.AccessToken) *authz.AccessToken {
-	c := *t
-	c.Scopes = slices.Clone(t.Scopes)
-	c.Claims = maps.Clone(t.Claims)
-	return &c
-}
-
 // tokenCache remembers verified tokens until they expire.
 // Its tokens are never handed out: get returns clones.
 type tokenCache struct {
@@ -527,7 +520,7 @@ func (c *tokenCache) get(key [sha256.Size]byte, now time.Time) *authz.AccessToke
 		c.mu.Unlock()
 		return nil
 	}
-	return clone(t)
+	return t.Clone() // deep: a handler may change its token, however deep
 }
 
 func (c *tokenCache) put(key [sha256.Size]byte, t *authz.AccessToken, now time.Time) {

@@ -818,6 +818,36 @@ func TestJWTCache(t *testing.T) {
 			t.Errorf("cache has %d entries, want 1", n)
 		}
 	})
+	t.Run("hit is a deep copy", func(t *testing.T) {
+		// A handler that changes a nested claim (a role list, say) must
+		// not change what the next request with the same token is
+		// granted.
+		v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey, Now: newJWTClock().Now})
+		raw := signJWT(t, jose.RS256, key, "", jwtClaims(map[string]any{
+			"realm_access": map[string]any{"roles": []any{"viewer"}},
+			"groups":       []any{"staff", map[string]any{"name": "ops"}},
+		}))
+		want := map[string]any{
+			"realm_access": map[string]any{"roles": []any{"viewer"}},
+			"groups":       []any{"staff", map[string]any{"name": "ops"}},
+		}
+		for i := range 3 {
+			tok, err := v.VerifyToken(ctx, raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]any{"realm_access": tok.Claims["realm_access"], "groups": tok.Claims["groups"]}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("verification %d: nested claims changed by an earlier request (-want +got):\n%s", i, diff)
+			}
+			realm := tok.Claims["realm_access"].(map[string]any)
+			realm["roles"].([]any)[0] = "admin"
+			realm["extra"] = true
+			groups := tok.Claims["groups"].([]any)
+			groups[0] = "admins"
+			groups[1].(map[string]any)["name"] = "root"
+		}
+	})
 	t.Run("expired cached token refused", func(t *testing.T) {
 		clock := newJWTClock()
 		v := newJWTTestVerifier(t, Config{PublicKey: &key.PublicKey, Now: clock.Now})

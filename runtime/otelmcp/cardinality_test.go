@@ -67,3 +67,63 @@ func TestCounterMethodBounded(t *testing.T) {
 		t.Errorf("%d series after refusals of one kind: %v", len(counts), counts)
 	}
 }
+
+// TestSpanMethodBounded: a request in the client's own session with a
+// method MCP does not define (here of 3 MiB) reaches mcp-go, which
+// answers it "method not found"; its span is named, and its
+// mcp.method.name set, as "_OTHER" rather than as the client's text.
+func TestSpanMethodBounded(t *testing.T) {
+	tm := newTelemetry(t)
+	verifier := runtime.NewStaticTokenVerifier(map[string]runtime.AccessToken{"alice": {ClientID: "a"}})
+	h := server(tm.tel).HTTPHandler(runtime.WithTokenVerifier(verifier))
+	post := func(body, session string) *http.Response {
+		req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1/mcp", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Authorization", "Bearer alice")
+		if session != "" {
+			req.Header.Set("Mcp-Session-Id", session)
+			req.Header.Set("Mcp-Protocol-Version", mcp.ProtocolVersion20251125)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req) // the span has ended when it returns
+		return rec.Result()
+	}
+	session := post(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"`+mcp.ProtocolVersion20251125+`","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`, "").Header.Get("Mcp-Session-Id")
+	if session == "" {
+		t.Fatal("no session")
+	}
+	hostile := "x/" + strings.Repeat("a", 3<<20)
+	if resp := post(`{"jsonrpc":"2.0","id":2,"method":"`+hostile+`"}`, session); resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, s := range tm.spans.Ended() {
+		if len(s.Name()) > 100 || strings.Contains(fmt.Sprint(s.Attributes()), hostile) {
+			t.Errorf("a span holds the client's method: %.60q", s.Name())
+		}
+	}
+	span := tm.span(t, "_OTHER")
+	if got := attrs(span.Attributes())["mcp.method.name"]; got != "_OTHER" {
+		t.Errorf("mcp.method.name %.40q, want _OTHER", got)
+	}
+}
+
+// TestSpanSessionIDBounded: the span of a request whose Mcp-Session-Id
+// names no session records that header only as authz.RecordedSessionID
+// bounds it: a header of 900 KiB is recorded as "_OTHER".
+func TestSpanSessionIDBounded(t *testing.T) {
+	tm := newTelemetry(t)
+	verifier := runtime.NewStaticTokenVerifier(map[string]runtime.AccessToken{"alice": {ClientID: "a"}})
+	h := server(tm.tel).HTTPHandler(runtime.WithTokenVerifier(verifier))
+	req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Authorization", "Bearer alice")
+	req.Header.Set("Mcp-Session-Id", strings.Repeat("s", 900<<10))
+	req.Header.Set("Mcp-Protocol-Version", mcp.ProtocolVersion20251125)
+	h.ServeHTTP(httptest.NewRecorder(), req) // the span has ended when it returns
+	span := tm.span(t, "tools/list")
+	if got := attrs(span.Attributes())["mcp.session.id"]; got != "_OTHER" {
+		t.Errorf("mcp.session.id %.40q (%d bytes), want _OTHER", got, len(fmt.Sprint(got)))
+	}
+}

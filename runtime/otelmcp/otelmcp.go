@@ -12,7 +12,10 @@
 // transport (HTTPHandler, HandleMessage) gets a span of kind server, named
 // and attributed as the OpenTelemetry semantic conventions for MCP say:
 // "{mcp.method.name} {target}" where the target is the tool or prompt
-// name ("tools/call get_weather"), else "{mcp.method.name}"; attributes
+// name ("tools/call get_weather"), else "{mcp.method.name}", with a
+// method MCP does not define named and recorded as "_OTHER"
+// (authz.RecordedMethod), as the conventions record unknown HTTP methods,
+// so that a client's text never becomes a span's name; attributes
 // mcp.method.name, jsonrpc.request.id, mcp.session.id,
 // mcp.protocol.version, gen_ai.tool.name and gen_ai.operation.name
 // ("execute_tool") for tools/call, gen_ai.prompt.name for prompts/get,
@@ -22,6 +25,11 @@
 // JSON-RPC error gets error.type and rpc.response.status_code (the error
 // code) and status Error with the error's message; a tools/call answered
 // with an isError result gets error.type "tool_error" and status Error.
+//
+// A resource URI is recorded with the password of its userinfo replaced
+// by xxxxx (authz.RedactURI), in mcp.resource.uri, in the decision's
+// attributes and in the status message of an error that names the URI;
+// the client is answered with the URI as it sent it.
 //
 // The span continues the client's trace: its parent is the context the
 // request carries in params._meta (traceparent, tracestate, baggage, as
@@ -49,12 +57,14 @@
 // with the attributes mcp.authz.outcome ("allowed" or "denied"),
 // mcp.authz.component.kind, mcp.method.name and mcp.authz.rule.layer
 // (each left out when empty). A method MCP does not define is counted as
-// "_OTHER", so that clients cannot add series by making methods up.
+// "_OTHER" (authz.RecordedMethod), so that clients cannot add series by
+// making methods up.
 package otelmcp
 
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -161,8 +171,8 @@ func (t *Telemetry) StartRequest(ctx context.Context, req runtime.Request) (cont
 		}
 	}
 
-	name := req.Method
-	attrs := []attribute.KeyValue{attribute.String(authz.AttrMethod, req.Method)}
+	name := authz.RecordedMethod(req.Method) // a made-up method can be megabytes long
+	attrs := []attribute.KeyValue{attribute.String(authz.AttrMethod, name)}
 	switch req.Method {
 	case "tools/call":
 		name += " " + req.Name
@@ -171,14 +181,16 @@ func (t *Telemetry) StartRequest(ctx context.Context, req runtime.Request) (cont
 		name += " " + req.Name
 		attrs = append(attrs, attribute.String("gen_ai.prompt.name", req.Name))
 	}
-	if req.URI != "" {
-		attrs = append(attrs, attribute.String("mcp.resource.uri", req.URI))
+	uri := authz.RedactURI(req.URI)
+	if uri != "" {
+		attrs = append(attrs, attribute.String("mcp.resource.uri", uri))
 	}
 	if req.ID != "" {
 		attrs = append(attrs, attribute.String("jsonrpc.request.id", req.ID))
 	}
 	if req.SessionID != "" {
-		attrs = append(attrs, attribute.String(authz.AttrSessionID, req.SessionID))
+		// Taken from the header when the request is in no session yet.
+		attrs = append(attrs, attribute.String(authz.AttrSessionID, authz.RecordedSessionID(req.SessionID)))
 	}
 	if v := protocolVersion(req); v != "" {
 		attrs = append(attrs, attribute.String("mcp.protocol.version", v))
@@ -193,7 +205,12 @@ func (t *Telemetry) StartRequest(ctx context.Context, req runtime.Request) (cont
 		case out.Code != 0:
 			code := strconv.Itoa(out.Code)
 			span.SetAttributes(attribute.String("error.type", code), attribute.String("rpc.response.status_code", code))
-			span.SetStatus(codes.Error, out.Message)
+			msg := out.Message
+			if uri != req.URI {
+				// The error names the URI as the client sent it.
+				msg = strings.ReplaceAll(msg, req.URI, uri)
+			}
+			span.SetStatus(codes.Error, msg)
 		case out.ToolError:
 			span.SetAttributes(attribute.String("error.type", "tool_error"))
 			span.SetStatus(codes.Error, "tool_error")
@@ -242,7 +259,7 @@ func (t *Telemetry) Decided(ctx context.Context, d runtime.Decision) {
 		counted = append(counted, attribute.String(authz.AttrKind, kind))
 	}
 	if d.Method != "" {
-		counted = append(counted, attribute.String(authz.AttrMethod, countedMethod(d.Method)))
+		counted = append(counted, attribute.String(authz.AttrMethod, authz.RecordedMethod(d.Method)))
 	}
 	if d.Rule.Layer != 0 {
 		counted = append(counted, attribute.String(authz.AttrLayer, d.Rule.Layer.String()))
@@ -312,32 +329,6 @@ func decisionAttrs(d runtime.Decision, list bool) []attribute.KeyValue {
 	}
 	attrs = append(attrs, attribute.Float64(authz.AttrDuration, d.Duration.Seconds()))
 	return attrs
-}
-
-// otherMethod is the counter's mcp.method.name for a method MCP does not
-// define, as the semantic conventions bound HTTP methods.
-const otherMethod = "_OTHER"
-
-// countedMethod is method as the counter labels it: a method MCP defines,
-// else otherMethod. A decision about a request refused before its method
-// was checked (another principal's session) carries whatever method the
-// client sent, and a label taken from clients would let them grow the
-// counter's series without bound.
-func countedMethod(method string) string {
-	switch method {
-	case "initialize", "ping",
-		"tools/list", "tools/call",
-		"prompts/list", "prompts/get",
-		"resources/list", "resources/templates/list", "resources/read",
-		"resources/subscribe", "resources/unsubscribe",
-		"completion/complete", "logging/setLevel",
-		"sampling/createMessage", "elicitation/create", "roots/list",
-		"tasks/get", "tasks/list", "tasks/result", "tasks/cancel",
-		"notifications/initialized", "notifications/cancelled", "notifications/progress",
-		"notifications/roots/list_changed":
-		return method
-	}
-	return otherMethod
 }
 
 func isList(method string) bool {
