@@ -184,6 +184,7 @@
 // the tag passed to runtime.RestrictTag, follow the same rules, and so do
 // roles: //mcp:roles lines, the roles of roles(…) terms (inside any(…)
 // too) and string literals passed to runtime.RequireRoles in check(…).
+// The same functions of package gosdk (or authz) are checked alike.
 //
 // A package's //mcp:policies FILE.cedar lines name Cedar policy files,
 // which are validated against the Cedar schema of its components

@@ -1,6 +1,7 @@
 // Package backends holds the mistakes of a package on the go-sdk backend:
-// the other SDK's result types, a second //mcp:backend line, and a call
-// check that does not bind.
+// the other SDK's result types, a second //mcp:backend line, a call
+// check that does not bind, and misspelt names given to the built-in
+// checks inside check(…).
 package backends
 
 import (
@@ -58,3 +59,13 @@ type Target struct {
 func Move(in Target) (string, error) { return in.To, nil }
 
 func allowedTarget(ac gosdk.AuthContext, to *string) bool { return to != nil }
+
+//mcp:scopes read
+//mcp:roles editor
+//mcp:tags admin
+
+// Vocab misspells a scope, a tag and a role given to gosdk's built-in
+// checks: the vocabularies hold inside check(…) on this backend too.
+//
+//mcp:tool auth=check(gosdk.RequireScopes("raed")),check(gosdk.RestrictTag("admn","read")),check(gosdk.RequireRoles("edtor"))
+func Vocab() (string, error) { return "", nil }
