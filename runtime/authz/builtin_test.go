@@ -2,6 +2,7 @@ package authz_test
 
 import (
 	"context"
+	"errors"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -166,5 +167,33 @@ func TestNoCompilerTricks(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// blank names itself with nothing: decisions name it by its position, as
+// a check that says nothing about itself, and logs by its type, never
+// with an empty name.
+type blank struct{ err error }
+
+func (b blank) Check(context.Context, authz.AuthContext) (bool, error) { return false, b.err }
+func (blank) String() string                                           { return "" }
+
+func TestCheckerStringEmpty(t *testing.T) {
+	p := authz.NewPolicy(authz.AuthMiddleware(authz.RequireScopes(), blank{}))
+	g := p.Guard(authz.Component{Kind: authz.KindTool, Name: "t"}, authz.WithAuth(authz.RequireScopes(), blank{}))
+	tok := &authz.AccessToken{}
+	if _, rule := g.Evaluate(context.Background(), authz.AuthContext{Token: tok, Component: &g.Component}); rule.Text != "check #2" {
+		t.Errorf("component rule %q, want %q", rule.Text, "check #2")
+	}
+	if _, rule := p.Evaluate(context.Background(), tok, &g.Component, nil); rule.Text != "check #2" {
+		t.Errorf("middleware rule %q, want %q", rule.Text, "check #2")
+	}
+	if got, want := authz.AnyOf(blank{}, authz.RequireRoles("r")).String(), "any(check #1,roles(r))"; got != want {
+		t.Errorf("AnyOf names %q, want %q", got, want)
+	}
+	logs := captureLog(t)
+	authz.RunAuthChecks(context.Background(), authz.AuthContext{Component: &g.Component}, blank{errors.New("down")})
+	if !strings.Contains(logs.String(), "check=authz_test.blank ") {
+		t.Errorf("the failure is logged as %q, want the check named by its type", logs.String())
 	}
 }

@@ -235,7 +235,8 @@ func logCheckFailure(ctx context.Context, ac AuthContext, check Checker, what st
 }
 
 // checkName names a check for logs: a function by its name as the Go
-// runtime knows it, a Stringer by its String, any other by its type.
+// runtime knows it, a Stringer by its String, any other (and a Stringer
+// whose String is empty) by its type.
 func checkName(check Checker) string {
 	switch c := check.(type) {
 	case nil:
@@ -249,7 +250,9 @@ func checkName(check Checker) string {
 		}
 		return "<unknown>"
 	case fmt.Stringer:
-		return stringOf(c)
+		if text := stringOf(c); text != "" {
+			return text
+		}
 	}
 	return fmt.Sprintf("%T", check)
 }

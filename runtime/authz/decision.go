@@ -186,7 +186,9 @@ func ruleText(check Checker, i int) string {
 			}
 		}
 	case fmt.Stringer:
-		return stringOf(c)
+		if text := stringOf(c); text != "" {
+			return text
+		}
 	}
 	return fmt.Sprintf("check #%d", i+1)
 }
