@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -195,5 +196,23 @@ func TestCheckerStringEmpty(t *testing.T) {
 	authz.RunAuthChecks(context.Background(), authz.AuthContext{Component: &g.Component}, blank{errors.New("down")})
 	if !strings.Contains(logs.String(), "check=authz_test.blank ") {
 		t.Errorf("the failure is logged as %q, want the check named by its type", logs.String())
+	}
+}
+
+// TestRestrictTagEmpty: RestrictTag with no tag restricts every component,
+// as RequireScopes does, and says so: what it requires (step-up,
+// RequiredScopes) is what it enforces.
+func TestRestrictTagEmpty(t *testing.T) {
+	check := authz.RestrictTag("", "x")
+	g := authz.NewPolicy().Guard(authz.Component{Kind: authz.KindTool, Name: "t"}, authz.WithAuth(check))
+	ac := authz.AuthContext{Token: &authz.AccessToken{}, Component: &g.Component}
+	if ok, _ := check.Check(context.Background(), ac); ok {
+		t.Error("RestrictTag(\"\", x) lets a token without x use an untagged component")
+	}
+	if scopes, ok := g.StepUpScopes(ac.Token); !ok || !slices.Equal(scopes, []string{"x"}) {
+		t.Errorf("StepUpScopes = %v, %v; want [x], true", scopes, ok)
+	}
+	if got := check.String(); got != "scopes(x)" {
+		t.Errorf("String = %q, want scopes(x)", got)
 	}
 }
