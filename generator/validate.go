@@ -683,7 +683,10 @@ checked:
 		return nil
 	}
 	t := tv.Type
-	if invalidIn(t, map[types.Type]bool{}) {
+	// An expression of a type the type checker could not resolve has
+	// none recorded (and no error of its own): the package's type errors
+	// say what is wrong.
+	if t == nil || invalidIn(t, map[types.Type]bool{}) {
 		v.invalid = true
 		return nil
 	}
