@@ -216,3 +216,21 @@ func TestRestrictTagEmpty(t *testing.T) {
 		t.Errorf("String = %q, want scopes(x)", got)
 	}
 }
+
+// inverted is a function type that is also a Checker whose method
+// decides otherwise than the function: passed as it is, the method
+// decides; through Check, the function.
+type inverted func(authz.AuthContext) bool
+
+func (f inverted) Check(_ context.Context, ac authz.AuthContext) (bool, error) { return !f(ac), nil }
+
+func TestFuncTypeChecker(t *testing.T) {
+	yes := inverted(func(authz.AuthContext) bool { return true })
+	ac := authz.AuthContext{Component: &authz.Component{}}
+	if ok, _ := authz.RunAuthChecks(context.Background(), ac, yes); ok {
+		t.Error("passed as a Checker, the function decided instead of the Check method")
+	}
+	if ok, _ := authz.RunAuthChecks(context.Background(), ac, authz.Check(yes)); !ok {
+		t.Error("through Check, the Check method decided instead of the function")
+	}
+}

@@ -130,7 +130,10 @@ type CheckFunc interface {
 //
 // or of a named function type of one of these shapes, such as
 // type Rule func(AuthContext) bool. A nil function gives a check
-// that always denies.
+// that always denies. Check calls the function itself: a named type's
+// methods play no part, so a function type that is also a Checker (has
+// its own Check method) is passed as it is where its method should
+// decide, as check(…) in an annotation does.
 func Check[F CheckFunc](f F) AuthCheck {
 	v := any(f)
 	if _, ok := v.(AuthCheck); !ok && reflect.TypeOf(v).Name() != "" {
