@@ -73,7 +73,7 @@ func checkExprs(terms []authTerm) []*checkExpr {
 	return out
 }
 
-// authCheck emits a term as a runtime.AuthCheck: runtime.RequireScopes,
+// authCheck emits a term as a runtime.Checker: runtime.RequireScopes,
 // runtime.RequireRoles, the check expression, or runtime.AnyOf of its
 // terms.
 func (e *emitter) authCheck(t authTerm) jen.Code {

@@ -148,11 +148,16 @@ func (v *validator) bindNamed(c *component, call *callCheck, fail func(string, .
 // authContextName is how the package's backend names the AuthContext in a
 // message: runtime.AuthContext, or gosdk.AuthContext on the go-sdk backend
 // (the same type).
-func (v *validator) authContextName() string {
+func (v *validator) authContextName() string { return v.runtimeName() + ".AuthContext" }
+
+// runtimeName is the name of the package's backend runtime in a message:
+// runtime, or gosdk on the go-sdk backend, whose names (Checker,
+// AuthCheck, AuthContext) are runtime's.
+func (v *validator) runtimeName() string {
 	if v.backend == BackendGoSDK {
-		return "gosdk.AuthContext"
+		return "gosdk"
 	}
-	return "runtime.AuthContext"
+	return "runtime"
 }
 
 // shape writes the function type the call check should have, keeping its

@@ -97,7 +97,7 @@ func randomPackage(rng *rand.Rand, name string) map[string]string {
 	take := func() string { v := pool[0]; pool = pool[1:]; return v }
 
 	var decoys, handlers strings.Builder
-	fmt.Fprintf(&decoys, "package %s\n\nimport mcprt \"github.com/mcpauthgen/mcpauthgen/runtime\"\n\n", name)
+	fmt.Fprintf(&decoys, "package %s\n\nimport (\n\tstdctx \"context\"\n\n\tmcprt \"github.com/mcpauthgen/mcpauthgen/runtime\"\n)\n\n", name)
 	// Package-level names the generated file must not hide or clash with.
 	strType, intType, structType := take(), take(), take()
 	fmt.Fprintf(&decoys, "type %s string\n\ntype %s int\n\n", strType, intType)
@@ -116,13 +116,18 @@ func randomPackage(rng *rand.Rand, name string) map[string]string {
 	decoys.WriteString("}\n\n")
 	check := take()
 	fmt.Fprintf(&decoys, "func %s(ac mcprt.AuthContext) bool { return ac.Token != nil }\n\n", check)
+	// A check of the package's own type (a runtime.Checker through its
+	// pointer), registered as it is.
+	checkerType, checker := take(), take()
+	fmt.Fprintf(&decoys, "type %s struct{ max int }\n\nfunc (c *%[1]s) Check(_ stdctx.Context, ac mcprt.AuthContext) (bool, error) {\n\treturn ac.Token != nil && c.max > 0, nil\n}\n\nvar %s = &%[1]s{max: 1}\n\n", checkerType, checker)
 	for range 3 {
 		fmt.Fprintf(&decoys, "var %s = %d\n", take(), rng.IntN(9))
 	}
 
 	fmt.Fprintf(&handlers, "package %s\n\nimport (\n\tstdctx \"context\"\n\tstdtime \"time\"\n)\n\nvar _ stdtime.Duration\n\nvar _ stdctx.Context\n", name)
 	types := []string{"string", "int", "*string", "[]string", strType, intType, "*" + intType, "stdtime.Duration", "map[string]" + strType}
-	auths := []string{"auth=public", "auth=scopes(read)", "auth=check(" + check + ")", "auth=scopes(a,b),check(" + check + ")", ""}
+	auths := []string{"auth=public", "auth=scopes(read)", "auth=check(" + check + ")", "auth=scopes(a,b),check(" + check + ")", "",
+		"auth=check(" + checker + ")", "auth=check(&" + checkerType + "{max: 2}),any(check(" + checker + "),scopes(read))"}
 	names := map[string]bool{} // MCP names, which must differ
 	for h := range 3 {
 		fn := take()

@@ -128,11 +128,13 @@
 //
 // The terms of auth= become options of the registration, in the order
 // written: scopes(a,b) is runtime.WithScopes("a", "b"); check(EXPR) is
-// runtime.WithRule("check(EXPR)", EXPR) when EXPR is a runtime.AuthCheck,
-// else runtime.WithRule("check(EXPR)", runtime.Check(EXPR)), which also
-// takes named function types of the accepted shapes; roles(a,b) is
-// runtime.WithRule("roles(a,b)", runtime.RequireRoles("a", "b")); any(t1,t2)
-// is runtime.WithRule("any(t1,t2)", runtime.AnyOf(T1, T2)), where each term
+// runtime.WithRule("check(EXPR)", EXPR) when EXPR is a runtime.Checker (a
+// runtime.AuthCheck, a built-in check, or a value of the program's own
+// type with a Check method), else runtime.WithRule("check(EXPR)",
+// runtime.Check(EXPR)), which also takes named function types of the
+// accepted shapes; roles(a,b) is runtime.WithRule("roles(a,b)",
+// runtime.RequireRoles("a", "b")); any(t1,t2) is
+// runtime.WithRule("any(t1,t2)", runtime.AnyOf(T1, T2)), where each term
 // is the check it stands for (runtime.RequireScopes, runtime.RequireRoles,
 // the check expression, a nested runtime.AnyOf); public adds nothing.
 // tags= is runtime.WithTags. The rule text is the term as written, so that
@@ -161,13 +163,14 @@
 // with AuthContext.HasRole, scopes with AccessToken.HasScope).
 //
 // EXPR is type-checked in the scope of the annotated file (its imports
-// included) and rejected unless it is a value of type runtime.AuthCheck or
-// of one of the shapes runtime.Check accepts. A package name the file does
-// not import (because nothing else in it uses the package) is looked up
-// among the package's dependencies, where exactly one package must have
-// that name. In the generated file, references to other packages are
-// re-qualified with the generated file's own imports, so that aliases and
-// dot imports of the annotated file work.
+// included) and rejected unless it is a runtime.Checker (its type's method
+// set, not its pointer's, has Check(context.Context, runtime.AuthContext)
+// (bool, error)) or of one of the shapes runtime.Check accepts. A package
+// name the file does not import (because nothing else in it uses the
+// package) is looked up among the package's dependencies, where exactly
+// one package must have that name. In the generated file, references to
+// other packages are re-qualified with the generated file's own imports,
+// so that aliases and dot imports of the annotated file work.
 //
 // EXPR is evaluated once, when Register runs. One that could panic there
 // (anything but a possibly qualified identifier: a call, a method value)
@@ -184,6 +187,7 @@
 // the tag passed to runtime.RestrictTag, follow the same rules, and so do
 // roles: //mcp:roles lines, the roles of roles(…) terms (inside any(…)
 // too) and string literals passed to runtime.RequireRoles in check(…).
+// The same functions of package gosdk (or authz) are checked alike.
 //
 // A package's //mcp:policies FILE.cedar lines name Cedar policy files,
 // which are validated against the Cedar schema of its components

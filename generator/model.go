@@ -142,8 +142,8 @@ type authTerm struct {
 type checkExpr struct {
 	Text  string // the expression as written (trimmed of blanks)
 	Parts []exprPart
-	// Direct is set when the expression is a runtime.AuthCheck, which
-	// WithAuth takes without runtime.Check.
+	// Direct is set when the expression is a runtime.Checker, which
+	// WithRule takes without runtime.Check.
 	Direct bool
 	// MayPanic is set when evaluating the expression may panic (it is
 	// more than a possibly qualified identifier); Pos, "file.go:line:col"

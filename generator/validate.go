@@ -683,7 +683,10 @@ checked:
 		return nil
 	}
 	t := tv.Type
-	if invalidIn(t, map[types.Type]bool{}) {
+	// An expression of a type the type checker could not resolve has
+	// none recorded (and no error of its own): the package's type errors
+	// say what is wrong.
+	if t == nil || invalidIn(t, map[types.Type]bool{}) {
 		v.invalid = true
 		return nil
 	}
@@ -708,13 +711,14 @@ checked:
 		ce.Call = call
 		return ce
 	}
+	rt := v.runtimeName()
 	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr && isChecker(types.NewPointer(t)) {
-		v.e.at(w.Pos, "check(%s): %s has type %s, whose Check method has a pointer receiver: only *%s is a runtime.Checker",
-			w.Text, w.Text, types.TypeString(t, v.qual), types.TypeString(t, v.qual))
+		v.e.at(w.Pos, "check(%s): %s has type %s, whose Check method has a pointer receiver: only *%s is a %s.Checker",
+			w.Text, w.Text, types.TypeString(t, v.qual), types.TypeString(t, v.qual), rt)
 		return nil
 	}
-	v.e.at(w.Pos, "check(%s): %s has type %s, which is not an auth check; want a runtime.Checker (such as runtime.AuthCheck) or func(runtime.AuthContext) bool, func(runtime.AuthContext) (bool, error), func(context.Context, runtime.AuthContext) bool or func(context.Context, runtime.AuthContext) (bool, error), or a call check: one of these taking the handler's arguments after the runtime.AuthContext",
-		w.Text, w.Text, types.TypeString(t, v.qual))
+	v.e.at(w.Pos, "check(%s): %s has type %s, which is not an auth check; want a %[4]s.Checker (such as %[4]s.AuthCheck) or func(%[4]s.AuthContext) bool, func(%[4]s.AuthContext) (bool, error), func(context.Context, %[4]s.AuthContext) bool or func(context.Context, %[4]s.AuthContext) (bool, error), or a call check: one of these taking the handler's arguments after the %[4]s.AuthContext",
+		w.Text, w.Text, types.TypeString(t, v.qual), rt)
 	return nil
 }
 
@@ -777,8 +781,6 @@ func invalidIn(t types.Type, seen map[types.Type]bool) bool {
 	return false
 }
 
-// isCheckShape reports whether sig is one of the check shapes
-// runtime.Check accepts.
 // isChecker reports whether a value of type t is a runtime.Checker: its
 // method set has Check(context.Context, runtime.AuthContext) (bool, error).
 func isChecker(t types.Type) bool {
@@ -795,6 +797,8 @@ func isChecker(t types.Type) bool {
 		rs.Len() == 2 && types.Identical(rs.At(0).Type(), types.Typ[types.Bool]) && types.Identical(rs.At(1).Type(), types.Universe.Lookup("error").Type())
 }
 
+// isCheckShape reports whether sig is one of the check shapes
+// runtime.Check accepts.
 func isCheckShape(sig *types.Signature) bool {
 	if sig == nil || sig.Variadic() || sig.TypeParams().Len() > 0 || sig.Recv() != nil {
 		return false

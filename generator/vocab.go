@@ -72,11 +72,11 @@ func check(e *errs, what, line string, vocab []string, w annotations.Word) {
 	e.at(w.Pos, "%s %q is not in the %s vocabulary (%s)", what, w.Text, line, strings.Join(vocab, " "))
 }
 
-// checkLiterals checks the string literals passed to runtime.RequireScopes,
-// runtime.RequireRoles and runtime.RestrictTag within a check(…)
-// expression against the vocabularies: RequireScopes takes scopes;
-// RequireRoles roles; RestrictTag a tag, then scopes. at converts a
-// position of expr to one in the directive.
+// checkLiterals checks the string literals passed to RequireScopes,
+// RequireRoles and RestrictTag (of package runtime, gosdk or authz)
+// within a check(…) expression against the vocabularies: RequireScopes
+// takes scopes; RequireRoles roles; RestrictTag a tag, then scopes. at
+// converts a position of expr to one in the directive.
 func (v *vocabularies) checkLiterals(e *errs, expr ast.Expr, info *types.Info, at func(token.Pos) token.Position) {
 	ast.Inspect(expr, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
@@ -91,7 +91,7 @@ func (v *vocabularies) checkLiterals(e *errs, expr ast.Expr, info *types.Info, a
 			id = f.Sel
 		}
 		fn, _ := info.Uses[id].(*types.Func)
-		if fn == nil || fn.Pkg() == nil || (fn.Pkg().Path() != runtimePath && fn.Pkg().Path() != authzPath) {
+		if fn == nil || fn.Pkg() == nil || !slices.Contains([]string{runtimePath, gosdkPath, authzPath}, fn.Pkg().Path()) {
 			return true
 		}
 		var tags int // leading arguments that are tags

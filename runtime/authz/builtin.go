@@ -34,7 +34,9 @@ func RequireScopes(scopes ...string) ScopeCheck {
 
 // RestrictTag returns a check for server-wide rules: a component tagged tag
 // requires every one of scopes; a component without the tag passes, even
-// for a request without a token. It is FastMCP's restrict_tag.
+// for a request without a token. It is FastMCP's restrict_tag. An empty
+// tag restricts every component: RestrictTag("", scopes...) is
+// RequireScopes(scopes...).
 func RestrictTag(tag string, scopes ...string) ScopeCheck {
 	return ScopeCheck{tag: tag, scopes: slices.Clone(scopes)}
 }

@@ -2,10 +2,12 @@ package authz_test
 
 import (
 	"context"
+	"errors"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -166,5 +168,69 @@ func TestNoCompilerTricks(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// blank names itself with nothing: decisions name it by its position, as
+// a check that says nothing about itself, and logs by its type, never
+// with an empty name.
+type blank struct{ err error }
+
+func (b blank) Check(context.Context, authz.AuthContext) (bool, error) { return false, b.err }
+func (blank) String() string                                           { return "" }
+
+func TestCheckerStringEmpty(t *testing.T) {
+	p := authz.NewPolicy(authz.AuthMiddleware(authz.RequireScopes(), blank{}))
+	g := p.Guard(authz.Component{Kind: authz.KindTool, Name: "t"}, authz.WithAuth(authz.RequireScopes(), blank{}))
+	tok := &authz.AccessToken{}
+	if _, rule := g.Evaluate(context.Background(), authz.AuthContext{Token: tok, Component: &g.Component}); rule.Text != "check #2" {
+		t.Errorf("component rule %q, want %q", rule.Text, "check #2")
+	}
+	if _, rule := p.Evaluate(context.Background(), tok, &g.Component, nil); rule.Text != "check #2" {
+		t.Errorf("middleware rule %q, want %q", rule.Text, "check #2")
+	}
+	if got, want := authz.AnyOf(blank{}, authz.RequireRoles("r")).String(), "any(check #1,roles(r))"; got != want {
+		t.Errorf("AnyOf names %q, want %q", got, want)
+	}
+	logs := captureLog(t)
+	authz.RunAuthChecks(context.Background(), authz.AuthContext{Component: &g.Component}, blank{errors.New("down")})
+	if !strings.Contains(logs.String(), "check=authz_test.blank ") {
+		t.Errorf("the failure is logged as %q, want the check named by its type", logs.String())
+	}
+}
+
+// TestRestrictTagEmpty: RestrictTag with no tag restricts every component,
+// as RequireScopes does, and says so: what it requires (step-up,
+// RequiredScopes) is what it enforces.
+func TestRestrictTagEmpty(t *testing.T) {
+	check := authz.RestrictTag("", "x")
+	g := authz.NewPolicy().Guard(authz.Component{Kind: authz.KindTool, Name: "t"}, authz.WithAuth(check))
+	ac := authz.AuthContext{Token: &authz.AccessToken{}, Component: &g.Component}
+	if ok, _ := check.Check(context.Background(), ac); ok {
+		t.Error("RestrictTag(\"\", x) lets a token without x use an untagged component")
+	}
+	if scopes, ok := g.StepUpScopes(ac.Token); !ok || !slices.Equal(scopes, []string{"x"}) {
+		t.Errorf("StepUpScopes = %v, %v; want [x], true", scopes, ok)
+	}
+	if got := check.String(); got != "scopes(x)" {
+		t.Errorf("String = %q, want scopes(x)", got)
+	}
+}
+
+// inverted is a function type that is also a Checker whose method
+// decides otherwise than the function: passed as it is, the method
+// decides; through Check, the function.
+type inverted func(authz.AuthContext) bool
+
+func (f inverted) Check(_ context.Context, ac authz.AuthContext) (bool, error) { return !f(ac), nil }
+
+func TestFuncTypeChecker(t *testing.T) {
+	yes := inverted(func(authz.AuthContext) bool { return true })
+	ac := authz.AuthContext{Component: &authz.Component{}}
+	if ok, _ := authz.RunAuthChecks(context.Background(), ac, yes); ok {
+		t.Error("passed as a Checker, the function decided instead of the Check method")
+	}
+	if ok, _ := authz.RunAuthChecks(context.Background(), ac, authz.Check(yes)); !ok {
+		t.Error("through Check, the Check method decided instead of the function")
 	}
 }

@@ -131,7 +131,10 @@ type CheckFunc interface {
 //
 // or of a named function type of one of these shapes, such as
 // type Rule func(AuthContext) bool. A nil function gives a check
-// that always denies.
+// that always denies. Check calls the function itself: a named type's
+// methods play no part, so a function type that is also a Checker (has
+// its own Check method) is passed as it is where its method should
+// decide, as check(…) in an annotation does.
 func Check[F CheckFunc](f F) AuthCheck {
 	v := any(f)
 	if _, ok := v.(AuthCheck); !ok && reflect.TypeOf(v).Name() != "" {
@@ -236,7 +239,8 @@ func logCheckFailure(ctx context.Context, ac AuthContext, check Checker, what st
 }
 
 // checkName names a check for logs: a function by its name as the Go
-// runtime knows it, a Stringer by its String, any other by its type.
+// runtime knows it, a Stringer by its String, any other (and a Stringer
+// whose String is empty) by its type.
 func checkName(check Checker) string {
 	switch c := check.(type) {
 	case nil:
@@ -250,7 +254,9 @@ func checkName(check Checker) string {
 		}
 		return "<unknown>"
 	case fmt.Stringer:
-		return stringOf(c)
+		if text := stringOf(c); text != "" {
+			return text
+		}
 	}
 	return fmt.Sprintf("%T", check)
 }

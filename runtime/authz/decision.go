@@ -182,10 +182,12 @@ const (
 	RuleSessionPrincipal = "session(principal)"
 )
 
-// ruleText names a check that was given no text: the built-in checks by
-// what they require, any other by its function's name as the Go runtime
-// knows it, or by its position in the chain when that name says nothing
-// (a closure made by Check).
+// ruleText names a check that was given no text: an AuthCheck by its
+// function's name as the Go runtime knows it, a fmt.Stringer (the
+// built-in checks, which name what they require) by its String (its
+// type, when String panics), and any other by its position in the chain,
+// as is a check whose name says nothing (a closure made by Check, an
+// empty String).
 func ruleText(check Checker, i int) string {
 	switch c := check.(type) {
 	case AuthCheck:
@@ -195,7 +197,9 @@ func ruleText(check Checker, i int) string {
 			}
 		}
 	case fmt.Stringer:
-		return stringOf(c)
+		if text := stringOf(c); text != "" {
+			return text
+		}
 	}
 	return fmt.Sprintf("check #%d", i+1)
 }

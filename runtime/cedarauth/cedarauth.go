@@ -138,7 +138,7 @@ func policyIDs(diag cedar.Diagnostic) []string {
 	return ids
 }
 
-// Check is the Authorizer as an AuthCheck: when listing (authz.Listing),
+// Check makes the Authorizer an authz.Checker: when listing (authz.Listing),
 // whether some context could permit the principal to use the component;
 // otherwise whether the policies permit the request with its arguments as
 // context. In monitor mode it always passes.

@@ -1,10 +1,12 @@
 // Package backends holds the mistakes of a package on the go-sdk backend:
-// the other SDK's result types, a second //mcp:backend line, and a call
-// check that does not bind.
+// the other SDK's result types, a second //mcp:backend line, a call
+// check that does not bind, misspelt names given to the built-in checks
+// inside check(…), and values that are no checks (named in gosdk's terms).
 package backends
 
 import (
 	"context"
+	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
@@ -58,3 +60,28 @@ type Target struct {
 func Move(in Target) (string, error) { return in.To, nil }
 
 func allowedTarget(ac gosdk.AuthContext, to *string) bool { return to != nil }
+
+//mcp:scopes read
+//mcp:roles editor
+//mcp:tags admin
+
+// Vocab misspells a scope, a tag and a role given to gosdk's built-in
+// checks: the vocabularies hold inside check(…) on this backend too.
+//
+//mcp:tool auth=check(gosdk.RequireScopes("raed")),check(gosdk.RestrictTag("admn","read")),check(gosdk.RequireRoles("edtor"))
+func Vocab() (string, error) { return "", nil }
+
+// pointerChecker is a Checker only through its pointer.
+type pointerChecker struct{}
+
+func (*pointerChecker) Check(context.Context, gosdk.AuthContext) (bool, error) { return true, nil }
+
+// Pointer names the value where the pointer is the Checker.
+//
+//mcp:tool auth=check(pointerChecker{})
+func Pointer() (string, error) { return "", nil }
+
+// NotACheck names a function of no check's shape.
+//
+//mcp:tool auth=check(strings.ToUpper)
+func NotACheck() (string, error) { return "", nil }
