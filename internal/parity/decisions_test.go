@@ -157,6 +157,21 @@ func TestParityDecisions(t *testing.T) {
 		{"call check denies template", withCalls, "reader", "resources/read", uri("notes://writer"), []string{`resources/read resource template "notes://writer" client=reader: denied by call check #2`}},
 		{"call check denies template, middleware", withCallsMW, "reader", "resources/read", uri("notes://writer"), []string{`resources/read resource template "notes://writer" client=reader: denied by call check #2`}},
 		{"call check denies prompt", withCalls, "reader", "prompts/get", map[string]any{"name": "note_prompt", "arguments": map[string]any{"id": "locked"}}, []string{`prompts/get prompt "note_prompt" client=reader: denied by call check #1`}},
+
+		// A Cedar policy set as middleware names the policies that decided:
+		// the permits of an allowed request, the forbids of a denial. A
+		// list asks about every component and names none.
+		{"cedar: tools/list", withCedar, "reader", "tools/list", nil, []string{"tools/list client=reader: allowed, 3 visible, 4 hidden"}},
+		{"cedar: call permitted", withCedar, "reader", "tools/call", map[string]any{"name": "public_tool", "arguments": map[string]any{"mode": "read"}}, []string{`tools/call tool "public_tool" client=reader: allowed by policies=all`}},
+		{"cedar: call forbidden by context", withCedar, "reader", "tools/call", map[string]any{"name": "public_tool", "arguments": map[string]any{"mode": "delete"}}, []string{`tools/call tool "public_tool" client=reader: denied by middleware[0] cedar policies=no-delete`}},
+		{"cedar: call forbidden by tag", withCedar, "reader", "tools/call", name("tagged_tool"), []string{`tools/call tool "tagged_tool" client=reader: denied by middleware[0] cedar policies=admin-tag`}},
+		{"cedar: call denied by the component", withCedar, "reader", "tools/call", name("write_tool"), []string{`tools/call tool "write_tool" client=reader: denied by component scopes(write)`}},
+		{"cedar: call missing", withCedar, "reader", "tools/call", name("absent_tool"), nil},
+		{"cedar: prompt permitted", withCedar, "reader", "prompts/get", name("public_prompt"), []string{`prompts/get prompt "public_prompt" client=reader: allowed by policies=all`}},
+		{"cedar: read permitted", withCedar, "reader", "resources/read", uri("secret://data"), []string{`resources/read resource "secret://data" client=reader: allowed by policies=all`}},
+		{"cedar: template read permitted", withCedar, "reader", "resources/read", uri("users://7/profile"), []string{`resources/read resource template "users://7/profile" client=reader: allowed by policies=all`}},
+		{"cedar: subscribe permitted", withCedar, "reader", "resources/subscribe", uri("secret://data"), []string{`resources/subscribe resource "secret://data" client=reader: allowed by policies=all`}},
+		{"cedar: complete permitted", withCedar, "reader", "completion/complete", completion("ref/prompt", "name", "public_prompt"), []string{`completion/complete prompt "public_prompt" client=reader: allowed by policies=all`}},
 	}
 	serve := hookedServers(t)
 	ignore := cmpopts.IgnoreFields(authz.Decision{}, "Time", "Duration", "SessionID")

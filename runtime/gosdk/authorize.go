@@ -37,7 +37,7 @@ func (s *Server) authorize(next mcp.MethodHandler) mcp.MethodHandler {
 			s.notifyViews.record(s, ss, AccessTokenFromContext(ctx))
 		}
 		if s.hooks != nil {
-			ctx = withSession(ctx, req)
+			ctx = withDecisions(ctx, req)
 		}
 		switch method {
 		case methodListTools:

@@ -17,7 +17,9 @@ import (
 // unsubscribe of a registered component (a call check that denies it,
 // WithCallChecks or ToolCallCheck in a tool's handler, is its rule); one
 // per list, with the counts of the whole catalog; one per request
-// HTTPHandler refuses (refusal.go). Each carries the request's session ID.
+// HTTPHandler refuses (refusal.go). Each carries the request's session ID
+// and, as on mcp-go, the ids of the policies that decided (Rule.Policies)
+// when a check noted them (runtime/cedarauth's middleware does).
 
 type (
 	// Decision is one authorization decision. See authz.Decision.
@@ -63,6 +65,7 @@ func (s *Server) auditedDecide(ctx context.Context, ac AuthContext, rec *record,
 		refusal, rule = rec.CallDecide(ctx, ac, name)
 		allowed = refusal == ""
 	}
+	rule.Policies = notedPolicies(ctx, allowed, rule)
 	method := "tools/call"
 	if ac.Component.Kind == KindPrompt {
 		method = "prompts/get"
@@ -104,14 +107,24 @@ func (s *Server) report(ctx context.Context, d Decision) {
 
 type sessionKey struct{}
 
-// withSession records the ID of the request's MCP session for the
-// decision hooks (set by the request entry only when there are hooks).
-func withSession(ctx context.Context, req mcp.Request) context.Context {
+// withDecisions prepares ctx, the context of a request, for the decision
+// hooks (by the request entry, only when there are hooks): it records the
+// ID of the request's MCP session and lets checks note the policies they
+// decided by (authz.PolicyNotes).
+func withDecisions(ctx context.Context, req mcp.Request) context.Context {
+	ctx, _ = authz.WithPolicyNotes(ctx)
 	ss, ok := req.GetSession().(*mcp.ServerSession)
 	if !ok || ss == nil || ss.ID() == "" {
 		return ctx
 	}
 	return context.WithValue(ctx, sessionKey{}, ss.ID())
+}
+
+// notedPolicies returns the ids of the policies checks noted for the
+// decision just made, when they belong to its rule (see
+// authz.PolicyNotes.TakeFor), as the mcp-go backend names them.
+func notedPolicies(ctx context.Context, allowed bool, rule authz.Rule) []string {
+	return authz.PolicyNotesFrom(ctx).TakeFor(allowed, rule)
 }
 
 // listDecided reports the decision of a list of kind, begun at start:
@@ -224,6 +237,7 @@ func (s *Server) auditedRead(ctx context.Context, method string, tok *AccessToke
 			msg, rule = "hidden", r
 		}
 		if msg != "" {
+			rule.Policies = notedPolicies(ctx, false, rule)
 			if denied == nil {
 				denied, deniedRule = rec, rule
 			}
@@ -235,10 +249,11 @@ func (s *Server) auditedRead(ctx context.Context, method string, tok *AccessToke
 		if refusal, rule := rec.CallDecide(ctx, ac, uri); refusal != "" {
 			// A read its call checks deny is answered as for a URI that
 			// nothing serves.
+			rule.Policies = notedPolicies(ctx, false, rule)
 			decided(rec, false, rule)
 			return nil, s.missingResource(ctx, tok, uri)
 		}
-		decided(rec, true, authz.Rule{})
+		decided(rec, true, authz.Rule{Policies: notedPolicies(ctx, true, authz.Rule{})})
 		return rec, nil
 	}
 	if denied == nil {
@@ -275,6 +290,7 @@ func (s *Server) auditedCompletion(ctx context.Context, tok *AccessToken, rec *r
 	} else {
 		allowed, rule = rec.Guard.Evaluate(ctx, ac)
 	}
+	rule.Policies = notedPolicies(ctx, allowed, rule)
 	s.report(ctx, Decision{
 		Time: start, Duration: time.Since(start),
 		Method: methodComplete,
