@@ -86,6 +86,20 @@ func hookedServers(t *testing.T) func(setup) *hooked {
 	}
 }
 
+// withNoted has middleware that decides as a policy engine would and
+// notes the ids of the policies that decided (authz.PolicyNotes): every
+// resource template is denied, by policies naming it; everything else is
+// permitted by "allow-rest".
+var withNoted = setup{id: "noted", calls: true, middleware: []authz.Middleware{authz.AuthMiddleware(authz.AuthCheck(
+	func(ctx context.Context, ac authz.AuthContext) (bool, error) {
+		if ac.Component.Kind == authz.KindResourceTemplate {
+			authz.PolicyNotesFrom(ctx).Note("deny-template", "template:"+ac.Component.URI)
+			return false, nil
+		}
+		authz.PolicyNotesFrom(ctx).Note("allow-rest")
+		return true, nil
+	})).Named("noter")}}
+
 // TestParityDecisions sends the same requests to both backends and
 // compares the decisions their hooks hear: one per request that targets
 // a component (none for a target that does not exist), one per list with
@@ -172,6 +186,12 @@ func TestParityDecisions(t *testing.T) {
 		{"cedar: template read permitted", withCedar, "reader", "resources/read", uri("users://7/profile"), []string{`resources/read resource template "users://7/profile" client=reader: allowed by policies=all`}},
 		{"cedar: subscribe permitted", withCedar, "reader", "resources/subscribe", uri("secret://data"), []string{`resources/subscribe resource "secret://data" client=reader: allowed by policies=all`}},
 		{"cedar: complete permitted", withCedar, "reader", "completion/complete", completion("ref/prompt", "name", "public_prompt"), []string{`completion/complete prompt "public_prompt" client=reader: allowed by policies=all`}},
+		// A read tries every matching component: the decision names the
+		// policies noted for the one that decided (the first match), not
+		// those of a later match.
+		{"noted: template read denied", withNoted, "admin", "resources/read", uri("docs://a/b"), []string{`resources/read resource template "docs://a/b" client=admin: denied by middleware[0] noter policies=deny-template,template:docs://{a}/b`}},
+		{"noted: read permitted", withNoted, "reader", "resources/read", uri("secret://data"), []string{`resources/read resource "secret://data" client=reader: allowed by policies=allow-rest`}},
+		{"noted: call denied by a call check", withNoted, "reader", "tools/call", map[string]any{"name": "note_tool", "arguments": map[string]any{"id": "writer"}}, []string{`tools/call tool "note_tool" client=reader: denied by call check(callersOwn)`}},
 	}
 	serve := hookedServers(t)
 	ignore := cmpopts.IgnoreFields(authz.Decision{}, "Time", "Duration", "SessionID")
