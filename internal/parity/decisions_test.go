@@ -192,6 +192,9 @@ func TestParityDecisions(t *testing.T) {
 		{"noted: template read denied", withNoted, "admin", "resources/read", uri("docs://a/b"), []string{`resources/read resource template "docs://a/b" client=admin: denied by middleware[0] noter policies=deny-template,template:docs://{a}/b`}},
 		{"noted: read permitted", withNoted, "reader", "resources/read", uri("secret://data"), []string{`resources/read resource "secret://data" client=reader: allowed by policies=allow-rest`}},
 		{"noted: call denied by a call check", withNoted, "reader", "tools/call", map[string]any{"name": "note_tool", "arguments": map[string]any{"id": "writer"}}, []string{`tools/call tool "note_tool" client=reader: denied by call check(callersOwn)`}},
+		{"forbid-docs: read", withForbidDocs, "admin", "resources/read", uri("docs://a/b"), []string{`resources/read resource template "docs://a/b" client=admin: denied by middleware[0] forbid(docs://{a}/b)`}},
+		{"forbid-docs: subscribe", withForbidDocs, "admin", "resources/subscribe", uri("docs://a/b"), []string{`resources/subscribe resource template "docs://a/b" client=admin: denied by middleware[0] forbid(docs://{a}/b)`}},
+		{"forbid-docs: read by a caller the template hides from", withForbidDocs, "reader", "resources/read", uri("docs://a/b"), []string{`resources/read resource template "docs://a/b" client=reader: allowed`}},
 	}
 	serve := hookedServers(t)
 	ignore := cmpopts.IgnoreFields(authz.Decision{}, "Time", "Duration", "SessionID")

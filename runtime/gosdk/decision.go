@@ -202,12 +202,13 @@ func callHook(ctx context.Context, h DecisionHook, d Decision) {
 }
 
 // auditedRead is enterResourceRead with the decision reported, as the
-// mcp-go backend reports it: allowed by the component the read goes to;
-// denied by the rule of the first match whose checks (its own, then the
-// middleware's) denied, or by the call check of the component found; a
-// URI nothing serves reports nothing. Each check runs once. method is
-// the request's: resources/subscribe and resources/unsubscribe are
-// decided as the read they guard.
+// mcp-go backend reports it: about the component the read goes to (the
+// first match whose own checks permit), allowed, or denied by the
+// middleware or by a call check; with no such component, denied by the
+// rule of the first match whose own checks denied; a URI nothing serves
+// reports nothing. Each check runs once. method is the request's:
+// resources/subscribe and resources/unsubscribe are decided as the read
+// they guard.
 func (s *Server) auditedRead(ctx context.Context, method string, tok *AccessToken, uri string, matches []*record) (*record, error) {
 	start := time.Now()
 	mw := s.policy.HasMiddleware()
@@ -219,32 +220,23 @@ func (s *Server) auditedRead(ctx context.Context, method string, tok *AccessToke
 			Allowed: allowed, Rule: rule,
 		})
 	}
-	var denied *record // the first match whose checks denied
+	var denied *record // the first match whose own checks denied
 	var deniedRule authz.Rule
-	var mwRec *record // the first match the middleware denied
-	var mwRule authz.Rule
-	var mwMsg string
 	for _, rec := range matches {
-		ac := AuthContext{Token: tok, Component: &rec.Component}
-		if rec.match != nil && (rec.NeedsArguments() || mw) {
-			ac.Arguments = rec.arguments(uri)
-		}
-		var msg string
-		var rule authz.Rule
-		if mw {
-			msg, rule = s.policy.DecideFor(ctx, ac, rec.Guard, true, uri)
-		} else if ok, r := rec.Guard.Evaluate(ctx, ac); !ok {
-			msg, rule = "hidden", r
-		}
-		if msg != "" {
-			rule.Policies = notedPolicies(ctx, false, rule)
+		ac := s.readContext(tok, rec, uri)
+		if ok, rule := rec.Guard.Evaluate(ctx, ac); !ok {
 			if denied == nil {
 				denied, deniedRule = rec, rule
 			}
-			if mwRec == nil && rule.Layer != authz.LayerComponent {
-				mwRec, mwRule, mwMsg = rec, rule, msg
-			}
 			continue
+		}
+		if mw {
+			// The component's own checks already ran: no guard.
+			if msg, rule := s.policy.DecideFor(ctx, ac, nil, true, uri); msg != "" {
+				rule.Policies = notedPolicies(ctx, false, rule)
+				decided(rec, false, rule)
+				return nil, middlewareDenial(msg)
+			}
 		}
 		if refusal, rule := rec.CallDecide(ctx, ac, uri); refusal != "" {
 			// A read its call checks deny is answered as for a URI that
@@ -256,18 +248,8 @@ func (s *Server) auditedRead(ctx context.Context, method string, tok *AccessToke
 		decided(rec, true, authz.Rule{Policies: notedPolicies(ctx, true, authz.Rule{})})
 		return rec, nil
 	}
-	if denied == nil {
-		return nil, s.missingResource(ctx, tok, uri)
-	}
-	if mwRec != nil {
-		// A match the component's own checks permit was denied by the
-		// middleware, which says so; its rule decided.
-		decided(mwRec, false, mwRule)
-		return nil, middlewareDenial(mwMsg)
-	}
-	decided(denied, false, deniedRule)
-	if !mw {
-		return nil, mcp.ResourceNotFoundError(uri)
+	if denied != nil {
+		decided(denied, false, deniedRule)
 	}
 	return nil, s.missingResource(ctx, tok, uri)
 }
