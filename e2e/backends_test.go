@@ -37,6 +37,8 @@ type fixtureConfig struct {
 	authServers []string
 	scopes      []string // WithScopesSupported when set
 	stepUp      bool
+	stateless   bool   // WithStateless
+	resourceURL string // WithResourceURL when set
 }
 
 // handler builds the fixture on b as c says and returns its HTTP handler,
@@ -64,6 +66,12 @@ func (b backend) handler(c fixtureConfig) http.Handler {
 		if c.stepUp {
 			opts = append(opts, gosdk.WithStepUp())
 		}
+		if c.stateless {
+			opts = append(opts, gosdk.WithStateless())
+		}
+		if c.resourceURL != "" {
+			opts = append(opts, gosdk.WithResourceURL(c.resourceURL))
+		}
 		return gosdkFixture(gosdkOptions{middleware: mw}).HTTPHandler(opts...)
 	}
 	var srvOpts []runtime.Option
@@ -82,6 +90,12 @@ func (b backend) handler(c fixtureConfig) http.Handler {
 	}
 	if c.stepUp {
 		opts = append(opts, runtime.WithStepUp())
+	}
+	if c.stateless {
+		opts = append(opts, runtime.WithStateless())
+	}
+	if c.resourceURL != "" {
+		opts = append(opts, runtime.WithResourceURL(c.resourceURL))
 	}
 	return fixture(srvOpts...).HTTPHandler(opts...)
 }

@@ -11,18 +11,24 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mcpauthgen/mcpauthgen/examples/cedarnotes"
+	gosdkcedarnotes "github.com/mcpauthgen/mcpauthgen/examples/gosdk/cedarnotes"
 	"github.com/mcpauthgen/mcpauthgen/runtime"
+	"github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
 )
 
 // TestCedarNotes drives the notes example, whose authorization is a Cedar
-// policy file (runtime/cedarauth), through the TypeScript SDK over
-// Streamable HTTP: lists by partial evaluation, calls decided on their
-// arguments, owner-only deletes through the server's entities, a forbid on
-// a claim, and the explicit denial message as an isError result.
+// policy file (runtime/cedarauth), and its go-sdk twin
+// (examples/gosdk/cedarnotes), through the TypeScript SDK over Streamable
+// HTTP: lists by partial evaluation, calls decided on their arguments,
+// owner-only deletes through the server's entities, a forbid on a claim,
+// and the explicit denial message as an isError result.
 func TestCedarNotes(t *testing.T) {
 	node := requireNode(t)
 	ensureNodeModules(t, clientDir(t))
-	srv, _ := cedarnotes.New(false)
+	forEachBackend(t, func(t *testing.T, b backend) { cedarNotes(t, node, b) })
+}
+
+func cedarNotes(t *testing.T, node string, b backend) {
 	claims := func(sub string, more ...any) map[string]any {
 		c := map[string]any{"sub": sub}
 		for i := 0; i+1 < len(more); i += 2 {
@@ -30,11 +36,19 @@ func TestCedarNotes(t *testing.T) {
 		}
 		return c
 	}
-	h := srv.HTTPHandler(runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(map[string]runtime.AccessToken{
+	v := runtime.NewStaticTokenVerifier(map[string]runtime.AccessToken{
 		"alice-token":     {ClientID: "notes-app", Scopes: []string{"notes:write", "notes:read"}, Claims: claims("alice")},
 		"bob-token":       {ClientID: "notes-app", Scopes: []string{"notes:write", "notes:read"}, Claims: claims("bob")},
 		"suspended-token": {ClientID: "notes-app", Scopes: []string{"notes:write", "notes:read"}, Claims: claims("alice", "suspended", true)},
-	})))
+	})
+	var h http.Handler
+	if b.goSDK {
+		srv, _ := gosdkcedarnotes.New(false)
+		h = srv.HTTPHandler(gosdk.WithTokenVerifier(v))
+	} else {
+		srv, _ := cedarnotes.New(false)
+		h = srv.HTTPHandler(runtime.WithTokenVerifier(v))
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", h)
 	ts := httptest.NewServer(mux)

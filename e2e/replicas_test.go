@@ -8,23 +8,26 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/mcpauthgen/mcpauthgen/runtime"
 )
 
 // TestReplicas runs the TypeScript SDK client against three stateless
 // replicas of the fixture behind a round-robin proxy (each request to the
 // next replica) and against one stateless server, and compares everything
 // the client reports: lists, calls, reads, prompts, denials of hidden and
-// missing components, and the 401s of bad tokens.
+// missing components, and the 401s of bad tokens. It runs on both
+// backends.
 func TestReplicas(t *testing.T) {
 	node := requireNode(t)
 	ensureNodeModules(t, clientDir(t))
-	opts := []runtime.HTTPOption{runtime.WithStateless(), runtime.WithResourceURL("https://mcp.example.com/mcp")}
-	single := serve(t, fixture(middleware()), opts...)
+	forEachBackend(t, func(t *testing.T, b backend) { replicas(t, node, b) })
+}
+
+func replicas(t *testing.T, node string, b backend) {
+	c := fixtureConfig{layer: fullLayer, stateless: true, resourceURL: "https://mcp.example.com/mcp"}
+	single := serveFixture(t, b, c)
 	var targets []*url.URL
 	for range 3 {
-		u, err := url.Parse(serve(t, fixture(middleware()), opts...))
+		u, err := url.Parse(serveFixture(t, b, c))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +37,7 @@ func TestReplicas(t *testing.T) {
 	lb := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
 		pr.SetURL(targets[n.Add(1)%int64(len(targets))])
 	}})
-	defer lb.Close()
+	t.Cleanup(lb.Close)
 
 	ops := []op{
 		{"op": "listTools"}, {"op": "listResources"}, {"op": "listResourceTemplates"}, {"op": "listPrompts"},

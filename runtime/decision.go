@@ -423,11 +423,7 @@ func withMethod(ctx context.Context, method string) context.Context {
 // made, when they belong to its rule: a middleware's denial (a policy
 // engine is middleware), or an allowed request.
 func notedPolicies(ctx context.Context, allowed bool, rule Rule) []string {
-	ids := authz.PolicyNotesFrom(ctx).Take()
-	if allowed || rule.Layer == LayerMiddleware || rule.Layer == LayerPolicy {
-		return ids
-	}
-	return nil
+	return authz.PolicyNotesFrom(ctx).TakeFor(allowed, rule)
 }
 
 func methodFrom(ctx context.Context) string {

@@ -86,6 +86,20 @@ func hookedServers(t *testing.T) func(setup) *hooked {
 	}
 }
 
+// withNoted has middleware that decides as a policy engine would and
+// notes the ids of the policies that decided (authz.PolicyNotes): every
+// resource template is denied, by policies naming it; everything else is
+// permitted by "allow-rest".
+var withNoted = setup{id: "noted", calls: true, middleware: []authz.Middleware{authz.AuthMiddleware(authz.AuthCheck(
+	func(ctx context.Context, ac authz.AuthContext) (bool, error) {
+		if ac.Component.Kind == authz.KindResourceTemplate {
+			authz.PolicyNotesFrom(ctx).Note("deny-template", "template:"+ac.Component.URI)
+			return false, nil
+		}
+		authz.PolicyNotesFrom(ctx).Note("allow-rest")
+		return true, nil
+	})).Named("noter")}}
+
 // TestParityDecisions sends the same requests to both backends and
 // compares the decisions their hooks hear: one per request that targets
 // a component (none for a target that does not exist), one per list with
@@ -157,6 +171,30 @@ func TestParityDecisions(t *testing.T) {
 		{"call check denies template", withCalls, "reader", "resources/read", uri("notes://writer"), []string{`resources/read resource template "notes://writer" client=reader: denied by call check #2`}},
 		{"call check denies template, middleware", withCallsMW, "reader", "resources/read", uri("notes://writer"), []string{`resources/read resource template "notes://writer" client=reader: denied by call check #2`}},
 		{"call check denies prompt", withCalls, "reader", "prompts/get", map[string]any{"name": "note_prompt", "arguments": map[string]any{"id": "locked"}}, []string{`prompts/get prompt "note_prompt" client=reader: denied by call check #1`}},
+
+		// A Cedar policy set as middleware names the policies that decided:
+		// the permits of an allowed request, the forbids of a denial. A
+		// list asks about every component and names none.
+		{"cedar: tools/list", withCedar, "reader", "tools/list", nil, []string{"tools/list client=reader: allowed, 3 visible, 4 hidden"}},
+		{"cedar: call permitted", withCedar, "reader", "tools/call", map[string]any{"name": "public_tool", "arguments": map[string]any{"mode": "read"}}, []string{`tools/call tool "public_tool" client=reader: allowed by policies=all`}},
+		{"cedar: call forbidden by context", withCedar, "reader", "tools/call", map[string]any{"name": "public_tool", "arguments": map[string]any{"mode": "delete"}}, []string{`tools/call tool "public_tool" client=reader: denied by middleware[0] cedar policies=no-delete`}},
+		{"cedar: call forbidden by tag", withCedar, "reader", "tools/call", name("tagged_tool"), []string{`tools/call tool "tagged_tool" client=reader: denied by middleware[0] cedar policies=admin-tag`}},
+		{"cedar: call denied by the component", withCedar, "reader", "tools/call", name("write_tool"), []string{`tools/call tool "write_tool" client=reader: denied by component scopes(write)`}},
+		{"cedar: call missing", withCedar, "reader", "tools/call", name("absent_tool"), nil},
+		{"cedar: prompt permitted", withCedar, "reader", "prompts/get", name("public_prompt"), []string{`prompts/get prompt "public_prompt" client=reader: allowed by policies=all`}},
+		{"cedar: read permitted", withCedar, "reader", "resources/read", uri("secret://data"), []string{`resources/read resource "secret://data" client=reader: allowed by policies=all`}},
+		{"cedar: template read permitted", withCedar, "reader", "resources/read", uri("users://7/profile"), []string{`resources/read resource template "users://7/profile" client=reader: allowed by policies=all`}},
+		{"cedar: subscribe permitted", withCedar, "reader", "resources/subscribe", uri("secret://data"), []string{`resources/subscribe resource "secret://data" client=reader: allowed by policies=all`}},
+		{"cedar: complete permitted", withCedar, "reader", "completion/complete", completion("ref/prompt", "name", "public_prompt"), []string{`completion/complete prompt "public_prompt" client=reader: allowed by policies=all`}},
+		// A read tries every matching component: the decision names the
+		// policies noted for the one that decided (the first match), not
+		// those of a later match.
+		{"noted: template read denied", withNoted, "admin", "resources/read", uri("docs://a/b"), []string{`resources/read resource template "docs://a/b" client=admin: denied by middleware[0] noter policies=deny-template,template:docs://{a}/b`}},
+		{"noted: read permitted", withNoted, "reader", "resources/read", uri("secret://data"), []string{`resources/read resource "secret://data" client=reader: allowed by policies=allow-rest`}},
+		{"noted: call denied by a call check", withNoted, "reader", "tools/call", map[string]any{"name": "note_tool", "arguments": map[string]any{"id": "writer"}}, []string{`tools/call tool "note_tool" client=reader: denied by call check(callersOwn)`}},
+		{"forbid-docs: read", withForbidDocs, "admin", "resources/read", uri("docs://a/b"), []string{`resources/read resource template "docs://a/b" client=admin: denied by middleware[0] forbid(docs://{a}/b)`}},
+		{"forbid-docs: subscribe", withForbidDocs, "admin", "resources/subscribe", uri("docs://a/b"), []string{`resources/subscribe resource template "docs://a/b" client=admin: denied by middleware[0] forbid(docs://{a}/b)`}},
+		{"forbid-docs: read by a caller the template hides from", withForbidDocs, "reader", "resources/read", uri("docs://a/b"), []string{`resources/read resource template "docs://a/b" client=reader: allowed`}},
 	}
 	serve := hookedServers(t)
 	ignore := cmpopts.IgnoreFields(authz.Decision{}, "Time", "Duration", "SessionID")

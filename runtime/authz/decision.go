@@ -425,3 +425,16 @@ func (n *PolicyNotes) Take() []string {
 	n.ids = nil
 	return ids
 }
+
+// TakeFor is Take for the decision just made, allowed or denied by rule:
+// the ids belong to it when it was allowed (the policies that permitted
+// it) or denied by middleware or a policy engine (the policies that
+// forbade it); a denial by any other rule names none. Both backends name
+// a decision's policies so.
+func (n *PolicyNotes) TakeFor(allowed bool, rule Rule) []string {
+	ids := n.Take()
+	if allowed || rule.Layer == LayerMiddleware || rule.Layer == LayerPolicy {
+		return ids
+	}
+	return nil
+}

@@ -79,3 +79,44 @@ func TestDecidingAllocatesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyNotesTakeFor: the noted ids belong to an allowed decision and
+// to a denial by middleware or a policy engine, never to a denial by
+// another rule; a Take forgets them either way, and a later check's note
+// replaces an earlier one's.
+func TestPolicyNotesTakeFor(t *testing.T) {
+	cases := []struct {
+		name    string
+		allowed bool
+		rule    authz.Rule
+		want    []string
+	}{
+		{"allowed", true, authz.Rule{}, []string{"p1", "p2"}},
+		{"denied by middleware", false, authz.Rule{Layer: authz.LayerMiddleware, Text: "cedar"}, []string{"p1", "p2"}},
+		{"denied by a policy engine", false, authz.Rule{Layer: authz.LayerPolicy}, []string{"p1", "p2"}},
+		{"denied by the component", false, authz.Rule{Layer: authz.LayerComponent, Text: "scopes(write)"}, nil},
+		{"denied by a call check", false, authz.Rule{Layer: authz.LayerCall, Text: "check(isOwner)"}, nil},
+		{"denied at the HTTP layer", false, authz.Rule{Layer: authz.LayerHTTP, Text: authz.RuleBearerMissing}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, notes := authz.WithPolicyNotes(context.Background())
+			if authz.PolicyNotesFrom(ctx) != notes {
+				t.Fatal("PolicyNotesFrom does not return the notes of WithPolicyNotes")
+			}
+			notes.Note("earlier")
+			ids := []string{"p1", "p2"}
+			notes.Note(ids...)
+			ids[0] = "changed" // Note keeps a copy
+			if diff := cmp.Diff(c.want, notes.TakeFor(c.allowed, c.rule)); diff != "" {
+				t.Errorf("TakeFor (-want +got):\n%s", diff)
+			}
+			if got := notes.TakeFor(true, authz.Rule{}); got != nil {
+				t.Errorf("second TakeFor = %q, want nothing: the first forgot them", got)
+			}
+		})
+	}
+	if got := authz.PolicyNotesFrom(context.Background()).TakeFor(true, authz.Rule{}); got != nil {
+		t.Errorf("TakeFor without notes = %q, want nil", got)
+	}
+}

@@ -37,7 +37,7 @@ func (s *Server) authorize(next mcp.MethodHandler) mcp.MethodHandler {
 			s.notifyViews.record(s, ss, AccessTokenFromContext(ctx))
 		}
 		if s.hooks != nil {
-			ctx = withSession(ctx, req)
+			ctx = withDecisions(ctx, req)
 		}
 		switch method {
 		case methodListTools:
@@ -213,49 +213,51 @@ func (r *registry) matches(uri string) []*record {
 }
 
 // enterResourceRead decides a resources/read of uri. It returns the
-// component the read goes to: the first match the caller may see, so that a
-// hidden template never shadows a visible one. With no such match it
-// answers as for a URI no component serves, or with middleware, with the
-// middleware's refusal. Checks of a template see its variables as the
-// request's arguments.
+// component the read goes to: the first match whose own checks permit the
+// caller, so that a hidden template never shadows a visible one. The
+// middleware then decides about that component, and its denial is
+// explicit: a later match it would permit is not served instead, as on
+// the mcp-go backend. With no such match it answers as for a URI no
+// component serves (with middleware, the middleware's refusal of one).
+// Checks of a template see its variables as the request's arguments.
 func (s *Server) enterResourceRead(ctx context.Context, uri string) (*record, error) {
 	tok := AccessTokenFromContext(ctx)
 	matches := s.reg.Load().matches(uri)
 	if s.hooks != nil && !s.skipChecks.Load() {
 		return s.auditedRead(ctx, methodReadResource, tok, uri, matches)
 	}
-	acOf := func(rec *record) AuthContext {
-		ac := AuthContext{Token: tok, Component: &rec.Component}
-		if rec.match != nil && (rec.NeedsArguments() || s.policy.HasMiddleware()) {
-			ac.Arguments = rec.arguments(uri)
-		}
-		return ac
-	}
 	for _, rec := range matches {
 		if s.skipChecks.Load() {
 			return rec, nil
 		}
-		if ac := acOf(rec); s.policy.RefusalFor(ctx, ac, rec.Guard, true, uri) == "" {
-			if rec.CallRefusal(ctx, ac, uri) == "" {
-				return rec, nil
-			}
+		ac := s.readContext(tok, rec, uri)
+		if !rec.Permits(ctx, ac) {
+			continue
+		}
+		// The messages name the URI that was asked for, not the template
+		// it matched. The component's own checks already ran: no guard.
+		if msg := s.policy.RefusalFor(ctx, ac, nil, true, uri); msg != "" {
+			return nil, middlewareDenial(msg)
+		}
+		if rec.CallRefusal(ctx, ac, uri) != "" {
 			// A read its call checks deny is answered as for a URI that
 			// nothing serves.
 			return nil, s.missingResource(ctx, tok, uri)
 		}
-	}
-	if !s.policy.HasMiddleware() {
-		return nil, mcp.ResourceNotFoundError(uri)
-	}
-	// The messages name the URI that was asked for, not the template it
-	// matched. A match the component's own checks permit was denied by
-	// the middleware, which says so.
-	for _, rec := range matches {
-		if ac := acOf(rec); rec.Permits(ctx, ac) {
-			return nil, middlewareDenial(s.policy.RefusalFor(ctx, ac, rec.Guard, true, uri))
-		}
+		return rec, nil
 	}
 	return nil, s.missingResource(ctx, tok, uri)
+}
+
+// readContext is what the checks of rec see of a read of uri by tok: a
+// template's variables are the request's arguments, when a check may
+// read them.
+func (s *Server) readContext(tok *AccessToken, rec *record, uri string) AuthContext {
+	ac := AuthContext{Token: tok, Component: &rec.Component}
+	if rec.match != nil && (rec.NeedsArguments() || s.policy.HasMiddleware()) {
+		ac.Arguments = rec.arguments(uri)
+	}
+	return ac
 }
 
 // missingResource is the answer to a read of uri when no component serves

@@ -18,7 +18,9 @@ import (
 // WithCallChecks or ToolCallCheck in a tool's handler, is its rule); one
 // per list, with the counts of the whole catalog; one per request
 // HTTPHandler refuses (refusal.go). Each carries the request's session ID,
-// and resource URIs redacted as on mcp-go (authz.RedactURI).
+// resource URIs redacted (authz.RedactURI) and, as on mcp-go, the ids of
+// the policies that decided (Rule.Policies) when a check noted them
+// (runtime/cedarauth's middleware does).
 
 type (
 	// Decision is one authorization decision. See authz.Decision.
@@ -64,6 +66,7 @@ func (s *Server) auditedDecide(ctx context.Context, ac AuthContext, rec *record,
 		refusal, rule = rec.CallDecide(ctx, ac, name)
 		allowed = refusal == ""
 	}
+	rule.Policies = notedPolicies(ctx, allowed, rule)
 	method := "tools/call"
 	if ac.Component.Kind == KindPrompt {
 		method = "prompts/get"
@@ -107,14 +110,24 @@ func (s *Server) report(ctx context.Context, d Decision) {
 
 type sessionKey struct{}
 
-// withSession records the ID of the request's MCP session for the
-// decision hooks (set by the request entry only when there are hooks).
-func withSession(ctx context.Context, req mcp.Request) context.Context {
+// withDecisions prepares ctx, the context of a request, for the decision
+// hooks (by the request entry, only when there are hooks): it records the
+// ID of the request's MCP session and lets checks note the policies they
+// decided by (authz.PolicyNotes).
+func withDecisions(ctx context.Context, req mcp.Request) context.Context {
+	ctx, _ = authz.WithPolicyNotes(ctx)
 	ss, ok := req.GetSession().(*mcp.ServerSession)
 	if !ok || ss == nil || ss.ID() == "" {
 		return ctx
 	}
 	return context.WithValue(ctx, sessionKey{}, ss.ID())
+}
+
+// notedPolicies returns the ids of the policies checks noted for the
+// decision just made, when they belong to its rule (see
+// authz.PolicyNotes.TakeFor), as the mcp-go backend names them.
+func notedPolicies(ctx context.Context, allowed bool, rule authz.Rule) []string {
+	return authz.PolicyNotesFrom(ctx).TakeFor(allowed, rule)
 }
 
 // listDecided reports the decision of a list of kind, begun at start:
@@ -192,12 +205,13 @@ func callHook(ctx context.Context, h DecisionHook, d Decision) {
 }
 
 // auditedRead is enterResourceRead with the decision reported, as the
-// mcp-go backend reports it: allowed by the component the read goes to;
-// denied by the rule of the first match whose checks (its own, then the
-// middleware's) denied, or by the call check of the component found; a
-// URI nothing serves reports nothing. Each check runs once. method is
-// the request's: resources/subscribe and resources/unsubscribe are
-// decided as the read they guard.
+// mcp-go backend reports it: about the component the read goes to (the
+// first match whose own checks permit), allowed, or denied by the
+// middleware or by a call check; with no such component, denied by the
+// rule of the first match whose own checks denied; a URI nothing serves
+// reports nothing. Each check runs once. method is the request's:
+// resources/subscribe and resources/unsubscribe are decided as the read
+// they guard.
 func (s *Server) auditedRead(ctx context.Context, method string, tok *AccessToken, uri string, matches []*record) (*record, error) {
 	start := time.Now()
 	mw := s.policy.HasMiddleware()
@@ -209,53 +223,36 @@ func (s *Server) auditedRead(ctx context.Context, method string, tok *AccessToke
 			Allowed: allowed, Rule: rule,
 		})
 	}
-	var denied *record // the first match whose checks denied
+	var denied *record // the first match whose own checks denied
 	var deniedRule authz.Rule
-	var mwRec *record // the first match the middleware denied
-	var mwRule authz.Rule
-	var mwMsg string
 	for _, rec := range matches {
-		ac := AuthContext{Token: tok, Component: &rec.Component}
-		if rec.match != nil && (rec.NeedsArguments() || mw) {
-			ac.Arguments = rec.arguments(uri)
-		}
-		var msg string
-		var rule authz.Rule
-		if mw {
-			msg, rule = s.policy.DecideFor(ctx, ac, rec.Guard, true, uri)
-		} else if ok, r := rec.Guard.Evaluate(ctx, ac); !ok {
-			msg, rule = "hidden", r
-		}
-		if msg != "" {
+		ac := s.readContext(tok, rec, uri)
+		if ok, rule := rec.Guard.Evaluate(ctx, ac); !ok {
 			if denied == nil {
 				denied, deniedRule = rec, rule
 			}
-			if mwRec == nil && rule.Layer != authz.LayerComponent {
-				mwRec, mwRule, mwMsg = rec, rule, msg
-			}
 			continue
+		}
+		if mw {
+			// The component's own checks already ran: no guard.
+			if msg, rule := s.policy.DecideFor(ctx, ac, nil, true, uri); msg != "" {
+				rule.Policies = notedPolicies(ctx, false, rule)
+				decided(rec, false, rule)
+				return nil, middlewareDenial(msg)
+			}
 		}
 		if refusal, rule := rec.CallDecide(ctx, ac, uri); refusal != "" {
 			// A read its call checks deny is answered as for a URI that
 			// nothing serves.
+			rule.Policies = notedPolicies(ctx, false, rule)
 			decided(rec, false, rule)
 			return nil, s.missingResource(ctx, tok, uri)
 		}
-		decided(rec, true, authz.Rule{})
+		decided(rec, true, authz.Rule{Policies: notedPolicies(ctx, true, authz.Rule{})})
 		return rec, nil
 	}
-	if denied == nil {
-		return nil, s.missingResource(ctx, tok, uri)
-	}
-	if mwRec != nil {
-		// A match the component's own checks permit was denied by the
-		// middleware, which says so; its rule decided.
-		decided(mwRec, false, mwRule)
-		return nil, middlewareDenial(mwMsg)
-	}
-	decided(denied, false, deniedRule)
-	if !mw {
-		return nil, mcp.ResourceNotFoundError(uri)
+	if denied != nil {
+		decided(denied, false, deniedRule)
 	}
 	return nil, s.missingResource(ctx, tok, uri)
 }
@@ -278,6 +275,7 @@ func (s *Server) auditedCompletion(ctx context.Context, tok *AccessToken, rec *r
 	} else {
 		allowed, rule = rec.Guard.Evaluate(ctx, ac)
 	}
+	rule.Policies = notedPolicies(ctx, allowed, rule)
 	s.report(ctx, Decision{
 		Time: start, Duration: time.Since(start),
 		Method: methodComplete,

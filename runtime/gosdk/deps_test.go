@@ -21,6 +21,8 @@ func TestDependencies(t *testing.T) {
 		{"github.com/mcpauthgen/mcpauthgen/runtime/gosdk", []string{"github.com/mark3labs/", "github.com/mcpauthgen/mcpauthgen/runtime/jwtauth"}},
 		{"github.com/mcpauthgen/mcpauthgen/runtime", []string{"github.com/modelcontextprotocol/"}},
 		{"github.com/mcpauthgen/mcpauthgen/examples/gosdk/scoped", []string{"github.com/mark3labs/", "github.com/mcpauthgen/mcpauthgen/runtime/jwtauth"}},
+		// A Cedar-governed go-sdk server: runtime/cedarauth links no mcp-go.
+		{"github.com/mcpauthgen/mcpauthgen/examples/gosdk/cedarnotes", []string{"github.com/mark3labs/", "github.com/mcpauthgen/mcpauthgen/runtime/jwtauth"}},
 	} {
 		pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedImports | packages.NeedDeps}, tc.pkg)
 		if err != nil || packages.PrintErrors(pkgs) > 0 {

@@ -22,8 +22,10 @@
 // use with an explicit message: an isError tool result on tools/call, a
 // JSON-RPC error -32600 on prompts/get and resources/read, as in package
 // runtime. A read goes to the first resource or template matching the URI
-// that the caller may see, so a hidden template never shadows a visible
-// one. completion/complete, resources/subscribe, resources/unsubscribe and
+// whose own checks let the caller see it, so a hidden template never
+// shadows a visible one; the middleware then decides about that one, and
+// its denial is explicit (a later match is not served instead).
+// completion/complete, resources/subscribe, resources/unsubscribe and
 // the resources of a subscriptions/listen answer a hidden prompt or
 // resource as a missing one. A session is told of a change to a list
 // (notifications/tools/list_changed and the others) only when what its
