@@ -44,10 +44,12 @@ func RestrictTag(tag string, scopes ...string) ScopeCheck {
 // Check reports whether ac's token grants every scope c requires of
 // ac's component.
 func (c ScopeCheck) Check(_ context.Context, ac AuthContext) (bool, error) {
-	if !c.appliesTo(ac.Component) {
-		return true, nil
-	}
-	return hasAllScopes(ac.Token, c.scopes), nil
+	return c.allows(ac.Token, ac.Component), nil
+}
+
+// allows reports whether tok grants every scope c requires of comp.
+func (c ScopeCheck) allows(tok *AccessToken, comp *Component) bool {
+	return !c.appliesTo(comp) || hasAllScopes(tok, c.scopes)
 }
 
 // Tag returns the tag c is restricted to: "" when c applies to every
