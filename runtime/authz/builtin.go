@@ -21,15 +21,24 @@ import (
 // carry a tag. Its zero value is RequireScopes(): any token passes, a
 // request without one fails.
 type ScopeCheck struct {
-	tag    string   // "": every component
-	scopes []string // owned: never shared with a caller
+	// req is nil in the zero value. A pointer keeps the check one word
+	// wide: stored in a Checker it is not boxed, and a type switch gets
+	// it back without a copy.
+	req *scopeRequirement
+}
+
+// scopeRequirement is what a ScopeCheck requires. It is never changed
+// after RequireScopes or RestrictTag built it, nor shared with a caller.
+type scopeRequirement struct {
+	tag    string // "": every component
+	scopes []string
 }
 
 // RequireScopes returns a check that passes when the token grants every one
 // of scopes (exact match). A request without a token fails it. The scope list
 // is copied once here; the check allocates nothing when it runs.
 func RequireScopes(scopes ...string) ScopeCheck {
-	return ScopeCheck{scopes: slices.Clone(scopes)}
+	return ScopeCheck{&scopeRequirement{scopes: slices.Clone(scopes)}}
 }
 
 // RestrictTag returns a check for server-wide rules: a component tagged tag
@@ -38,7 +47,7 @@ func RequireScopes(scopes ...string) ScopeCheck {
 // tag restricts every component: RestrictTag("", scopes...) is
 // RequireScopes(scopes...).
 func RestrictTag(tag string, scopes ...string) ScopeCheck {
-	return ScopeCheck{tag: tag, scopes: slices.Clone(scopes)}
+	return ScopeCheck{&scopeRequirement{tag: tag, scopes: slices.Clone(scopes)}}
 }
 
 // Check reports whether ac's token grants every scope c requires of
@@ -49,27 +58,44 @@ func (c ScopeCheck) Check(_ context.Context, ac AuthContext) (bool, error) {
 
 // allows reports whether tok grants every scope c requires of comp.
 func (c ScopeCheck) allows(tok *AccessToken, comp *Component) bool {
-	return !c.appliesTo(comp) || hasAllScopes(tok, c.scopes)
+	return !c.appliesTo(comp) || hasAllScopes(tok, c.required())
 }
 
 // Tag returns the tag c is restricted to: "" when c applies to every
 // component (RequireScopes).
-func (c ScopeCheck) Tag() string { return c.tag }
+func (c ScopeCheck) Tag() string { return c.tagName() }
 
 // Scopes returns the scopes c requires, in the order they were given.
-func (c ScopeCheck) Scopes() []string { return slices.Clone(c.scopes) }
+func (c ScopeCheck) Scopes() []string { return slices.Clone(c.required()) }
+
+// tagName is Tag without a copy: "" for the zero value.
+func (c ScopeCheck) tagName() string {
+	if c.req == nil {
+		return ""
+	}
+	return c.req.tag
+}
+
+// required is Scopes without a copy, which the caller must not modify:
+// none for the zero value.
+func (c ScopeCheck) required() []string {
+	if c.req == nil {
+		return nil
+	}
+	return c.req.scopes
+}
 
 // String names c as decisions do: scopes(a,b), or restrict_tag(t: a,b).
 func (c ScopeCheck) String() string {
-	if c.tag == "" {
-		return "scopes(" + strings.Join(c.scopes, ",") + ")"
+	if c.tagName() == "" {
+		return "scopes(" + strings.Join(c.required(), ",") + ")"
 	}
-	return "restrict_tag(" + c.tag + ": " + strings.Join(c.scopes, ",") + ")"
+	return "restrict_tag(" + c.tagName() + ": " + strings.Join(c.required(), ",") + ")"
 }
 
 // appliesTo reports whether c requires its scopes of comp.
 func (c ScopeCheck) appliesTo(comp *Component) bool {
-	return c.tag == "" || comp.HasTag(c.tag)
+	return c.tagName() == "" || comp.HasTag(c.tagName())
 }
 
 func hasAllScopes(t *AccessToken, want []string) bool {
@@ -86,7 +112,7 @@ func hasAllScopes(t *AccessToken, want []string) bool {
 
 // RoleCheck is the check RequireRoles returns.
 type RoleCheck struct {
-	roles []string // owned: never shared with a caller
+	roles *[]string // owned: never shared with a caller; nil in the zero value
 }
 
 // RequireRoles returns a check that passes when the token grants every one
@@ -95,7 +121,8 @@ type RoleCheck struct {
 // request without a token fails it. The check allocates nothing when it
 // runs.
 func RequireRoles(roles ...string) RoleCheck {
-	return RoleCheck{roles: slices.Clone(roles)}
+	own := slices.Clone(roles)
+	return RoleCheck{&own}
 }
 
 // Check reports whether ac's token grants every role c requires.
@@ -103,7 +130,7 @@ func (c RoleCheck) Check(_ context.Context, ac AuthContext) (bool, error) {
 	if ac.Token == nil {
 		return false, nil
 	}
-	for _, r := range c.roles {
+	for _, r := range c.required() {
 		if !ac.HasRole(r) {
 			return false, nil
 		}
@@ -112,10 +139,18 @@ func (c RoleCheck) Check(_ context.Context, ac AuthContext) (bool, error) {
 }
 
 // Roles returns the roles c requires, in the order they were given.
-func (c RoleCheck) Roles() []string { return slices.Clone(c.roles) }
+func (c RoleCheck) Roles() []string { return slices.Clone(c.required()) }
+
+// required is Roles without a copy, which the caller must not modify.
+func (c RoleCheck) required() []string {
+	if c.roles == nil {
+		return nil
+	}
+	return *c.roles
+}
 
 // String names c as decisions do: roles(a,b).
-func (c RoleCheck) String() string { return "roles(" + strings.Join(c.roles, ",") + ")" }
+func (c RoleCheck) String() string { return "roles(" + strings.Join(c.required(), ",") + ")" }
 
 // AnyCheck is the check AnyOf returns.
 type AnyCheck struct {
@@ -198,7 +233,7 @@ func namedScopes(checks []Checker) []string {
 	var out []string
 	for _, c := range checks {
 		if sc, ok := c.(ScopeCheck); ok {
-			for _, s := range sc.scopes {
+			for _, s := range sc.required() {
 				if !slices.Contains(out, s) {
 					out = append(out, s)
 				}

@@ -173,7 +173,7 @@ func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
 			continue
 		}
 		if sc.appliesTo(&g.Component) {
-			for _, sc := range sc.scopes {
+			for _, sc := range sc.required() {
 				if !slices.Contains(g.required, sc) {
 					g.required = append(g.required, sc)
 				}
