@@ -91,8 +91,8 @@ func (s *Server) auditedDecide(ctx context.Context, ac AuthContext, rec *record,
 }
 
 // report completes d with the principal and session of the request, when
-// it lacks them, and hands it to the hooks, redacted (see
-// authz.RedactURI).
+// it lacks them, and hands it to the hooks, as records hold it
+// (authz.Decision.Recorded: URIs redacted, names and URIs bounded).
 func (s *Server) report(ctx context.Context, d Decision) {
 	if d.Subject == "" && d.ClientID == "" {
 		if tok := AccessTokenFromContext(ctx); tok != nil {
@@ -102,7 +102,7 @@ func (s *Server) report(ctx context.Context, d Decision) {
 	if d.SessionID == "" {
 		d.SessionID, _ = ctx.Value(sessionKey{}).(string)
 	}
-	d = d.Redacted()
+	d = d.Recorded()
 	for _, h := range s.hooks {
 		callHook(ctx, h, d)
 	}
