@@ -173,15 +173,16 @@ func (t *Telemetry) StartRequest(ctx context.Context, req runtime.Request) (cont
 
 	name := authz.RecordedMethod(req.Method) // a made-up method can be megabytes long
 	attrs := []attribute.KeyValue{attribute.String(authz.AttrMethod, name)}
+	target := authz.RecordedName(req.Name) // a name the server does not have can be megabytes long
 	switch req.Method {
 	case "tools/call":
-		name += " " + req.Name
-		attrs = append(attrs, attribute.String("gen_ai.tool.name", req.Name), attribute.String("gen_ai.operation.name", "execute_tool"))
+		name += " " + target
+		attrs = append(attrs, attribute.String("gen_ai.tool.name", target), attribute.String("gen_ai.operation.name", "execute_tool"))
 	case "prompts/get":
-		name += " " + req.Name
-		attrs = append(attrs, attribute.String("gen_ai.prompt.name", req.Name))
+		name += " " + target
+		attrs = append(attrs, attribute.String("gen_ai.prompt.name", target))
 	}
-	uri := authz.RedactURI(req.URI)
+	uri := authz.RecordedURI(req.URI)
 	if uri != "" {
 		attrs = append(attrs, attribute.String("mcp.resource.uri", uri))
 	}
@@ -206,9 +207,12 @@ func (t *Telemetry) StartRequest(ctx context.Context, req runtime.Request) (cont
 			code := strconv.Itoa(out.Code)
 			span.SetAttributes(attribute.String("error.type", code), attribute.String("rpc.response.status_code", code))
 			msg := out.Message
+			// The error names the name or URI as the client sent it.
 			if uri != req.URI {
-				// The error names the URI as the client sent it.
 				msg = strings.ReplaceAll(msg, req.URI, uri)
+			}
+			if target != req.Name {
+				msg = strings.ReplaceAll(msg, req.Name, target)
 			}
 			span.SetStatus(codes.Error, msg)
 		case out.ToolError:
