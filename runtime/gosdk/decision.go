@@ -18,7 +18,8 @@ import (
 // WithCallChecks or ToolCallCheck in a tool's handler, is its rule); one
 // per list, with the counts of the whole catalog; one per request
 // HTTPHandler refuses (refusal.go). Each carries the request's session ID,
-// resource URIs redacted (authz.RedactURI) and, as on mcp-go, the ids of
+// names and URIs as authz.Decision.Recorded bounds them (resource URIs
+// redacted, authz.RedactURI) and, as on mcp-go, the ids of
 // the policies that decided (Rule.Policies) when a check noted them
 // (runtime/cedarauth's middleware does).
 

@@ -31,6 +31,17 @@
 // attributes and in the status message of an error that names the URI;
 // the client is answered with the URI as it sent it.
 //
+// Names and URIs are recorded bounded, as package authz bounds them
+// (authz.RecordedName, authz.RecordedURI): a tool or prompt name cut to
+// 256 bytes, a resource URI to 2 KiB, at a UTF-8 boundary and followed by
+// "…[N bytes truncated]", in the span's name, gen_ai.tool.name,
+// gen_ai.prompt.name, mcp.resource.uri, the decision's attributes and the
+// status message. The span of a tool the server does not have is named
+// after the name the client sent, so cut: the span starts before the
+// server looks the name up, when an unknown name and a registered one
+// look alike. Span names of unknown tools are so bounded in length but
+// not in number; the decision counter names no component.
+//
 // The span continues the client's trace: its parent is the context the
 // request carries in params._meta (traceparent, tracestate, baggage, as
 // the conventions say), linked to the transport's context when there is
