@@ -55,9 +55,10 @@ func TestSpansBoundHostileSizes(t *testing.T) {
 	if _, err := c.GetPrompt(ctx, get); err == nil || !strings.Contains(err.Error(), name) {
 		t.Errorf("get of an unknown prompt: error %.80v, want one naming the prompt as sent", err)
 	}
-	// 1 MiB of URI: mcp-go's template matcher takes about a second and a
-	// half of CPU per 3 MiB of URI and template.
-	path := strings.Repeat("a", 1<<20)
+	// 1 MiB of URI (less under the race detector): mcp-go's template
+	// matcher takes about a second and a half of CPU per 3 MiB of URI and
+	// template.
+	path := strings.Repeat("a", hostileURISize)
 	read := func(uri string) error {
 		req := mcp.ReadResourceRequest{}
 		req.Params.URI = uri
