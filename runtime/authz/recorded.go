@@ -93,12 +93,12 @@ func RecordedURI(uri string) string {
 // start of a UTF-8 sequence so that no character is split, followed by
 // "…[N bytes truncated]", where N is how many bytes were cut:
 //
-//	files://docs/aaaa…[3143680 bytes truncated]
+//	files://docs/aaaa…[1046541 bytes truncated]
 //
 // The marker makes the cut visible, and a value so cut is longer than max,
-// which a value recorded whole never is: a record cannot pass a name the
-// client sent for a truncated one. In a string that is not valid UTF-8,
-// the cut moves back at most three bytes.
+// which a value recorded whole never is: a name a client sends cannot
+// pass for a cut one. In a string that is not valid UTF-8, the cut moves
+// back at most three bytes.
 func Truncate(s string, max int) string {
 	if len(s) <= max {
 		return s
