@@ -75,7 +75,8 @@ func WithDecisionHook(hooks ...DecisionHook) Option {
 }
 
 // report completes d with the principal and session of the request and
-// hands it to the hooks, redacted (see authz.RedactURI).
+// hands it to the hooks, as records hold it
+// (authz.Decision.Recorded: URIs redacted, names and URIs bounded).
 func (s *Server) report(ctx context.Context, d *Decision) {
 	if tok := AccessTokenFromContext(ctx); tok != nil {
 		d.Subject, d.ClientID = authz.Subject(tok), tok.ClientID
@@ -85,7 +86,7 @@ func (s *Server) report(ctx context.Context, d *Decision) {
 			d.SessionID = sess.SessionID()
 		}
 	}
-	r := d.Redacted()
+	r := d.Recorded()
 	for _, h := range s.hooks {
 		callHook(ctx, h, r)
 	}

@@ -93,8 +93,13 @@
 // A resource URI that carries a password ("files://alice:secret@host/a")
 // is recorded with the password replaced by xxxxx, as url.URL.Redacted
 // writes it (authz.RedactURI): in decisions, in the log lines of failing
-// handlers and checks, and in otelmcp's spans. Clients are answered with
-// the URI as they sent it; WithRequestHook sees it as sent too.
+// handlers and checks, and in otelmcp's spans. There too a tool or prompt
+// name is cut to 256 bytes and a resource URI to 2 KiB, at a UTF-8
+// boundary and followed by "…[N bytes truncated]" (authz.RecordedName,
+// authz.RecordedURI, authz.Decision.Recorded): a template such as
+// files://{+path} matches a URI of any length. Clients are answered with
+// the name and URI as they sent them; WithRequestHook sees them as sent
+// too.
 //
 // # Transports
 //

@@ -22,8 +22,10 @@ type Request struct {
 	ID string
 	// Name is the tool or prompt a tools/call or prompts/get names; URI is
 	// the resource of a resources/read, resources/subscribe or
-	// resources/unsubscribe, as the client sent it: a hook that records
-	// it redacts it first (authz.RedactURI), as package otelmcp does.
+	// resources/unsubscribe, as the client sent them, of any length up
+	// to the body limit: a hook that records them bounds them first, and
+	// redacts the URI (authz.RecordedName, authz.RecordedURI), as package
+	// otelmcp does.
 	Name string
 	URI  string
 	// Meta is params._meta of the request, where clients put trace context

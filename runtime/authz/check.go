@@ -61,14 +61,15 @@ func (c *Component) HasTag(tag string) bool {
 	return c != nil && slices.Contains(c.Tags, tag)
 }
 
-// label names the component in logs: the URI for resources (its password
-// redacted: a component a middleware decides about can be the URI a client
-// asked for), the name otherwise.
+// label names the component in logs: the URI for resources, the name
+// otherwise, as records hold them (RecordedURI, RecordedName: a component
+// a middleware decides about can be the URI a client asked for, of any
+// length, its password redacted).
 func (c *Component) label() string {
 	if c.Kind == KindResource || c.Kind == KindResourceTemplate {
-		return RedactURI(c.URI)
+		return RecordedURI(c.URI)
 	}
-	return c.Name
+	return RecordedName(c.Name)
 }
 
 // AuthContext is what a check decides on: the caller's token (nil when the

@@ -18,7 +18,8 @@ import (
 // the HTTP layer (401, 403) gives one decision with its Status.
 //
 // A Decision never holds the token, nor anything of its claims but the
-// subject, nor the password of a resource URI (see RedactURI).
+// subject, nor the password of a resource URI (see RedactURI), nor more
+// than a few KiB of what a client sent (see Recorded).
 type Decision struct {
 	// Time is when the decision began; Duration is how long deciding took
 	// (every check that ran, or for a list, every item's checks).
@@ -38,8 +39,10 @@ type Decision struct {
 	// the resource URI or template as declared; Target is what the
 	// request asked for (a tool or prompt name, a resource URI), which
 	// for a resource template differs from URI. The runtimes record
-	// resource URIs redacted (Decision.Redacted): the password of a
-	// userinfo is replaced by xxxxx.
+	// them as Decision.Recorded says: the password of a resource URI's
+	// userinfo replaced by xxxxx, a name cut to MaxRecordedName bytes, a
+	// resource URI to MaxRecordedURI, with a marker of the cut
+	// (Truncate).
 	Kind   Kind
 	Name   string
 	URI    string

@@ -75,10 +75,26 @@ func authorityStart(uri string) int {
 // Redacted returns d with the password of each resource URI it holds
 // (Target, URI, and Name, which for a resource can be its URI) replaced,
 // as RedactURI does. Both runtimes hand their decision hooks decisions so
-// redacted: a decision never holds a password a client put in a URI.
+// redacted, and bounded (Recorded): a decision never holds a password a
+// client put in a URI.
 func (d Decision) Redacted() Decision {
 	if d.Kind == KindResource || d.Kind == KindResourceTemplate {
 		d.Target, d.URI, d.Name = RedactURI(d.Target), RedactURI(d.URI), RedactURI(d.Name)
+	}
+	return d
+}
+
+// Recorded returns d as both runtimes hand it to their decision hooks:
+// Redacted, and with the names and URIs it took from the request bounded
+// (Truncate): Target, URI and Name to MaxRecordedURI bytes for a resource
+// or resource template, Target and Name to MaxRecordedName bytes for a
+// tool or prompt. A decision made of a short name or URI is d itself,
+// without allocating.
+func (d Decision) Recorded() Decision {
+	if d.Kind == KindResource || d.Kind == KindResourceTemplate {
+		d.Target, d.URI, d.Name = RecordedURI(d.Target), RecordedURI(d.URI), RecordedURI(d.Name)
+	} else {
+		d.Target, d.Name, d.URI = RecordedName(d.Target), RecordedName(d.Name), Truncate(d.URI, MaxRecordedURI)
 	}
 	return d
 }

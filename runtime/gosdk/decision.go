@@ -18,7 +18,8 @@ import (
 // WithCallChecks or ToolCallCheck in a tool's handler, is its rule); one
 // per list, with the counts of the whole catalog; one per request
 // HTTPHandler refuses (refusal.go). Each carries the request's session ID,
-// resource URIs redacted (authz.RedactURI) and, as on mcp-go, the ids of
+// names and URIs as authz.Decision.Recorded bounds them (resource URIs
+// redacted, authz.RedactURI) and, as on mcp-go, the ids of
 // the policies that decided (Rule.Policies) when a check noted them
 // (runtime/cedarauth's middleware does).
 
@@ -91,8 +92,8 @@ func (s *Server) auditedDecide(ctx context.Context, ac AuthContext, rec *record,
 }
 
 // report completes d with the principal and session of the request, when
-// it lacks them, and hands it to the hooks, redacted (see
-// authz.RedactURI).
+// it lacks them, and hands it to the hooks, as records hold it
+// (authz.Decision.Recorded: URIs redacted, names and URIs bounded).
 func (s *Server) report(ctx context.Context, d Decision) {
 	if d.Subject == "" && d.ClientID == "" {
 		if tok := AccessTokenFromContext(ctx); tok != nil {
@@ -102,7 +103,7 @@ func (s *Server) report(ctx context.Context, d Decision) {
 	if d.SessionID == "" {
 		d.SessionID, _ = ctx.Value(sessionKey{}).(string)
 	}
-	d = d.Redacted()
+	d = d.Recorded()
 	for _, h := range s.hooks {
 		callHook(ctx, h, d)
 	}

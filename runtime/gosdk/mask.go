@@ -46,10 +46,13 @@ func passesThrough(err error) bool {
 }
 
 // logHandlerFailure logs a handler's masked error or panic; a resource is
-// named by the URI read, its password redacted.
+// named by the URI read, as records hold it (authz.RecordedURI: redacted
+// and bounded), a tool or prompt by its name (authz.RecordedName).
 func logHandlerFailure(ctx context.Context, kind, name string, err error, panicked any) {
 	if kind == "resource" {
-		name = authz.RedactURI(name) // the URI read, as the client sent it
+		name = authz.RecordedURI(name) // the URI read, as the client sent it
+	} else {
+		name = authz.RecordedName(name)
 	}
 	if panicked != nil {
 		slog.Default().ErrorContext(ctx, "mcpauthgen: handler panicked", slog.String("kind", kind), slog.String("name", name),

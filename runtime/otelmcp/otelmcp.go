@@ -31,6 +31,17 @@
 // attributes and in the status message of an error that names the URI;
 // the client is answered with the URI as it sent it.
 //
+// Names and URIs are recorded bounded, as package authz bounds them
+// (authz.RecordedName, authz.RecordedURI): a tool or prompt name cut to
+// 256 bytes, a resource URI to 2 KiB, at a UTF-8 boundary and followed by
+// "…[N bytes truncated]", in the span's name, gen_ai.tool.name,
+// gen_ai.prompt.name, mcp.resource.uri, the decision's attributes and the
+// status message. The span of a tool the server does not have is named
+// after the name the client sent, so cut: the span starts before the
+// server looks the name up, when an unknown name and a registered one
+// look alike. Span names of unknown tools are so bounded in length but
+// not in number; the decision counter names no component.
+//
 // The span continues the client's trace: its parent is the context the
 // request carries in params._meta (traceparent, tracestate, baggage, as
 // the conventions say), linked to the transport's context when there is
@@ -173,15 +184,16 @@ func (t *Telemetry) StartRequest(ctx context.Context, req runtime.Request) (cont
 
 	name := authz.RecordedMethod(req.Method) // a made-up method can be megabytes long
 	attrs := []attribute.KeyValue{attribute.String(authz.AttrMethod, name)}
+	target := authz.RecordedName(req.Name) // a name the server does not have can be megabytes long
 	switch req.Method {
 	case "tools/call":
-		name += " " + req.Name
-		attrs = append(attrs, attribute.String("gen_ai.tool.name", req.Name), attribute.String("gen_ai.operation.name", "execute_tool"))
+		name += " " + target
+		attrs = append(attrs, attribute.String("gen_ai.tool.name", target), attribute.String("gen_ai.operation.name", "execute_tool"))
 	case "prompts/get":
-		name += " " + req.Name
-		attrs = append(attrs, attribute.String("gen_ai.prompt.name", req.Name))
+		name += " " + target
+		attrs = append(attrs, attribute.String("gen_ai.prompt.name", target))
 	}
-	uri := authz.RedactURI(req.URI)
+	uri := authz.RecordedURI(req.URI)
 	if uri != "" {
 		attrs = append(attrs, attribute.String("mcp.resource.uri", uri))
 	}
@@ -206,9 +218,12 @@ func (t *Telemetry) StartRequest(ctx context.Context, req runtime.Request) (cont
 			code := strconv.Itoa(out.Code)
 			span.SetAttributes(attribute.String("error.type", code), attribute.String("rpc.response.status_code", code))
 			msg := out.Message
+			// The error names the name or URI as the client sent it.
 			if uri != req.URI {
-				// The error names the URI as the client sent it.
 				msg = strings.ReplaceAll(msg, req.URI, uri)
+			}
+			if target != req.Name {
+				msg = strings.ReplaceAll(msg, req.Name, target)
 			}
 			span.SetStatus(codes.Error, msg)
 		case out.ToolError:
