@@ -89,14 +89,19 @@ func (s *Server) installRefusals() {
 		hooks = &server.Hooks{}
 		server.WithHooks(hooks)(s.mcp)
 	}
-	hooks.AddOnRequestInitialization(refuseDenied)
+	hooks.AddOnRequestInitialization(s.refuseDenied)
 }
 
 // refuseDenied is the OnRequestInitialization hook: it refuses a request
 // whose target the request entry denied with a message (middleware denials of
-// prompts/get and resources/read).
-func refuseDenied(ctx context.Context, _ any, _ any) error {
-	if d := verdictFrom(ctx); d != nil && d.refusal != "" {
+// prompts/get and resources/read, over-long URIs). On stdio, which has no
+// request entry, it refuses over-long URIs itself (stdioURIRefusal).
+func (s *Server) refuseDenied(ctx context.Context, _ any, message any) error {
+	d := verdictFrom(ctx)
+	if d == nil && skipChecks(ctx) {
+		d = s.stdioURIRefusal(message)
+	}
+	if d != nil && d.refusal != "" {
 		if out, _ := ctx.Value(outcomeKey{}).(*Outcome); out != nil {
 			out.Code, out.Message = mcp.INVALID_REQUEST, d.refusal
 		}

@@ -91,6 +91,9 @@ const (
 	LayerHTTP
 	// LayerPolicy: a policy engine's decision (Rule.Policies).
 	LayerPolicy
+	// LayerLimit: a limit on the request itself, checked before any
+	// component is looked up (URILimit).
+	LayerLimit
 )
 
 func (l Layer) String() string {
@@ -105,6 +108,8 @@ func (l Layer) String() string {
 		return "http"
 	case LayerPolicy:
 		return "policy"
+	case LayerLimit:
+		return "limit"
 	}
 	return ""
 }
