@@ -121,7 +121,8 @@ type Rule struct {
 	// in the annotation (WithRule), RestrictTag's "restrict_tag(admin:
 	// admin)"; for LayerHTTP one of "bearer(missing)", "bearer(invalid)",
 	// "bearer(insufficient_scope)", "bearer(unavailable)",
-	// "session(principal)".
+	// "session(principal)"; for LayerLimit "max_uri_bytes(8192)"
+	// (URILimit.Rule).
 	Text string
 	// Middleware is the index of the middleware (in WithMiddleware order,
 	// from 0) for LayerMiddleware.
