@@ -21,7 +21,10 @@ package runtime
 //   - hook-error-answer: an error returned by an OnRequestInitialization
 //     hook refuses the request before dispatch, answered as a JSON-RPC
 //     error with code -32600 (INVALID_REQUEST) and the error's text as
-//     message (installRefusals, refuseDenied).
+//     message (installRefusals, refuseDenied). The hook is handed the
+//     request's JSON-RPC message as a json.RawMessage, from which stdio,
+//     which has no request entry, reads an over-long URI
+//     (stdioURIRefusal).
 //   - session-interfaces: the optional session interfaces mcp-go defines
 //     are the ones sessionView forwards (see sessionView for the one left
 //     out), so a view changes nothing but what it hides.
