@@ -53,6 +53,9 @@ type setup struct {
 	// hook hears the server's decisions; with it the server also
 	// completes arguments and takes subscriptions (decisions_test.go).
 	hook authz.DecisionHook
+	// sideways: the server completes arguments and takes subscriptions,
+	// without a hook (sideways_test.go).
+	sideways bool
 }
 
 // The failing components, served with setup.mask: a handler that returns
@@ -137,7 +140,10 @@ func buildMCPGo(su setup) http.Handler {
 		opts = append(opts, runtime.WithMaskErrorDetails())
 	}
 	if su.hook != nil {
-		opts = append(opts, runtime.WithDecisionHook(su.hook), runtime.WithServerOptions(
+		opts = append(opts, runtime.WithDecisionHook(su.hook))
+	}
+	if su.hook != nil || su.sideways {
+		opts = append(opts, runtime.WithServerOptions(
 			mcpgoserver.WithCompletions(),
 			mcpgoserver.WithPromptCompletionProvider(completer{}),
 			mcpgoserver.WithResourceCompletionProvider(completer{}),
@@ -207,6 +213,8 @@ func buildGoSDK(su setup) http.Handler {
 	sopts := &mcp.ServerOptions{PageSize: su.pageSize}
 	if su.hook != nil {
 		options = append(options, gosdk.WithDecisionHook(su.hook))
+	}
+	if su.hook != nil || su.sideways {
 		sopts.CompletionHandler = complete
 		sopts.SubscribeHandler = func(context.Context, *mcp.SubscribeRequest) error { return nil }
 		sopts.UnsubscribeHandler = func(context.Context, *mcp.UnsubscribeRequest) error { return nil }
