@@ -50,6 +50,7 @@ type setup struct {
 	mask       bool // WithMaskErrorDetails, and the failing components
 	roleClaims []string
 	calls      bool // the components with call checks (calls_test.go)
+	noting     bool // the templates whose own checks note policies (notes_test.go)
 	// hook hears the server's decisions; with it the server also
 	// completes arguments and takes subscriptions (decisions_test.go).
 	hook authz.DecisionHook
@@ -170,6 +171,9 @@ func buildMCPGo(su setup) http.Handler {
 	if su.calls {
 		addCallsMCPGo(srv)
 	}
+	if su.noting {
+		addNotingMCPGo(srv)
+	}
 	for _, c := range components {
 		name := c.name
 		switch c.kind {
@@ -239,6 +243,9 @@ func buildGoSDK(su setup) http.Handler {
 	}
 	if su.calls {
 		addCallsGoSDK(srv)
+	}
+	if su.noting {
+		addNotingGoSDK(srv)
 	}
 	for _, c := range components {
 		name := c.name

@@ -229,6 +229,9 @@ func (s *Server) auditedRead(ctx context.Context, method string, tok *AccessToke
 	for _, rec := range matches {
 		ac := s.readContext(tok, rec, uri)
 		if ok, rule := rec.Guard.Evaluate(ctx, ac); !ok {
+			// The policies that hid a match decide nothing about the
+			// next one (a denial by a component's checks names none).
+			authz.PolicyNotesFrom(ctx).Take()
 			if denied == nil {
 				denied, deniedRule = rec, rule
 			}
