@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -47,6 +48,10 @@ type validator struct {
 	// invalid is set when a component depends on a type the type checker
 	// could not resolve: the package's type errors are then the problem.
 	invalid bool
+	// sound holds the types found to refer to no unresolved type:
+	// handlers and checks share most of theirs (context.Context,
+	// runtime.AuthContext and what these refer to).
+	sound map[types.Type]bool
 
 	tags map[token.Pos]*ast.BasicLit // struct field tags, built on the first tag error
 }
@@ -62,7 +67,7 @@ func analyze(cfg Config, pkg *packages.Package, dirs []*directive, vocab *vocabu
 		return p.Name()
 	}
 	v := &validator{pkg: pkg, e: e, qual: qual, requireAuth: cfg.RequireAuth, vocab: vocab,
-		gen: &schemaGen{docs: fieldDocs(pkg.Syntax), qual: qual}}
+		gen: &schemaGen{docs: fieldDocs(pkg.Syntax), qual: qual}, sound: map[types.Type]bool{}}
 	v.gen.conv = v.schemaConvention(dirs)
 	v.backend = v.packageBackend(dirs, cfg.Backend)
 	reported := map[string]bool{} // a struct used twice has its mistakes once
@@ -191,7 +196,7 @@ func (v *validator) component(d *directive, dir *annotations.Directive) *compone
 		v.e.atPos(fn.Name.Pos(), "generic function %s cannot be a handler", name)
 		return c
 	}
-	if invalidIn(sig, map[types.Type]bool{}) {
+	if v.invalidType(sig) {
 		// The package's type errors explain this better than we could.
 		v.invalid = true
 		return c
@@ -686,7 +691,7 @@ checked:
 	// An expression of a type the type checker could not resolve has
 	// none recorded (and no error of its own): the package's type errors
 	// say what is wrong.
-	if t == nil || invalidIn(t, map[types.Type]bool{}) {
+	if t == nil || v.invalidType(t) {
 		v.invalid = true
 		return nil
 	}
@@ -739,10 +744,24 @@ func mayPanic(expr ast.Expr, info *types.Info) bool {
 	return true
 }
 
+// invalidType reports whether t refers to a type the type checker could
+// not resolve. A type found sound is remembered with every type it refers
+// to, and not walked again.
+func (v *validator) invalidType(t types.Type) bool {
+	seen := map[types.Type]bool{}
+	if invalidIn(t, seen, v.sound) {
+		return true
+	}
+	// The walk found nothing unresolved, and it reached everything
+	// that the types it met refer to.
+	maps.Copy(v.sound, seen)
+	return false
+}
+
 // invalidIn reports whether t refers to a type the type checker could not
-// resolve.
-func invalidIn(t types.Type, seen map[types.Type]bool) bool {
-	if seen[t] {
+// resolve, walking each type once (seen) and none known to be sound.
+func invalidIn(t types.Type, seen, sound map[types.Type]bool) bool {
+	if seen[t] || sound[t] {
 		return false
 	}
 	seen[t] = true
@@ -750,33 +769,33 @@ func invalidIn(t types.Type, seen map[types.Type]bool) bool {
 	case *types.Basic:
 		return t.Kind() == types.Invalid
 	case *types.Alias:
-		return invalidIn(types.Unalias(t), seen)
+		return invalidIn(types.Unalias(t), seen, sound)
 	case *types.Named:
-		return invalidIn(t.Underlying(), seen)
+		return invalidIn(t.Underlying(), seen, sound)
 	case *types.Pointer:
-		return invalidIn(t.Elem(), seen)
+		return invalidIn(t.Elem(), seen, sound)
 	case *types.Slice:
-		return invalidIn(t.Elem(), seen)
+		return invalidIn(t.Elem(), seen, sound)
 	case *types.Array:
-		return invalidIn(t.Elem(), seen)
+		return invalidIn(t.Elem(), seen, sound)
 	case *types.Map:
-		return invalidIn(t.Key(), seen) || invalidIn(t.Elem(), seen)
+		return invalidIn(t.Key(), seen, sound) || invalidIn(t.Elem(), seen, sound)
 	case *types.Chan:
-		return invalidIn(t.Elem(), seen)
+		return invalidIn(t.Elem(), seen, sound)
 	case *types.Struct:
 		for i := range t.NumFields() {
-			if invalidIn(t.Field(i).Type(), seen) {
+			if invalidIn(t.Field(i).Type(), seen, sound) {
 				return true
 			}
 		}
 	case *types.Tuple:
 		for i := range t.Len() {
-			if invalidIn(t.At(i).Type(), seen) {
+			if invalidIn(t.At(i).Type(), seen, sound) {
 				return true
 			}
 		}
 	case *types.Signature:
-		return invalidIn(t.Params(), seen) || invalidIn(t.Results(), seen)
+		return invalidIn(t.Params(), seen, sound) || invalidIn(t.Results(), seen, sound)
 	}
 	return false
 }

@@ -153,8 +153,13 @@ func (s *Server) findResource(ctx context.Context, uri string) (rec *record, exi
 	tok := AccessTokenFromContext(ctx)
 	rec, exists = s.reg.Load().matchUsable(uri, func(rec *record) bool {
 		ok, rule := rec.Guard.Evaluate(ctx, AuthContext{Token: tok, Component: &rec.Component, Arguments: rec.templateArguments(uri)})
-		if !ok && audit.denied == nil {
-			audit.denied, audit.rule = rec, rule
+		if !ok {
+			// The policies that hid a match decide nothing about the
+			// next one (a denial by a component's checks names none).
+			authz.PolicyNotesFrom(ctx).Take()
+			if audit.denied == nil {
+				audit.denied, audit.rule = rec, rule
+			}
 		}
 		return ok
 	})

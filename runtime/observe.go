@@ -22,8 +22,10 @@ type Request struct {
 	ID string
 	// Name is the tool or prompt a tools/call or prompts/get names; URI is
 	// the resource of a resources/read, resources/subscribe or
-	// resources/unsubscribe, as the client sent them, of any length up
-	// to the body limit: a hook that records them bounds them first, and
+	// resources/unsubscribe. For a completion/complete, they are the
+	// prompt (Name) or the resource or template (URI) its reference names,
+	// which the error refusing it names too. Each is as the client sent
+	// it, of any length up to the body limit: a hook that records them bounds them first, and
 	// redacts the URI (authz.RecordedName, authz.RecordedURI), as package
 	// otelmcp does.
 	Name string
@@ -108,9 +110,10 @@ func requestIn(raw []byte) (req Request, ok bool) {
 		ID     json.RawMessage `json:"id"`
 		Method string          `json:"method"`
 		Params struct {
-			Name string         `json:"name"`
-			URI  string         `json:"uri"`
-			Meta map[string]any `json:"_meta"`
+			Name string          `json:"name"`
+			URI  string          `json:"uri"`
+			Ref  json.RawMessage `json:"ref"`
+			Meta map[string]any  `json:"_meta"`
 		} `json:"params"`
 	}
 	if json.Unmarshal(raw, &msg) != nil || msg.Method == "" {
@@ -122,6 +125,15 @@ func requestIn(raw []byte) (req Request, ok bool) {
 		req.Name = msg.Params.Name
 	case mcp.MethodResourcesRead, mcp.MethodResourcesSubscribe, mcp.MethodResourcesUnsubscribe:
 		req.URI = msg.Params.URI
+	case mcp.MethodCompletionComplete:
+		var ref completionRef
+		_ = json.Unmarshal(msg.Params.Ref, &ref) // a ref that is not one names nothing
+		switch ref.Type {
+		case "ref/prompt":
+			req.Name = ref.Name
+		case "ref/resource":
+			req.URI = ref.URI
+		}
 	}
 	if id := strings.TrimSpace(string(msg.ID)); id != "" && id != "null" {
 		var s string

@@ -194,6 +194,9 @@ func TestParityDecisions(t *testing.T) {
 		{"noted: call denied by a call check", withNoted, "reader", "tools/call", map[string]any{"name": "note_tool", "arguments": map[string]any{"id": "writer"}}, []string{`tools/call tool "note_tool" client=reader: denied by call check(callersOwn)`}},
 		{"forbid-docs: read", withForbidDocs, "admin", "resources/read", uri("docs://a/b"), []string{`resources/read resource template "docs://a/b" client=admin: denied by middleware[0] forbid(docs://{a}/b)`}},
 		{"forbid-docs: subscribe", withForbidDocs, "admin", "resources/subscribe", uri("docs://a/b"), []string{`resources/subscribe resource template "docs://a/b" client=admin: denied by middleware[0] forbid(docs://{a}/b)`}},
+		// A match its own checks passed over leaves no policy ids behind.
+		{"noting: read served by a later match", withNoting, "reader", "resources/read", uri("noted://a/x"), []string{`resources/read resource template "noted://a/x" client=reader: allowed`}},
+		{"noting: subscribe served by a later match", withNoting, "reader", "resources/subscribe", uri("noted://a/x"), []string{`resources/subscribe resource template "noted://a/x" client=reader: allowed`}},
 		{"forbid-docs: read by a caller the template hides from", withForbidDocs, "reader", "resources/read", uri("docs://a/b"), []string{`resources/read resource template "docs://a/b" client=reader: allowed`}},
 	}
 	serve := hookedServers(t)

@@ -50,9 +50,13 @@ type setup struct {
 	mask       bool // WithMaskErrorDetails, and the failing components
 	roleClaims []string
 	calls      bool // the components with call checks (calls_test.go)
+	noting     bool // the templates whose own checks note policies (notes_test.go)
 	// hook hears the server's decisions; with it the server also
 	// completes arguments and takes subscriptions (decisions_test.go).
 	hook authz.DecisionHook
+	// sideways: the server completes arguments and takes subscriptions,
+	// without a hook (sideways_test.go).
+	sideways bool
 }
 
 // The failing components, served with setup.mask: a handler that returns
@@ -137,7 +141,10 @@ func buildMCPGo(su setup) http.Handler {
 		opts = append(opts, runtime.WithMaskErrorDetails())
 	}
 	if su.hook != nil {
-		opts = append(opts, runtime.WithDecisionHook(su.hook), runtime.WithServerOptions(
+		opts = append(opts, runtime.WithDecisionHook(su.hook))
+	}
+	if su.hook != nil || su.sideways {
+		opts = append(opts, runtime.WithServerOptions(
 			mcpgoserver.WithCompletions(),
 			mcpgoserver.WithPromptCompletionProvider(completer{}),
 			mcpgoserver.WithResourceCompletionProvider(completer{}),
@@ -163,6 +170,9 @@ func buildMCPGo(su setup) http.Handler {
 	}
 	if su.calls {
 		addCallsMCPGo(srv)
+	}
+	if su.noting {
+		addNotingMCPGo(srv)
 	}
 	for _, c := range components {
 		name := c.name
@@ -207,6 +217,8 @@ func buildGoSDK(su setup) http.Handler {
 	sopts := &mcp.ServerOptions{PageSize: su.pageSize}
 	if su.hook != nil {
 		options = append(options, gosdk.WithDecisionHook(su.hook))
+	}
+	if su.hook != nil || su.sideways {
 		sopts.CompletionHandler = complete
 		sopts.SubscribeHandler = func(context.Context, *mcp.SubscribeRequest) error { return nil }
 		sopts.UnsubscribeHandler = func(context.Context, *mcp.UnsubscribeRequest) error { return nil }
@@ -231,6 +243,9 @@ func buildGoSDK(su setup) http.Handler {
 	}
 	if su.calls {
 		addCallsGoSDK(srv)
+	}
+	if su.noting {
+		addNotingGoSDK(srv)
 	}
 	for _, c := range components {
 		name := c.name

@@ -118,6 +118,20 @@ func TestDecisionRecorded(t *testing.T) {
 			authz.Decision{Kind: authz.KindResource, Name: cutURI, URI: cutURI, Target: cutURI},
 		},
 		{
+			// A stateless server's request carries the session ID its
+			// header says, which nothing checked.
+			authz.Decision{Kind: authz.KindTool, Name: "greet", Target: "greet", SessionID: strings.Repeat("s", 1<<20)},
+			authz.Decision{Kind: authz.KindTool, Name: "greet", Target: "greet", SessionID: authz.OtherSessionID},
+		},
+		{
+			authz.Decision{Kind: authz.KindTool, Name: "greet", Target: "greet", SessionID: `mcp-session-\u00e9`},
+			authz.Decision{Kind: authz.KindTool, Name: "greet", Target: "greet", SessionID: `mcp-session-\u00e9`},
+		},
+		{
+			authz.Decision{Kind: authz.KindTool, Name: "greet", Target: "greet", SessionID: "mcp-session-é\n"},
+			authz.Decision{Kind: authz.KindTool, Name: "greet", Target: "greet", SessionID: authz.OtherSessionID},
+		},
+		{
 			authz.Decision{Kind: authz.KindResource, Name: "feed", URI: "https://bot:pw@example.com/feed", Target: "https://bot:pw@example.com/feed"},
 			authz.Decision{Kind: authz.KindResource, Name: "feed", URI: "https://bot:xxxxx@example.com/feed", Target: "https://bot:xxxxx@example.com/feed"},
 		},
@@ -135,7 +149,7 @@ func TestDecisionRecorded(t *testing.T) {
 // TestRecordedShortAllocs: recording a short name, URI or decision (the
 // common case) allocates nothing.
 func TestRecordedShortAllocs(t *testing.T) {
-	tool := authz.Decision{Kind: authz.KindTool, Name: "get_weather", Target: "get_weather", Method: "tools/call"}
+	tool := authz.Decision{Kind: authz.KindTool, Name: "get_weather", Target: "get_weather", Method: "tools/call", SessionID: "mcp-session-1d4c1b8e-5f0a-4b7e-9a51-0c3d2e6f7a89"}
 	read := authz.Decision{Kind: authz.KindResourceTemplate, Name: "files", URI: "files://{+path}", Target: "files://docs/readme.md", Method: "resources/read"}
 	var sink authz.Decision
 	var s string

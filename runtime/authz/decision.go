@@ -54,8 +54,8 @@ type Decision struct {
 	ClientID string
 	// SessionID is the MCP session of the request, if any. A request
 	// refused at the HTTP layer names the session of its Mcp-Session-Id
-	// header, which nothing checked: recorded as RecordedSessionID bounds
-	// it.
+	// header, which nothing checked, and so does a request to a stateless
+	// mcp-go server: recorded as RecordedSessionID bounds it.
 	SessionID string
 
 	// Allowed reports the outcome. A list is allowed; its Visible and

@@ -18,7 +18,7 @@ const OtherMethod = "_OTHER"
 // megabytes into every log line, or grow a counter's series without bound.
 func RecordedMethod(method string) string {
 	switch method {
-	case "initialize", "ping",
+	case "initialize", "ping", "server/discover",
 		"tools/list", "tools/call",
 		"prompts/list", "prompts/get",
 		"resources/list", "resources/templates/list", "resources/read",

@@ -88,9 +88,10 @@ func (d Decision) Redacted() Decision {
 // Redacted, and with the names and URIs it took from the request bounded
 // (Truncate): Target, URI and Name to MaxRecordedURI bytes for a resource
 // or resource template, Target and Name to MaxRecordedName bytes for a
-// tool or prompt. A decision made of a short name or URI is d itself,
-// without allocating.
+// tool or prompt; SessionID as RecordedSessionID bounds it. A decision
+// made of a short name or URI is d itself, without allocating.
 func (d Decision) Recorded() Decision {
+	d.SessionID = RecordedSessionID(d.SessionID)
 	if d.Kind == KindResource || d.Kind == KindResourceTemplate {
 		d.Target, d.URI, d.Name = RecordedURI(d.Target), RecordedURI(d.URI), RecordedURI(d.Name)
 	} else {

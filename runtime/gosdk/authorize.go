@@ -274,16 +274,6 @@ func (s *Server) missingResource(ctx context.Context, tok *AccessToken, uri stri
 	return middlewareDenial(s.policy.RefusalFor(ctx, AuthContext{Token: tok, Component: &Component{Kind: KindResource, Name: uri, URI: uri}}, nil, false, uri))
 }
 
-// readable reports whether the request of ctx may read uri, judged as
-// resources/read judges it (enterResourceRead): some component serving it
-// permits it, its checks seeing the variables uri binds, and so does the
-// middleware. Whether a list shows the component is not enough: a
-// template's checks may allow some of its URIs only.
-func (s *Server) readable(ctx context.Context, uri string) bool {
-	_, err := s.enterResourceRead(ctx, uri)
-	return err == nil
-}
-
 type routeKey struct{}
 
 // readRouted is the handler the SDK holds for every resource and template
@@ -328,7 +318,8 @@ func (s *Server) readRouted(ctx context.Context, req *mcp.ReadResourceRequest) (
 
 // enterComplete decides a completion/complete: a reference to a prompt or
 // resource template the caller may not see is answered as one to a
-// component that does not exist. The SDK hands any reference to the
+// component that does not exist; with middleware, with the middleware's
+// message, as prompts/get and resources/read are refused. The SDK hands any reference to the
 // completion handler, so the runtime answers both itself, as prompts/get
 // and resources/read answer them. Without a completion handler the SDK
 // answers every reference alike.
@@ -337,16 +328,32 @@ func (s *Server) enterComplete(ctx context.Context, params *mcp.CompleteParams) 
 		return nil
 	}
 	reg, tok := s.reg.Load(), AccessTokenFromContext(ctx)
-	audited := s.hooks != nil && !s.skipChecks.Load()
-	visible := func(rec *record, target string) bool {
-		if audited {
+	// decide decides the reference to target (rec: its component, nil
+	// when none of the runtime's has it): whether the request may see
+	// it, and with middleware, the message a denial is answered with, as
+	// prompts/get and resources/read are refused ("": answered as for a
+	// missing component).
+	decide := func(kind Kind, rec *record, target string) (visible bool, msg string) {
+		switch {
+		case s.skipChecks.Load():
+			return rec != nil, ""
+		case s.hooks != nil && rec != nil:
 			return s.auditedCompletion(ctx, tok, rec, target)
+		case s.policy.HasMiddleware():
+			comp := &Component{Kind: kind, Name: target}
+			if rec != nil {
+				comp = &rec.Component
+			}
+			msg := s.policy.RefusalFor(ctx, AuthContext{Token: tok, Component: comp}, rec.guard(), rec != nil, target)
+			return msg == "", msg
 		}
-		return rec != nil && s.listed(ctx, tok, rec)
+		return rec != nil && s.listed(ctx, tok, rec), ""
 	}
 	switch ref := params.Ref; ref.Type {
 	case "ref/prompt":
-		if !visible(reg.prompts.byKey[ref.Name], ref.Name) {
+		if ok, msg := decide(KindPrompt, reg.prompts.byKey[ref.Name], ref.Name); msg != "" {
+			return middlewareDenial(msg)
+		} else if !ok {
 			return unknownPrompt(ref.Name)
 		}
 	case "ref/resource":
@@ -354,7 +361,9 @@ func (s *Server) enterComplete(ctx context.Context, params *mcp.CompleteParams) 
 		if rec == nil {
 			rec = reg.resources.byKey[ref.URI]
 		}
-		if !visible(rec, ref.URI) {
+		if ok, msg := decide(KindResource, rec, ref.URI); msg != "" {
+			return middlewareDenial(msg)
+		} else if !ok {
 			return mcp.ResourceNotFoundError(ref.URI)
 		}
 	}
@@ -362,8 +371,9 @@ func (s *Server) enterComplete(ctx context.Context, params *mcp.CompleteParams) 
 }
 
 // subscribeGuard wraps the server's subscribe or unsubscribe handler: a
-// URI the caller may not read is answered as one no resource serves,
-// before the handler runs. The SDK calls the subscribe handler for
+// URI the caller may not read is answered as resources/read answers it
+// (enterResourceRead: as one no resource serves, or with middleware, with
+// the middleware's message), before the handler runs. The SDK calls the subscribe handler for
 // resources/subscribe and for each resource of a subscriptions/listen
 // (protocol 2026-07-28), whose context carries the token of the listen
 // request.
@@ -379,15 +389,14 @@ func subscribeGuard[R interface{ GetParams() mcp.Params }](s *Server, h func(con
 		if err := s.refuseLongURI(ctx, method, uri); err != nil {
 			return err
 		}
+		var err error
 		if s.hooks != nil && !s.skipChecks.Load() {
-			tok := AccessTokenFromContext(ctx)
-			if rec, _ := s.auditedRead(ctx, method, tok, uri, s.reg.Load().matches(uri)); rec == nil {
-				return mcp.ResourceNotFoundError(uri)
-			}
-			return h(ctx, req)
+			_, err = s.auditedRead(ctx, method, AccessTokenFromContext(ctx), uri, s.reg.Load().matches(uri))
+		} else {
+			_, err = s.enterResourceRead(ctx, uri)
 		}
-		if !s.readable(ctx, uri) {
-			return mcp.ResourceNotFoundError(uri)
+		if err != nil {
+			return err
 		}
 		return h(ctx, req)
 	}

@@ -229,6 +229,9 @@ func (s *Server) auditedRead(ctx context.Context, method string, tok *AccessToke
 	for _, rec := range matches {
 		ac := s.readContext(tok, rec, uri)
 		if ok, rule := rec.Guard.Evaluate(ctx, ac); !ok {
+			// The policies that hid a match decide nothing about the
+			// next one (a denial by a component's checks names none).
+			authz.PolicyNotesFrom(ctx).Take()
 			if denied == nil {
 				denied, deniedRule = rec, rule
 			}
@@ -258,21 +261,16 @@ func (s *Server) auditedRead(ctx context.Context, method string, tok *AccessToke
 	return nil, s.missingResource(ctx, tok, uri)
 }
 
-// auditedCompletion reports the decision about the component a
-// completion/complete refers to (rec; nil when none of the runtime's has
-// the name or URI, which reports nothing) and returns whether the request
-// may see it.
-func (s *Server) auditedCompletion(ctx context.Context, tok *AccessToken, rec *record, target string) bool {
-	if rec == nil {
-		return false
-	}
+// auditedCompletion reports the decision about rec, the component a
+// completion/complete refers to, and returns whether the request may see
+// it and, with middleware, the message a denial is answered with.
+func (s *Server) auditedCompletion(ctx context.Context, tok *AccessToken, rec *record, target string) (allowed bool, msg string) {
 	start := time.Now()
 	ac := AuthContext{Token: tok, Component: &rec.Component}
-	var allowed bool
 	var rule authz.Rule
 	if s.policy.HasMiddleware() {
-		msg, r := s.policy.DecideFor(ctx, ac, rec.Guard, true, target)
-		allowed, rule = msg == "", r
+		msg, rule = s.policy.DecideFor(ctx, ac, rec.Guard, true, target)
+		allowed = msg == ""
 	} else {
 		allowed, rule = rec.Guard.Evaluate(ctx, ac)
 	}
@@ -283,5 +281,5 @@ func (s *Server) auditedCompletion(ctx context.Context, tok *AccessToken, rec *r
 		Kind:   rec.Component.Kind, Name: rec.Component.Name, URI: rec.Component.URI, Target: target,
 		Allowed: allowed, Rule: rule,
 	})
-	return allowed
+	return allowed, msg
 }
