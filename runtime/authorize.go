@@ -142,7 +142,11 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 		}
 		return s.enterPromptGet(ctx, targetOf())
 	case mcp.MethodResourcesRead:
-		return s.enterResourceRead(ctx, targetOf().URI)
+		uri := targetOf().URI
+		if refused, ok := s.refuseLongURI(ctx, method, uri); ok {
+			return refused
+		}
+		return s.enterResourceRead(ctx, uri)
 	case mcp.MethodResourcesList:
 		return s.withView(ctx, s.listedResources(ctx), nil, nil)
 	case mcp.MethodResourcesTemplatesList:
@@ -153,6 +157,9 @@ func (s *Server) enter(ctx context.Context, method string, targetOf func() targe
 		t := targetOf()
 		if mcp.IsModernProtocol(t.protocol) {
 			return ctx // removed in 2026-07-28: mcp-go answers so for any URI
+		}
+		if refused, ok := s.refuseLongURI(ctx, method, t.URI); ok {
+			return refused
 		}
 		return s.enterSubscription(ctx, t.URI)
 	}

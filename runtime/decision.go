@@ -43,6 +43,7 @@ const (
 	LayerCall       = authz.LayerCall
 	LayerHTTP       = authz.LayerHTTP
 	LayerPolicy     = authz.LayerPolicy
+	LayerLimit      = authz.LayerLimit
 )
 
 // The rules of the HTTP layer (Rule.Text of LayerHTTP).

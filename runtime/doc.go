@@ -119,7 +119,13 @@
 // token on it is answered exactly as an unknown session (404), and idle
 // sessions end (WithSessionIdleTimeout). WithStateless serves without
 // sessions, for replicas behind a plain load balancer. Bodies are read
-// once, up to WithMaxBodyBytes (413 beyond). WithCORS serves browsers;
+// once, up to WithMaxBodyBytes (413 beyond). A resource URI longer than
+// WithMaxURIBytes (DefaultMaxURIBytes, 8 KiB) in resources/read,
+// resources/subscribe or resources/unsubscribe is refused on every
+// transport, stdio included, before any template is matched: JSON-RPC
+// error -32600 "resource URI longer than 8192 bytes", whatever would serve
+// the URI, as on the go-sdk backend (mcp-go's template matcher spends
+// seconds on the megabytes a body may hold). WithCORS serves browsers;
 // without WithResourceURL only loopback hosts and WithAllowedHosts are
 // answered, so no Host header is echoed. Completions, subscriptions,
 // header-bound tool parameters and list_changed notifications keep hidden

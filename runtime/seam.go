@@ -21,7 +21,10 @@ package runtime
 //   - hook-error-answer: an error returned by an OnRequestInitialization
 //     hook refuses the request before dispatch, answered as a JSON-RPC
 //     error with code -32600 (INVALID_REQUEST) and the error's text as
-//     message (installRefusals, refuseDenied).
+//     message (installRefusals, refuseDenied). The hook is handed the
+//     request's JSON-RPC message as a json.RawMessage, from which stdio,
+//     which has no request entry, reads an over-long URI
+//     (stdioURIRefusal).
 //   - session-interfaces: the optional session interfaces mcp-go defines
 //     are the ones sessionView forwards (see sessionView for the one left
 //     out), so a view changes nothing but what it hides.
@@ -89,14 +92,19 @@ func (s *Server) installRefusals() {
 		hooks = &server.Hooks{}
 		server.WithHooks(hooks)(s.mcp)
 	}
-	hooks.AddOnRequestInitialization(refuseDenied)
+	hooks.AddOnRequestInitialization(s.refuseDenied)
 }
 
 // refuseDenied is the OnRequestInitialization hook: it refuses a request
 // whose target the request entry denied with a message (middleware denials of
-// prompts/get and resources/read).
-func refuseDenied(ctx context.Context, _ any, _ any) error {
-	if d := verdictFrom(ctx); d != nil && d.refusal != "" {
+// prompts/get and resources/read, over-long URIs). On stdio, which has no
+// request entry, it refuses over-long URIs itself (stdioURIRefusal).
+func (s *Server) refuseDenied(ctx context.Context, _ any, message any) error {
+	d := verdictFrom(ctx)
+	if d == nil && skipChecks(ctx) {
+		d = s.stdioURIRefusal(message)
+	}
+	if d != nil && d.refusal != "" {
 		if out, _ := ctx.Value(outcomeKey{}).(*Outcome); out != nil {
 			out.Code, out.Message = mcp.INVALID_REQUEST, d.refusal
 		}

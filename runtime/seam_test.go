@@ -220,7 +220,9 @@ func TestMCPGoFreshFilterSlice(t *testing.T) {
 func TestMCPGoHookErrorAnswer(t *testing.T) {
 	const name = "hook-error-answer"
 	hooks := &server.Hooks{}
-	hooks.AddOnRequestInitialization(func(context.Context, any, any) error {
+	var seen []any
+	hooks.AddOnRequestInitialization(func(_ context.Context, _ any, message any) error {
+		seen = append(seen, message)
 		return errors.New("refused: the message for the client")
 	})
 	called := false
@@ -237,10 +239,17 @@ func TestMCPGoHookErrorAnswer(t *testing.T) {
 		`{"jsonrpc":"2.0","id":1,"method":"prompts/get","params":{"name":"p"}}`,
 		`{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":"r://x"}}`,
 	} {
+		seen = nil
 		got := handle(t, s, context.Background(), msg)
 		want := `{"jsonrpc":"2.0","id":1,"error":{"code":-32600,"message":"refused: the message for the client"}}`
 		if got != want {
 			broken(t, name, "%s answered\n%s\nwant\n%s", msg, got, want)
+		}
+		// On stdio the hook reads the URI of the message (stdioURIRefusal).
+		if len(seen) != 1 {
+			broken(t, name, "the hook ran %d times for one request", len(seen))
+		} else if raw, ok := seen[0].(json.RawMessage); !ok || string(raw) != msg {
+			broken(t, name, "the hook was handed %#v, want the message as a json.RawMessage", seen)
 		}
 	}
 	if called {

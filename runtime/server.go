@@ -42,6 +42,8 @@ type Server struct {
 
 	maskErrors bool // WithMaskErrorDetails
 
+	uriLimit authz.URILimit // WithMaxURIBytes
+
 	transportMu sync.Mutex
 	served      served // the transports are exclusive
 	publishOnce sync.Once
@@ -96,6 +98,7 @@ type serverConfig struct {
 	middleware   []Middleware
 	mcpOptions   []server.ServerOption
 	maskErrors   bool
+	maxURIBytes  int      // WithMaxURIBytes
 	roleClaims   []string // WithRoleClaims
 	hooks        []DecisionHook
 	requestHooks []RequestHook
@@ -123,7 +126,7 @@ func NewServer(name, version string, opts ...Option) *Server {
 		opt(&cfg)
 	}
 	s := &Server{policy: authz.NewPolicy(cfg.middleware...), maskErrors: cfg.maskErrors, tags: tagSwitch{include: cfg.includeTags, exclude: cfg.excludeTags},
-		hooks: cfg.hooks, requestHooks: cfg.requestHooks}
+		hooks: cfg.hooks, requestHooks: cfg.requestHooks, uriLimit: authz.URILimit(cfg.maxURIBytes)}
 	if len(cfg.roleClaims) > 0 {
 		s.policy.SetRoleClaims(authz.NewRoleClaims(cfg.roleClaims...))
 	}

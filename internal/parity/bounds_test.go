@@ -23,6 +23,11 @@ import (
 	"github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
 )
 
+// hostileURISize is the length of the URIs the bound tests send: as long
+// as a server takes by default (authz.DefaultMaxURIBytes, with room for
+// the scheme and host), four times what is recorded.
+const hostileURISize = authz.DefaultMaxURIBytes - 64
+
 // maxRecordedLine bounds a log line made of a hostile request: a URI cut
 // to authz.MaxRecordedURI bytes appears in it at most twice (Target and
 // Name of a template read), JSON-escaped, beside a few short attributes.
@@ -83,7 +88,7 @@ func boundServers(t *testing.T, templates bool, rec *recorder, log *syncBuffer) 
 	return urls
 }
 
-// TestParityBoundedRecords: requests that carry a URI of 1 MiB (which a
+// TestParityBoundedRecords: requests that carry a URI of 8 KiB (which a
 // files://{+path} template matches, so that it is decided about) or a
 // tool name of 3 MiB are answered as ever (the handler sees the URI as
 // sent; a hidden URI, and an unknown tool, are answered byte for byte as
@@ -103,10 +108,8 @@ func TestParityBoundedRecords(t *testing.T) {
 	servers := boundServers(t, true, rec, &log)
 	missing := boundServers(t, false, missingRec, &missingLog)
 
-	// URIs of 1 MiB (512 times what is recorded; less under the race
-	// detector): the template matcher of both SDKs takes about a second
-	// and a half of CPU per 3 MiB of URI and template. Tool names of
-	// 3 MiB.
+	// URIs as long as a server takes (longer ones are refused before
+	// anything is decided: TestParityURILimit). Tool names of 3 MiB.
 	long := strings.Repeat("a", hostileURISize)
 	password := strings.Repeat("p", hostileURISize)
 	name := strings.Repeat("t", 3<<20)

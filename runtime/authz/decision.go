@@ -91,6 +91,9 @@ const (
 	LayerHTTP
 	// LayerPolicy: a policy engine's decision (Rule.Policies).
 	LayerPolicy
+	// LayerLimit: a limit on the request itself, checked before any
+	// component is looked up (URILimit).
+	LayerLimit
 )
 
 func (l Layer) String() string {
@@ -105,6 +108,8 @@ func (l Layer) String() string {
 		return "http"
 	case LayerPolicy:
 		return "policy"
+	case LayerLimit:
+		return "limit"
 	}
 	return ""
 }
@@ -116,7 +121,8 @@ type Rule struct {
 	// in the annotation (WithRule), RestrictTag's "restrict_tag(admin:
 	// admin)"; for LayerHTTP one of "bearer(missing)", "bearer(invalid)",
 	// "bearer(insufficient_scope)", "bearer(unavailable)",
-	// "session(principal)".
+	// "session(principal)"; for LayerLimit "max_uri_bytes(8192)"
+	// (URILimit.Rule).
 	Text string
 	// Middleware is the index of the middleware (in WithMiddleware order,
 	// from 0) for LayerMiddleware.

@@ -62,7 +62,11 @@ func (s *Server) authorize(next mcp.MethodHandler) mcp.MethodHandler {
 				return nil, err
 			}
 		case methodReadResource:
-			rec, err := s.enterResourceRead(ctx, req.(*mcp.ReadResourceRequest).Params.URI)
+			uri := req.(*mcp.ReadResourceRequest).Params.URI
+			if err := s.refuseLongURI(ctx, method, uri); err != nil {
+				return nil, err
+			}
+			rec, err := s.enterResourceRead(ctx, uri)
 			if err != nil {
 				return nil, err
 			}
@@ -381,6 +385,9 @@ func subscribeGuard[R interface{ GetParams() mcp.Params }](s *Server, h func(con
 			uri, method = p.URI, methodSubscribe
 		case *mcp.UnsubscribeParams:
 			uri, method = p.URI, methodUnsubscribe
+		}
+		if err := s.refuseLongURI(ctx, method, uri); err != nil {
+			return err
 		}
 		var err error
 		if s.hooks != nil && !s.skipChecks.Load() {

@@ -31,6 +31,14 @@
 // (notifications/tools/list_changed and the others) only when what its
 // caller may list changed. No list or read is marked publicly cacheable.
 //
+// A resource URI longer than WithMaxURIBytes (DefaultMaxURIBytes, 8 KiB)
+// in resources/read, resources/subscribe, resources/unsubscribe or a
+// subscriptions/listen is refused on every transport, stdio included,
+// before any template is matched: JSON-RPC error -32600 "resource URI
+// longer than 8192 bytes", whatever would serve the URI, as in package
+// runtime (the SDK's template matcher spends seconds on the megabytes a
+// request body may hold).
+//
 // Call checks (WithCallChecks, AddToolCall with ToolCallCheck) decide one
 // request on its arguments and never hide a component; they run after its
 // own checks and the middleware, and answer as in package runtime: an

@@ -34,6 +34,7 @@ type Server struct {
 	setCacheable  func(context.Context, mcp.Request, *mcp.Cacheable)
 	hasCompletion bool
 	maskErrors    bool           // WithMaskErrorDetails
+	uriLimit      authz.URILimit // WithMaxURIBytes
 	hooks         []DecisionHook // WithDecisionHook; nil: decisions are not reported
 
 	mu  sync.Mutex               // serialises registration
@@ -154,6 +155,7 @@ type Option func(*serverConfig)
 type serverConfig struct {
 	middleware []Middleware
 	maskErrors bool
+	maxURI     int      // WithMaxURIBytes
 	roleClaims []string // WithRoleClaims
 	hooks      []DecisionHook
 }
@@ -189,6 +191,7 @@ func NewServer(impl *mcp.Implementation, opts *mcp.ServerOptions, options ...Opt
 		setCacheable:  o.SetCacheable,
 		hasCompletion: o.CompletionHandler != nil,
 		maskErrors:    cfg.maskErrors,
+		uriLimit:      authz.URILimit(cfg.maxURI),
 		hooks:         cfg.hooks,
 	}
 	if len(cfg.roleClaims) > 0 {

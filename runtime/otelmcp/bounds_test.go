@@ -21,7 +21,7 @@ func spanText(s sdktrace.ReadOnlySpan) string {
 }
 
 // TestSpansBoundHostileSizes: a tools/call and a prompts/get of unknown
-// names of 3 MiB, and resources/read of 1 MiB URIs that a files://{+path}
+// names of 3 MiB, and resources/read of 8 KiB URIs that a files://{+path}
 // template serves (allowed), denies, or that nothing serves, are answered
 // as ever (the error names the name or URI as sent), while each span
 // records the name cut to authz.MaxRecordedName bytes and the URI to
@@ -55,10 +55,9 @@ func TestSpansBoundHostileSizes(t *testing.T) {
 	if _, err := c.GetPrompt(ctx, get); err == nil || !strings.Contains(err.Error(), name) {
 		t.Errorf("get of an unknown prompt: error %.80v, want one naming the prompt as sent", err)
 	}
-	// 1 MiB of URI (less under the race detector): mcp-go's template
-	// matcher takes about a second and a half of CPU per 3 MiB of URI and
-	// template.
-	path := strings.Repeat("a", hostileURISize)
+	// As long a URI as the server takes (runtime.DefaultMaxURIBytes),
+	// four times what is recorded.
+	path := strings.Repeat("a", runtime.DefaultMaxURIBytes-len("secret://"))
 	read := func(uri string) error {
 		req := mcp.ReadResourceRequest{}
 		req.Params.URI = uri
