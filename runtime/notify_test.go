@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -106,7 +107,24 @@ func TestListChangedRespectsHiding(t *testing.T) {
 	bob := newHTTPSession(t, url, "bob", false)
 	aliceStream := openStream(t, ctx, url, "alice-1", alice.session)
 	bobStream := openStream(t, ctx, url, "bob", bob.session)
-	time.Sleep(100 * time.Millisecond) // let both streams register
+	// Both streams are registered once each has been told of a tool
+	// everyone sees; until then, add another (a fixed wait was not enough
+	// on a loaded machine). What follows is drained until the streams are
+	// quiet.
+	var aliceReady, bobReady bool
+	for i := 0; !aliceReady || !bobReady; i++ {
+		if i == 50 {
+			t.Fatalf("streams not told of public tools after 10 s: alice %v, bob %v", aliceReady, bobReady)
+		}
+		tool, h := textTool(fmt.Sprintf("warm_up_%d", i))
+		srv.AddTool(tool, h)
+		aliceReady = slices.Contains(received(aliceStream, 100*time.Millisecond), "notifications/tools/list_changed") || aliceReady
+		bobReady = slices.Contains(received(bobStream, 100*time.Millisecond), "notifications/tools/list_changed") || bobReady
+	}
+	for _, stream := range []<-chan string{aliceStream, bobStream} {
+		for len(received(stream, 300*time.Millisecond)) > 0 {
+		}
+	}
 
 	tool, h := textTool("new_admin_tool")
 	srv.AddTool(tool, h, mcpruntime.WithScopes("admin"))
