@@ -76,16 +76,7 @@ func boundServers(t *testing.T, templates bool, rec *recorder, log *syncBuffer) 
 		})
 		g.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: "failing://{+path}", Name: "failing"}, readGoSDK, gosdk.WithAuth(gosdk.Check(failingCheck)))
 	}
-	var urls [2]string
-	for i, h := range []http.Handler{
-		m.HTTPHandler(runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(tokens))),
-		g.HTTPHandler(gosdk.WithTokenVerifier(gosdk.NewStaticTokenVerifier(tokens))),
-	} {
-		ts := httptest.NewServer(h)
-		t.Cleanup(ts.Close)
-		urls[i] = ts.URL
-	}
-	return urls
+	return serveBackends(t, m, g)
 }
 
 // TestParityBoundedRecords: requests that carry a URI of 8 KiB (which a
@@ -191,4 +182,20 @@ func TestParityBoundedRecords(t *testing.T) {
 			t.Errorf("the failure log holds %.80q… %d times, want once per backend:\n%.2000s", want, n, failureLog.String())
 		}
 	}
+}
+
+// serveBackends serves m and g over HTTP with the static verifier of
+// tokens, returning their URLs in the order of backends.
+func serveBackends(t *testing.T, m *runtime.Server, g *gosdk.Server) [2]string {
+	t.Helper()
+	var urls [2]string
+	for i, h := range []http.Handler{
+		m.HTTPHandler(runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(tokens))),
+		g.HTTPHandler(gosdk.WithTokenVerifier(gosdk.NewStaticTokenVerifier(tokens))),
+	} {
+		ts := httptest.NewServer(h)
+		t.Cleanup(ts.Close)
+		urls[i] = ts.URL
+	}
+	return urls
 }

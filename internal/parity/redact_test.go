@@ -2,74 +2,22 @@ package parity_test
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	mcpgo "github.com/mark3labs/mcp-go/mcp"
-	mcpgoserver "github.com/mark3labs/mcp-go/server"
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcpauthgen/mcpauthgen/internal/mcpwire"
-	"github.com/mcpauthgen/mcpauthgen/runtime"
 	"github.com/mcpauthgen/mcpauthgen/runtime/authz"
-	"github.com/mcpauthgen/mcpauthgen/runtime/gosdk"
 )
 
 // The password of the URIs the redaction tests send: it must reach the
 // handlers and the answers as sent, and nothing that is recorded.
 const uriPassword = "hunter2"
-
-// credentialServers serves, on each backend (in the order of backends),
-// the resource templates files://{+path} (scope read) and
-// broken://{+path} (whose handler fails, masked), which match URIs with
-// userinfo; without templates, a server that serves no resource. Every
-// decision goes to rec and to LogDecisions writing JSON to log.
-func credentialServers(t *testing.T, templates bool, rec *recorder, log *syncBuffer) [2]string {
-	t.Helper()
-	hooks := []authz.DecisionHook{rec.hook, authz.LogDecisions(slog.New(slog.NewJSONHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})))}
-	readMCPGo := func(ctx context.Context, req mcpgo.ReadResourceRequest) ([]mcpgo.ResourceContents, error) {
-		return []mcpgo.ResourceContents{mcpgo.TextResourceContents{URI: req.Params.URI, MIMEType: "text/plain", Text: "read " + req.Params.URI}}, nil
-	}
-	readGoSDK := func(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
-		return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: req.Params.URI, MIMEType: "text/plain", Text: "read " + req.Params.URI}}}, nil
-	}
-
-	m := runtime.NewServer("redact", "1.0.0", runtime.WithDecisionHook(hooks...), runtime.WithMaskErrorDetails(),
-		runtime.WithServerOptions(mcpgoserver.WithResourceCapabilities(true, true)))
-	g := gosdk.NewServer(&mcp.Implementation{Name: "redact", Version: "1.0.0"}, &mcp.ServerOptions{
-		SubscribeHandler:   func(context.Context, *mcp.SubscribeRequest) error { return nil },
-		UnsubscribeHandler: func(context.Context, *mcp.UnsubscribeRequest) error { return nil },
-	}, gosdk.WithDecisionHook(hooks...), gosdk.WithMaskErrorDetails())
-	if templates {
-		m.AddResourceTemplate(mcpgo.NewResourceTemplate("files://{+path}", "files"), readMCPGo, runtime.WithScopes("read"))
-		m.AddResourceTemplate(mcpgo.NewResourceTemplate("broken://{+path}", "broken"), func(context.Context, mcpgo.ReadResourceRequest) ([]mcpgo.ResourceContents, error) {
-			return nil, errors.New("disk failed")
-		})
-		g.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: "files://{+path}", Name: "files"}, readGoSDK, gosdk.WithScopes("read"))
-		g.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: "broken://{+path}", Name: "broken"}, func(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
-			return nil, errors.New("disk failed")
-		})
-	}
-	var urls [2]string
-	for i, h := range []http.Handler{
-		m.HTTPHandler(runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(tokens))),
-		g.HTTPHandler(gosdk.WithTokenVerifier(gosdk.NewStaticTokenVerifier(tokens))),
-	} {
-		ts := httptest.NewServer(h)
-		t.Cleanup(ts.Close)
-		urls[i] = ts.URL
-	}
-	return urls
-}
 
 // syncBuffer is a bytes.Buffer for concurrent writers.
 type syncBuffer struct {
@@ -108,8 +56,8 @@ func TestParityRedactedURIs(t *testing.T) {
 
 	rec, missingRec := new(recorder), new(recorder)
 	var log, missingLog syncBuffer
-	servers := credentialServers(t, true, rec, &log)
-	missing := credentialServers(t, false, missingRec, &missingLog)
+	servers := boundServers(t, true, rec, &log)
+	missing := boundServers(t, false, missingRec, &missingLog)
 	uriParam := map[string]any{"uri": uri}
 	for _, c := range []struct {
 		name, token, method string

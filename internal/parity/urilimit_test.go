@@ -3,8 +3,6 @@ package parity_test
 import (
 	"bytes"
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -54,16 +52,7 @@ func limitServers(t *testing.T, maxURI int, checked *atomic.Int64, rec *recorder
 		m.AddResourceTemplate(mcpgo.NewResourceTemplate(tc.template, tc.template), readMCPGo, runtime.WithAuth(runtime.Check(counted(tc.allow))))
 		g.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: tc.template, Name: tc.template}, readGoSDK, gosdk.WithAuth(gosdk.Check(counted(tc.allow))))
 	}
-	var urls [2]string
-	for i, h := range []http.Handler{
-		m.HTTPHandler(runtime.WithTokenVerifier(runtime.NewStaticTokenVerifier(tokens))),
-		g.HTTPHandler(gosdk.WithTokenVerifier(gosdk.NewStaticTokenVerifier(tokens))),
-	} {
-		ts := httptest.NewServer(h)
-		t.Cleanup(ts.Close)
-		urls[i] = ts.URL
-	}
-	return urls
+	return serveBackends(t, m, g)
 }
 
 // TestParityURILimit: resources/read, resources/subscribe and
