@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,6 +101,12 @@ var withNoted = setup{id: "noted", calls: true, middleware: []authz.Middleware{a
 		return true, nil
 	})).Named("noter")}}
 
+// withNotedThenRestricted adds, after withNoted's middleware, one that
+// restricts components tagged admin to the admin scope: a request the
+// first permits (noting "allow-rest") and the second denies names no
+// policies, since none decided the denial.
+var withNotedThenRestricted = setup{id: "noted-restricted", calls: true, middleware: append(slices.Clone(withNoted.middleware), restrictAdmin)}
+
 // TestParityDecisions sends the same requests to both backends and
 // compares the decisions their hooks hear: one per request that targets
 // a component (none for a target that does not exist), one per list with
@@ -189,6 +196,8 @@ func TestParityDecisions(t *testing.T) {
 		// A read tries every matching component: the decision names the
 		// policies noted for the one that decided (the first match), not
 		// those of a later match.
+		{"noted, then a built-in denies: no policies", withNotedThenRestricted, "writer", "tools/call", name("tagged_tool"), []string{`tools/call tool "tagged_tool" client=writer: denied by middleware[1] restrict_tag(admin: admin)`}},
+		{"noted, then a built-in passes: the noted policies", withNotedThenRestricted, "admin", "tools/call", name("tagged_tool"), []string{`tools/call tool "tagged_tool" client=admin: allowed by policies=allow-rest`}},
 		{"noted: template read denied", withNoted, "admin", "resources/read", uri("docs://a/b"), []string{`resources/read resource template "docs://a/b" client=admin: denied by middleware[0] noter policies=deny-template,template:docs://{a}/b`}},
 		{"noted: read permitted", withNoted, "reader", "resources/read", uri("secret://data"), []string{`resources/read resource "secret://data" client=reader: allowed by policies=allow-rest`}},
 		{"noted: call denied by a call check", withNoted, "reader", "tools/call", map[string]any{"name": "note_tool", "arguments": map[string]any{"id": "writer"}}, []string{`tools/call tool "note_tool" client=reader: denied by call check(callersOwn)`}},

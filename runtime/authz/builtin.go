@@ -213,16 +213,18 @@ func (c AnyCheck) String() string {
 	return "any(" + strings.Join(names, ",") + ")"
 }
 
-// argumentFree reports whether check is known never to read a request's
-// arguments: a ScopeCheck, a RoleCheck, or an AnyCheck of such checks.
-// Any other check may (AuthContext.Arguments), so a component with one
-// has its arguments read for it.
-func argumentFree(check Checker) bool {
+// builtIn reports whether check is made of built-in checks only: a
+// ScopeCheck, a RoleCheck, or an AnyCheck of such checks. Such a check
+// never reads a request's arguments (AuthContext.Arguments), so a
+// component whose checks are all built in has none read for it, and never
+// notes policies (PolicyNotes), so a middleware denial by one names none.
+// Any other check may do either.
+func builtIn(check Checker) bool {
 	switch c := check.(type) {
 	case ScopeCheck, RoleCheck:
 		return true
 	case AnyCheck:
-		return !slices.ContainsFunc(c.checks, func(b Checker) bool { return !argumentFree(b) })
+		return !slices.ContainsFunc(c.checks, func(b Checker) bool { return !builtIn(b) })
 	}
 	return false
 }

@@ -266,17 +266,18 @@ func (g *Guard) Evaluate(ctx context.Context, ac AuthContext) (bool, Rule) {
 }
 
 // decideMiddleware runs the middleware checks and names the rule that
-// denied, with the *AuthorizationError it returned, if any.
-func (p *Policy) decideMiddleware(ctx context.Context, ac AuthContext) (bool, Rule, *AuthorizationError) {
+// denied, with the *AuthorizationError it returned, if any, and the check
+// (nil when they pass).
+func (p *Policy) decideMiddleware(ctx context.Context, ac AuthContext) (bool, Rule, *AuthorizationError, Checker) {
 	if len(p.middleware) == 0 {
-		return true, Rule{}, nil
+		return true, Rule{}, nil, nil
 	}
 	ac.roles = p.roles
 	ok, at, failed, authErr := runChain(ctx, ac, p.middleware)
 	if ok {
-		return true, Rule{}, nil
+		return true, Rule{}, nil, nil
 	}
-	return false, Rule{Layer: LayerMiddleware, Text: p.mwRules[at], Middleware: p.mwIndex[at], Check: p.mwCheck[at], Failed: failed}, authErr
+	return false, Rule{Layer: LayerMiddleware, Text: p.mwRules[at], Middleware: p.mwIndex[at], Check: p.mwCheck[at], Failed: failed}, authErr, p.middleware[at]
 }
 
 // Evaluate decides whether a request carrying tok may use comp: the
@@ -288,7 +289,7 @@ func (p *Policy) Evaluate(ctx context.Context, tok *AccessToken, comp *Component
 	if ok, rule := g.Evaluate(ctx, ac); !ok {
 		return false, rule
 	}
-	ok, rule, _ := p.decideMiddleware(ctx, ac)
+	ok, rule, _, _ := p.decideMiddleware(ctx, ac)
 	return ok, rule
 }
 
@@ -308,7 +309,12 @@ func (p *Policy) DecideFor(ctx context.Context, ac AuthContext, g *Guard, exists
 	if ok, rule := g.Evaluate(ctx, ac); !ok {
 		return denialMessage(comp.Kind, label, reasonNotFound), rule
 	}
-	if ok, rule, authErr := p.decideMiddleware(ctx, ac); !ok {
+	if ok, rule, authErr, check := p.decideMiddleware(ctx, ac); !ok {
+		if builtIn(check) {
+			// A built-in check denied: ids an earlier check noted while
+			// it permitted did not decide this denial.
+			PolicyNotesFrom(ctx).Take()
+		}
 		if authErr != nil {
 			return authErr.Message, rule
 		}
@@ -395,7 +401,11 @@ func (g *Guard) CallDecide(ctx context.Context, ac AuthContext, label string) (s
 
 // PolicyNotes collects, for the decision being made, the ids of the
 // policies a check decided by (package cedarauth notes them), so that the
-// decision names them (Rule.Policies). A server collects them only when
+// decision names them (Rule.Policies). A middleware denial by a built-in check
+// (RequireScopes, RestrictTag, RequireRoles, or an AnyOf of them), which
+// never notes, names none of the ids an earlier check noted while it
+// permitted; a denial by any other check names the ids noted last, as
+// that check may have noted them. A server collects them only when
 // it reports decisions; otherwise PolicyNotesFrom returns nil and a check
 // need not build the ids.
 type PolicyNotes struct {

@@ -30,7 +30,7 @@ type Guard struct {
 	scopeOnly bool
 	// readsArgs is set when one of those checks may read a request's
 	// arguments: it is none of the built-ins that never do (see
-	// argumentFree).
+	// builtIn).
 	readsArgs bool
 
 	roles *RoleClaims // the Policy's role claim mapping
@@ -164,7 +164,7 @@ func (p *Policy) Guard(comp Component, opts ...ComponentOption) *Guard {
 		}
 	}
 	for _, c := range slices.Concat(g.checks, p.middleware) {
-		if !argumentFree(c) {
+		if !builtIn(c) {
 			g.readsArgs = true
 		}
 		sc, ok := c.(ScopeCheck)
@@ -196,7 +196,7 @@ func (p *Policy) Listed(ctx context.Context, tok *AccessToken, comp *Component, 
 	if len(p.middleware) == 0 {
 		return true
 	}
-	ok, _, _ := p.decideMiddleware(p.ListingContext(ctx), ac)
+	ok, _, _, _ := p.decideMiddleware(p.ListingContext(ctx), ac)
 	return ok
 }
 
