@@ -167,6 +167,14 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.cfg.cors.Decorate(w, r)
+	if h.cfg.stateless && r.Header.Get(server.HeaderKeySessionID) != "" {
+		// A stateless server issues no session: an id a client sends
+		// names nothing, and is neither used nor recorded (as on go-sdk).
+		r2 := *r
+		r2.Header = r.Header.Clone()
+		r2.Header.Del(server.HeaderKeySessionID)
+		r = &r2
+	}
 	ctx := r.Context()
 	var start time.Time
 	if h.srv.hooks != nil {
